@@ -1,0 +1,10 @@
+# Sourced by the build and test scripts: exports what the HyperMesh build needs.
+# One target directory outside the checkout, shared by every build and by CI.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hypermesh/target}"
+if ! rustup target list --installed 2>/dev/null | grep -qE '^wasm32(v1-none|-unknown-unknown)$'; then
+	# No rustup wasm target: build the runtime's WASM with Debian's rustc-web
+	# toolchain (see scripts/setup).
+	export WASM_BUILD_TOOLCHAIN="${WASM_BUILD_TOOLCHAIN:-debian}"
+	# The runtime imports ext_* host functions the linker cannot see.
+	export WASM_BUILD_RUSTFLAGS="${WASM_BUILD_RUSTFLAGS:--C link-arg=--allow-undefined}"
+fi
