@@ -8,3 +8,10 @@ if ! rustup target list --installed 2>/dev/null | grep -qE '^wasm32(v1-none|-unk
 	# The runtime imports ext_* host functions the linker cannot see.
 	export WASM_BUILD_RUSTFLAGS="${WASM_BUILD_RUSTFLAGS:--C link-arg=--allow-undefined}"
 fi
+# frame-benchmarking-cli embeds a test runtime (built with polkadot's parachain
+# pallets) only for `benchmark storage`, which hypermesh-node does not wire;
+# skipping its WASM saves a large part of a cold build.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD="${SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD:-1}"
+# The target directory is outside the checkout, so tell the WASM builder where
+# the workspace (and its Cargo.lock) is; otherwise it resolves versions afresh.
+export WASM_BUILD_WORKSPACE_HINT="${WASM_BUILD_WORKSPACE_HINT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"

@@ -20,6 +20,7 @@
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
+use alloc::vec::Vec;
 
 pub mod apis;
 pub use apis::RuntimeApi;
