@@ -33,6 +33,7 @@ pub fn development() -> Result<ChainSpec, String> {
 		.with_id("hypermesh_dev")
 		.with_chain_type(ChainType::Development)
 		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_protocol_id("hypermesh-dev")
 		.with_properties(properties())
 		.build())
 }

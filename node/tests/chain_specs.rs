@@ -92,6 +92,9 @@ fn staging_spec_matches() {
 
 #[test]
 fn specs_carry_token_properties() {
+	if std::env::var_os("UPDATE_CHAIN_SPECS").is_some() {
+		return; // the files are being rewritten by the other tests
+	}
 	for file in ["dev.json", "local.json", "staging.json"] {
 		let spec: serde_json::Value =
 			serde_json::from_str(&std::fs::read_to_string(specs_dir().join(file)).unwrap()).unwrap();
