@@ -4,11 +4,16 @@
 //! TCP baselines) so the figures are comparable with each other on the same
 //! machine; they are not network figures. Measured:
 //!
-//! * STOQ bulk throughput: `send_bulk` (1 MiB chunks, SHA-256 per chunk on both
-//!   sides, receiver buffers the whole object), on 1 stream and on N streams of
-//!   one connection; hybrid kx, mutual hybrid-certificate auth.
+//! * STOQ bulk throughput: 1 MiB chunks, SHA-256 per chunk on both sides, the
+//!   receiver streams verified chunks into a counting sink ([`EchoHandler`]):
+//!   `send_bulk` (the sender hashes the object to build the manifest, then
+//!   sends), `send_bulk_with_manifest` (manifest computed beforehand, as for
+//!   stored content-addressed objects) on 1 stream, and `send_bulk` on N streams
+//!   of one connection; hybrid kx, mutual hybrid-certificate auth.
 //! * plain quinn: stock rustls `ring` provider (X25519), server auth only, raw
-//!   bytes on one stream, same QUIC transport parameters as STOQ.
+//!   bytes on one stream, written with `write_all` and read into a 1 MiB buffer;
+//!   once with the same `TransportConfig` as STOQ ([`transport_config`]) and once
+//!   with quinn's default `TransportConfig`.
 //! * TLS over TCP (tokio-rustls, stock `ring` provider) and plain TCP: raw bytes.
 //! * Handshake latency: STOQ (X25519+ML-KEM-1024, mutual auth with FALCON checks
 //!   on both sides) vs plain quinn (X25519, server auth only).
@@ -23,6 +28,7 @@ use rustls::pki_types::ServerName;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::bulk::{Manifest, SliceSource};
 use crate::cert::{HybridCa, LeafSpec, NodeIdentity};
 use crate::config::{PqPolicy, StoqConfig};
 use crate::endpoint::{transport_config, EchoHandler, StoqNode, ALPN};
@@ -92,9 +98,13 @@ fn pattern(len: usize) -> Vec<u8> {
 }
 
 /// Plain quinn endpoints with rustls's stock ring provider (classical).
-fn plain_quinn(ca: &HybridCa, id: &NodeIdentity) -> Result<(quinn::Endpoint, quinn::Endpoint)> {
+/// With `transport` = `None`, quinn's default `TransportConfig` is used.
+fn plain_quinn(
+    ca: &HybridCa,
+    id: &NodeIdentity,
+    transport: Option<Arc<quinn::TransportConfig>>,
+) -> Result<(quinn::Endpoint, quinn::Endpoint)> {
     let provider = kx::classical_provider();
-    let transport = transport_config(Duration::from_secs(30))?;
     let mut stls = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13])
         .map_err(io_err)?
@@ -105,7 +115,9 @@ fn plain_quinn(ca: &HybridCa, id: &NodeIdentity) -> Result<(quinn::Endpoint, qui
     let mut scfg = quinn::ServerConfig::with_crypto(Arc::new(
         QuicServerConfig::try_from(stls).map_err(io_err)?,
     ));
-    scfg.transport_config(transport.clone());
+    if let Some(t) = &transport {
+        scfg.transport_config(t.clone());
+    }
     let server = quinn::Endpoint::server(scfg, local())?;
     let mut roots = rustls::RootCertStore::empty();
     roots.add(ca.cert_der().clone()).map_err(io_err)?;
@@ -117,7 +129,9 @@ fn plain_quinn(ca: &HybridCa, id: &NodeIdentity) -> Result<(quinn::Endpoint, qui
     ctls.alpn_protocols = vec![ALPN.to_vec()];
     let mut ccfg =
         quinn::ClientConfig::new(Arc::new(QuicClientConfig::try_from(ctls).map_err(io_err)?));
-    ccfg.transport_config(transport);
+    if let Some(t) = transport {
+        ccfg.transport_config(t);
+    }
     let mut client = quinn::Endpoint::client(local())?;
     client.set_default_client_config(ccfg);
     Ok((server, client))
@@ -189,8 +203,25 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
     let t = Instant::now();
     conn.send_bulk(&data).await?;
     row(
-        format!("STOQ bulk, 1 stream ({mib} MiB, SHA-256 chunks)"),
+        format!("STOQ bulk, 1 stream ({mib} MiB, incl. sender manifest hashing)"),
         gbps(data.len(), t.elapsed()),
+        "Gbit/s",
+    );
+
+    let t = Instant::now();
+    let manifest = Manifest::build(&data, client.config().limits.chunk_size);
+    let hashing = t.elapsed();
+    let t = Instant::now();
+    conn.send_bulk_with_manifest(&manifest, &mut SliceSource(&data))
+        .await?;
+    row(
+        format!("STOQ bulk, 1 stream ({mib} MiB, manifest precomputed)"),
+        gbps(data.len(), t.elapsed()),
+        "Gbit/s",
+    );
+    row(
+        format!("  sender manifest build alone (SHA-256 of {mib} MiB)"),
+        gbps(data.len(), hashing),
         "Gbit/s",
     );
 
@@ -215,7 +246,11 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
     );
 
     // --- plain quinn ---
-    let (qserver, qclient) = plain_quinn(&ca, &server_id)?;
+    let (qserver, qclient) = plain_quinn(
+        &ca,
+        &server_id,
+        Some(transport_config(Duration::from_secs(30))?),
+    )?;
     let qaddr = qserver.local_addr()?;
     let qs = qserver.clone();
     tokio::spawn(async move {
@@ -238,10 +273,40 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
     let (s, r) = qconn.open_bi().await.map_err(io_err)?;
     source(r, s, &data).await?;
     row(
-        format!("plain quinn (ring, X25519), 1 stream ({mib} MiB)"),
+        format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), STOQ windows"),
         gbps(data.len(), t.elapsed()),
         "Gbit/s",
     );
+
+    // --- plain quinn, quinn's default TransportConfig ---
+    let (dserver, dclient) = plain_quinn(&ca, &server_id, None)?;
+    let daddr = dserver.local_addr()?;
+    let ds = dserver.clone();
+    tokio::spawn(async move {
+        while let Some(inc) = ds.accept().await {
+            tokio::spawn(async move {
+                if let Ok(c) = inc.await {
+                    while let Ok((s, r)) = c.accept_bi().await {
+                        tokio::spawn(sink(r, s));
+                    }
+                }
+            });
+        }
+    });
+    let dconn = dclient
+        .connect(daddr, "localhost")
+        .map_err(io_err)?
+        .await
+        .map_err(io_err)?;
+    let t = Instant::now();
+    let (s, r) = dconn.open_bi().await.map_err(io_err)?;
+    source(r, s, &data).await?;
+    row(
+        format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), quinn default windows"),
+        gbps(data.len(), t.elapsed()),
+        "Gbit/s",
+    );
+    dconn.close(0u32.into(), b"");
 
     // --- TLS over TCP ---
     let provider = kx::classical_provider();
@@ -372,6 +437,8 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
     server.close();
     qclient.close(0u32.into(), b"");
     qserver.close(0u32.into(), b"");
+    dclient.close(0u32.into(), b"");
+    dserver.close(0u32.into(), b"");
     Ok(rows)
 }
 

@@ -38,7 +38,9 @@ impl std::str::FromStr for PqPolicy {
 pub struct Limits {
     /// Largest accepted frame payload, in bytes.
     pub max_frame: usize,
-    /// Largest accepted bulk object (sum of all chunks), in bytes.
+    /// Largest accepted bulk object (sum of all chunks), in bytes. Received
+    /// objects are streamed to a sink, so this is a policy limit, not a memory
+    /// bound; the manifest (32 B per chunk) must also fit in `max_frame`.
     pub max_bulk: u64,
     /// Chunk size used when sending bulk data.
     pub chunk_size: usize,
@@ -48,7 +50,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_frame: 16 * 1024 * 1024,
-            max_bulk: 4 * 1024 * 1024 * 1024,
+            max_bulk: 256 * 1024 * 1024 * 1024,
             chunk_size: 1024 * 1024,
         }
     }
@@ -61,7 +63,9 @@ pub struct Timeouts {
     pub connect: Duration,
     /// One request/response exchange.
     pub request: Duration,
-    /// One whole bulk transfer.
+    /// Progress deadline of a bulk transfer: the longest wait for one chunk to
+    /// be sent or received (and for the receiver's verdict), so that large
+    /// objects are not cut off by a deadline on the whole transfer.
     pub bulk: Duration,
     /// QUIC idle timeout of a connection.
     pub idle: Duration,
@@ -72,7 +76,7 @@ impl Default for Timeouts {
         Self {
             connect: Duration::from_secs(10),
             request: Duration::from_secs(10),
-            bulk: Duration::from_secs(300),
+            bulk: Duration::from_secs(60),
             idle: Duration::from_secs(30),
         }
     }

@@ -17,7 +17,7 @@ use quinn::{ConnectionError, IdleTimeout, TransportConfig, TransportErrorCode, V
 use rustls::pki_types::CertificateDer;
 use tokio::task::JoinHandle;
 
-use crate::bulk::{self, Hash, Manifest};
+use crate::bulk::{self, BulkSink, BulkSource, CountingSink, Hash, Manifest};
 use crate::config::StoqConfig;
 use crate::error::{Result, StoqError};
 use crate::frame::{read_frame, write_frame, Frame, FrameError, FrameType};
@@ -168,19 +168,24 @@ pub trait Handler: Send + Sync + 'static {
     fn handle_request(&self, peer: &PeerInfo, request: Bytes)
         -> std::result::Result<Bytes, String>;
 
-    /// Receives a verified bulk object (all chunk hashes already checked).
-    fn handle_bulk(
+    /// Opens the sink for an incoming bulk object, once its manifest has been
+    /// parsed and found within the limits. Chunks are verified against the
+    /// manifest before they reach the sink, and [`BulkSink::finish`] is called
+    /// only when all of them have been; on a corrupted chunk or any other failure
+    /// [`BulkSink::abort`] is called instead. An `Err` refuses the object (sent
+    /// to the peer as an `Error` frame). The default verifies and discards
+    /// ([`CountingSink`]).
+    fn bulk_sink(
         &self,
         peer: &PeerInfo,
         manifest: &Manifest,
-        data: Vec<u8>,
-    ) -> std::result::Result<(), String> {
-        let _ = (peer, manifest, data);
-        Ok(())
+    ) -> std::result::Result<Box<dyn BulkSink>, String> {
+        let _ = (peer, manifest);
+        Ok(Box::new(CountingSink::new()))
     }
 }
 
-/// A handler that echoes requests and accepts (then drops) bulk objects.
+/// A handler that echoes requests and verifies, then drops, bulk objects.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct EchoHandler;
 
@@ -364,21 +369,23 @@ async fn serve_stream(
             payload,
         })) => match Manifest::decode(&payload) {
             Err(e) => Err(e.to_string()),
-            Ok(m) => {
-                let limit = config.limits.max_bulk;
-                let got = tokio::time::timeout(
-                    config.timeouts.bulk,
-                    bulk::receive_chunks(&mut recv, &m, max, limit),
-                )
-                .await;
-                match got {
-                    Err(_) => Err("bulk transfer timed out".into()),
-                    Ok(Err(e)) => Err(e.to_string()),
-                    Ok(Ok(data)) => handler
-                        .handle_bulk(&peer, &m, data)
-                        .map(|()| (FrameType::Response, Bytes::copy_from_slice(&m.content_id()))),
-                }
+            Ok(m) if m.total_len > config.limits.max_bulk => {
+                Err(bulk::BulkError::TooLarge(m.total_len, config.limits.max_bulk).to_string())
             }
+            Ok(m) => match handler.bulk_sink(&peer, &m) {
+                Err(e) => Err(format!("object refused: {e}")),
+                Ok(mut sink) => bulk::receive_chunks_into(
+                    &mut recv,
+                    &m,
+                    max,
+                    config.limits.max_bulk,
+                    config.timeouts.bulk,
+                    sink.as_mut(),
+                )
+                .await
+                .map(|_| (FrameType::Response, Bytes::copy_from_slice(&m.content_id())))
+                .map_err(|e| e.to_string()),
+            },
         },
         Ok(Some(f)) => Err(format!("unexpected {:?} frame to open a stream", f.kind)),
         Err(e) => Err(format!("malformed frame: {e}")),
@@ -474,48 +481,77 @@ impl StoqConnection {
     }
 
     /// Sends `data` as a chunked, hashed bulk object on one stream; returns the
-    /// content id the receiver computed after verifying every chunk.
+    /// content id the receiver computed after verifying every chunk. The
+    /// manifest (SHA-256 of every chunk) is computed first.
     pub async fn send_bulk(&self, data: &[u8]) -> Result<Hash> {
+        let m = Manifest::build(data, self.config.limits.chunk_size);
+        self.send_bulk_with_manifest(&m, &mut bulk::SliceSource(data))
+            .await
+    }
+
+    /// Sends an object read from `src`: a first pass over the source builds the
+    /// manifest, a second pass sends the chunks. Memory use is bounded by a
+    /// chunk, whatever the object size.
+    pub async fn send_bulk_from(&self, src: &mut dyn BulkSource) -> Result<Hash> {
+        let m = bulk::manifest_of(src, self.config.limits.chunk_size).await?;
+        self.send_bulk_with_manifest(&m, src).await
+    }
+
+    /// Sends an object whose manifest is already known (e.g. content-addressed
+    /// storage): `src` must hold exactly the bytes the manifest describes,
+    /// otherwise the receiver rejects the first chunk that differs.
+    pub async fn send_bulk_with_manifest(
+        &self,
+        m: &Manifest,
+        src: &mut dyn BulkSource,
+    ) -> Result<Hash> {
         let limits = self.config.limits;
-        let work = async {
-            let (mut send, mut recv) = self
-                .conn
-                .open_bi()
-                .await
-                .map_err(|e| map_connection_error(&e))?;
-            let sent =
-                bulk::send_object(&mut send, data, limits.chunk_size, limits.max_frame).await;
-            let manifest = match sent {
-                Ok(m) => Some(m),
-                Err(bulk::BulkError::Frame(FrameError::TooLarge { len, max })) => {
-                    return Err(StoqError::Frame(FrameError::TooLarge { len, max }))
-                }
-                Err(_) => None, // the peer may have stopped the stream; read its verdict
-            };
-            let _ = send.finish();
-            let f = self.read_answer(&mut recv, None).await?;
-            let expected = manifest.map(|m| m.content_id());
-            if f.kind != FrameType::Response || f.payload.len() != 32 {
-                return Err(StoqError::Frame(FrameError::Unexpected(
-                    "bad answer to a bulk transfer".into(),
-                )));
-            }
-            let mut id = [0u8; 32];
-            id.copy_from_slice(&f.payload);
-            if expected.is_some_and(|e| e != id) {
-                return Err(StoqError::Remote(
-                    "receiver computed a different content id".into(),
-                ));
-            }
-            Ok(id)
-        };
-        match tokio::time::timeout(self.config.timeouts.bulk, work).await {
-            Ok(r) => r,
-            Err(_) => Err(StoqError::Timeout(
-                self.config.timeouts.bulk,
-                "bulk transfer",
-            )),
+        let progress = self.config.timeouts.bulk;
+        let (mut send, mut recv) = self
+            .conn
+            .open_bi()
+            .await
+            .map_err(|e| map_connection_error(&e))?;
+        let sent = async {
+            tokio::time::timeout(
+                progress,
+                bulk::write_manifest(&mut send, m, limits.max_frame),
+            )
+            .await
+            .map_err(|_| bulk::BulkError::Stalled(0))??;
+            bulk::send_chunks(&mut send, m, src, limits.max_frame, progress).await
         }
+        .await;
+        match sent {
+            Ok(()) => {}
+            Err(bulk::BulkError::Frame(FrameError::TooLarge { len, max })) => {
+                return Err(StoqError::Frame(FrameError::TooLarge { len, max }))
+            }
+            // The peer stopped the stream (it found a bad chunk): read its verdict.
+            Err(bulk::BulkError::Frame(FrameError::Io(_))) => {}
+            Err(e) => {
+                let _ = send.reset(VarInt::from_u32(2));
+                return Err(StoqError::Bulk(e));
+            }
+        }
+        let _ = send.finish();
+        let f = match tokio::time::timeout(progress, self.read_answer(&mut recv, None)).await {
+            Ok(r) => r?,
+            Err(_) => return Err(StoqError::Timeout(progress, "bulk transfer verdict")),
+        };
+        if f.kind != FrameType::Response || f.payload.len() != 32 {
+            return Err(StoqError::Frame(FrameError::Unexpected(
+                "bad answer to a bulk transfer".into(),
+            )));
+        }
+        let mut id = [0u8; 32];
+        id.copy_from_slice(&f.payload);
+        if id != m.content_id() {
+            return Err(StoqError::Remote(
+                "receiver computed a different content id".into(),
+            ));
+        }
+        Ok(id)
     }
 
     /// Writes `bytes` verbatim on a new stream, finishes it, and returns the

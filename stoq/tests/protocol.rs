@@ -8,14 +8,33 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use common::*;
-use stoq::bulk::{self, Manifest};
+use stoq::bulk::{self, BoxFuture, BulkSink, CountingSink, Manifest, VerifiedChunk};
 use stoq::frame::{FrameType, HEADER_LEN};
 use stoq::pool::ConnectionPool;
 use stoq::{Handler, PeerInfo, PqPolicy, StoqConfig, StoqError, StoqNode};
 
 #[derive(Default)]
 struct Recorder {
-    objects: Mutex<Vec<(usize, [u8; 32])>>,
+    objects: Arc<Mutex<Vec<(usize, [u8; 32])>>>,
+}
+
+/// Hashes the whole object and records it on `finish` only.
+struct RecordingSink {
+    inner: CountingSink,
+    objects: Arc<Mutex<Vec<(usize, [u8; 32])>>>,
+}
+
+impl BulkSink for RecordingSink {
+    fn write_chunk(&mut self, chunk: VerifiedChunk) -> BoxFuture<'_, std::io::Result<()>> {
+        self.inner.write_chunk(chunk)
+    }
+
+    fn finish<'a>(&'a mut self, _m: &'a Manifest) -> BoxFuture<'a, std::io::Result<()>> {
+        let len = self.inner.bytes as usize;
+        let hash = self.inner.object_sha256().unwrap();
+        self.objects.lock().unwrap().push((len, hash));
+        Box::pin(async { Ok(()) })
+    }
 }
 
 impl Handler for Recorder {
@@ -26,12 +45,11 @@ impl Handler for Recorder {
         Ok(request)
     }
 
-    fn handle_bulk(&self, _peer: &PeerInfo, _m: &Manifest, data: Vec<u8>) -> Result<(), String> {
-        self.objects
-            .lock()
-            .unwrap()
-            .push((data.len(), bulk::sha256(&data)));
-        Ok(())
+    fn bulk_sink(&self, _peer: &PeerInfo, _m: &Manifest) -> Result<Box<dyn BulkSink>, String> {
+        Ok(Box::new(RecordingSink {
+            inner: CountingSink::with_object_hash(),
+            objects: self.objects.clone(),
+        }))
     }
 }
 
