@@ -114,10 +114,26 @@ mod tests {
 	use crate::Runtime;
 	use frame_support::genesis_builder_helper::build_state;
 
+	/// Merges a JSON patch into `base` the way chain specs apply presets.
+	fn merge(base: &mut Value, patch: Value) {
+		match (base, patch) {
+			(Value::Object(base), Value::Object(patch)) =>
+				for (key, value) in patch {
+					merge(base.entry(key).or_insert(Value::Null), value);
+				},
+			(base, patch) => *base = patch,
+		}
+	}
+
 	/// Builds the genesis state of preset `id` the way the node does (the
 	/// preset patch merged over the default config) and runs `check` in it.
 	fn with_preset(id: &str, check: impl FnOnce()) {
-		let json = get_preset(&PresetId::from(id)).expect("preset exists");
+		let patch: Value =
+			serde_json::from_slice(&get_preset(&PresetId::from(id)).expect("preset exists"))
+				.expect("preset is JSON");
+		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+		merge(&mut config, patch);
+		let json = serde_json::to_vec(&config).unwrap();
 		sp_io::TestExternalities::default().execute_with(|| {
 			build_state::<RuntimeGenesisConfig>(json).expect("preset builds a genesis state");
 			check();
