@@ -1,0 +1,155 @@
+//! The data TrustChain keeps on chain and takes as call arguments.
+//!
+//! The types are generic over their bounded byte strings (and account, block number and
+//! balance types) rather than over the pallet's `Config`, so that a runtime API or an
+//! off-chain client can name them with concrete bounds; the pallet's aliases
+//! ([`crate::AuthorityOf`], [`crate::DnsRecordOf`], ...) fill the bounds in from `Config`.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::ConstU32, BoundedVec};
+use scale_info::TypeInfo;
+
+/// Identifier of a certificate authority, chosen by the authority origin when it adds it.
+pub type AuthorityId = u32;
+
+/// Length in bytes of a FALCON-1024 public key (the reference encoding: one header byte,
+/// then 1024 coefficients of 14 bits).
+pub const FALCON_1024_PUBLIC_KEY_LEN: u32 = 1793;
+
+/// The header byte of a FALCON-1024 public key: `0x00 + log2(n)`, with n = 1024.
+pub const FALCON_1024_PUBLIC_KEY_HEADER: u8 = 0x0A;
+
+/// A FALCON-1024 public key. Bounded at [`FALCON_1024_PUBLIC_KEY_LEN`]; the pallet refuses
+/// any other length, and a first byte other than [`FALCON_1024_PUBLIC_KEY_HEADER`].
+pub type FalconPublicKey = BoundedVec<u8, ConstU32<FALCON_1024_PUBLIC_KEY_LEN>>;
+
+/// Length of an uncompressed SEC1 P-256 point (`0x04 || x || y`).
+pub const P256_UNCOMPRESSED_LEN: usize = 65;
+
+/// Length of a compressed SEC1 P-256 point (`0x02`/`0x03 || x`).
+pub const P256_COMPRESSED_LEN: usize = 33;
+
+/// An authority's classical (pre-quantum) public key: the key standard TLS stacks and
+/// `openssl verify` check certificate signatures with.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub enum ClassicalPublicKey {
+	/// An Ed25519 public key (RFC 8032), 32 bytes.
+	Ed25519([u8; 32]),
+	/// An ECDSA P-256 public key as a SEC1 point: 33 bytes compressed (first byte 0x02 or
+	/// 0x03) or 65 bytes uncompressed (first byte 0x04). Other lengths and prefixes are
+	/// refused. Whether the point is on the curve is not checked on chain in this slice.
+	EcdsaP256(BoundedVec<u8, ConstU32<{ P256_UNCOMPRESSED_LEN as u32 }>>),
+}
+
+impl ClassicalPublicKey {
+	/// Whether the key has a length and SEC1 prefix its algorithm allows.
+	pub fn is_well_formed(&self) -> bool {
+		match self {
+			// Every 32-byte string is an Ed25519 public key encoding candidate; the type
+			// already fixes the length.
+			Self::Ed25519(_) => true,
+			Self::EcdsaP256(point) => matches!(
+				(point.len(), point.first()),
+				(P256_COMPRESSED_LEN, Some(0x02 | 0x03)) | (P256_UNCOMPRESSED_LEN, Some(0x04))
+			),
+		}
+	}
+}
+
+/// Where an authority sits in the hierarchy.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum AuthorityKind {
+	/// A root CA: trusted because governance added it.
+	Root,
+	/// An intermediate CA, whose certificate its parent (a root or another intermediate)
+	/// issued.
+	Intermediate {
+		/// The issuing authority. It must exist when the intermediate is added, and cannot
+		/// be removed while it has intermediates.
+		parent: AuthorityId,
+	},
+}
+
+/// A certificate authority's on-chain record (its CA certificate is stored beside it, in
+/// [`crate::AuthorityCertificates`], so that calls that only need the operator or the keys
+/// do not read the certificate).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct AuthorityInfo<AccountId> {
+	/// Root or intermediate (and then its parent).
+	pub kind: AuthorityKind,
+	/// The account of the node that runs this authority's CA service: the only account
+	/// that may record certificates in the CT log on this authority's behalf.
+	pub operator: AccountId,
+	/// The authority's classical public key.
+	pub classical_public_key: ClassicalPublicKey,
+	/// The authority's FALCON-1024 public key.
+	pub falcon_public_key: FalconPublicKey,
+	/// How many intermediates name this authority as their parent.
+	pub children: u32,
+}
+
+/// A DNS resource record attached to a name. `Target` and `Txt` are bounded byte strings.
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub enum DnsRecord<Target, Txt> {
+	/// An IPv6 address (RFC 3596), network byte order. HyperMesh is IPv6-only: IPv4
+	/// addresses embedded in IPv6 (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
+	/// `::a.b.c.d`, IPv4-translated `::ffff:0:a.b.c.d` and the NAT64 well-known prefix
+	/// `64:ff9b::/96`), the unspecified address `::` and the loopback `::1` are refused.
+	Aaaa([u8; 16]),
+	/// A service location (RFC 2782).
+	Srv {
+		/// Lower is tried first.
+		priority: u16,
+		/// Relative weight among records of the same priority.
+		weight: u16,
+		/// The service's port.
+		port: u16,
+		/// The host name: lowercase LDH labels separated by dots (no trailing dot), or
+		/// `.` alone meaning "the service is not available at this name".
+		target: Target,
+	},
+	/// Free-form text (RFC 1035 §3.3.14): any bytes, up to the configured bound.
+	Txt(Txt),
+}
+
+/// A registered name.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct NameInfo<AccountId, BlockNumber, Balance, Records> {
+	/// The account that controls the name and its records.
+	pub owner: AccountId,
+	/// The first block at which the name is expired (it is live while
+	/// `block_number < expires_at`).
+	pub expires_at: BlockNumber,
+	/// The amount held from `owner` for the name, returned when the name is released or
+	/// taken over after expiry.
+	pub deposit: Balance,
+	/// The name's records.
+	pub records: Records,
+}
+
+/// A certificate recorded in the Certificate Transparency log.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct CertificateRecord<BlockNumber, Der> {
+	/// The authority whose operator recorded it.
+	pub authority: AuthorityId,
+	/// The certificate, DER-encoded, exactly as logged (its leaf hash is
+	/// `SHA-256(0x00 || der)`).
+	pub der: Der,
+	/// The block in which it was recorded.
+	pub recorded_at: BlockNumber,
+}
