@@ -15,7 +15,7 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
+	AccountId, Aura, DAYS, UNIT, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
 	RuntimeTask, System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
@@ -130,3 +130,30 @@ impl pallet_utility::Config for Runtime {
 }
 
 // Silence unused-import lints for items only some feature sets use.
+
+parameter_types! {
+	/// The DNS zone TrustChain names live under: `<label>.hypermesh`.
+	pub const TrustChainZone: &'static str = "hypermesh";
+	/// A name is registered for 90 days, then must be renewed.
+	pub const NamePeriod: BlockNumber = 90 * DAYS;
+	/// Deposit held while a name is registered (returned on release).
+	pub const NameDeposit: Balance = 10 * UNIT;
+}
+
+impl pallet_trustchain::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// Root until on-chain governance lands.
+	type AuthorityOrigin = frame_system::EnsureRoot<AccountId>;
+	type Zone = TrustChainZone;
+	type MaxNameLength = ConstU32<253>;
+	type NamePeriod = NamePeriod;
+	type NameDeposit = NameDeposit;
+	type MaxRecords = ConstU32<16>;
+	type MaxSrvTargetLength = ConstU32<253>;
+	type MaxTxtLength = ConstU32<255>;
+	type MaxCertificateLength = ConstU32<8192>;
+	/// Tree heads of the last day of blocks are kept in state.
+	type TreeHeadHistory = ConstU32<DAYS>;
+	type WeightInfo = pallet_trustchain::weights::SubstrateWeight<Runtime>;
+}

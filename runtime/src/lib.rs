@@ -7,6 +7,9 @@
 //! - Block production: Aura (slot-based, one author per 6 s slot).
 //! - Finality: GRANDPA (BFT, finalizes with up to f of 3f+1 validators faulty).
 //! - Native token: CAES (12 decimals), balances + transaction payment.
+//! - TrustChain (first slice): CA authorities set by root, the name service
+//!   under the `hypermesh` zone (AAAA/SRV/TXT) and the certificate-transparency
+//!   log with a tree head per block.
 //! - Batching: utility. Privileged calls: sudo, whose key exists only in the
 //!   `development` and `local_testnet` genesis presets.
 //! - Wallet safety: `CheckMetadataHash`, so a signer can verify the metadata it
@@ -74,7 +77,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hypermesh"),
 	impl_name: alloc::borrow::Cow::Borrowed("hypermesh-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -209,4 +212,7 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
+
+	#[runtime::pallet_index(8)]
+	pub type TrustChain = pallet_trustchain;
 }

@@ -47,7 +47,7 @@ test('the runtime is hypermesh and its metadata decodes without custom types', a
   assert.ok(version.specVersion.toNumber() >= 100);
   // Metadata V14+ decodes; the pallets we ship are all present.
   const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
-  for (const name of ['System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo', 'Utility']) {
+  for (const name of ['System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo', 'Utility', 'TrustChain']) {
     assert.ok(pallets.includes(name), `pallet ${name} missing from ${pallets}`);
   }
   // The metadata-hash transaction extension is declared, so wallets can check what they sign.
@@ -196,4 +196,58 @@ test('Prometheus metrics are served', async () => {
   const body = await res.text();
   assert.match(body, /substrate_block_height\{status="finalized"/);
   assert.match(body, /substrate_block_height\{status="best"/);
+});
+
+/** Signs, sends and waits for finality; returns the `module.Error` name if the call failed. */
+async function dispatch(tx, signer) {
+  const result = await sendAndFinalize(tx, signer);
+  const failed = result.events.find(({ event }) => api.events.system.ExtrinsicFailed.is(event));
+  if (!failed) return { result, error: null };
+  const dispatchError = failed.event.data.dispatchError;
+  if (!dispatchError.isModule) return { result, error: dispatchError.toString() };
+  const meta = api.registry.findMetaError(dispatchError.asModule);
+  return { result, error: `${meta.section}.${meta.name}` };
+}
+
+test('TrustChain names: register with a deposit, AAAA records, IPv4 refused, duplicates refused', async () => {
+  const alice = keyring.addFromUri('//Alice');
+  const bob = keyring.addFromUri('//Bob');
+  const name = 'node1.hypermesh';
+  const deposit = api.consts.trustChain.nameDeposit.toBigInt();
+  assert.equal(deposit, 10n * UNIT);
+  const reservedBefore = (await api.query.system.account(alice.address)).data.reserved.toBigInt();
+
+  let { error } = await dispatch(api.tx.trustChain.registerName(name), alice);
+  assert.equal(error, null);
+  assert.equal((await api.query.system.account(alice.address)).data.reserved.toBigInt(), reservedBefore + deposit);
+  const info = (await api.query.trustChain.names('node1')).unwrap();
+  assert.equal(info.owner.toString(), alice.address);
+
+  const v6 = '0x20010db8000000000000000000000001'; // 2001:db8::1
+  ({ error } = await dispatch(api.tx.trustChain.setRecords(name, [
+    { Aaaa: v6 },
+    { Srv: { priority: 10, weight: 5, port: 4433, target: 'node1.hypermesh' } },
+    { Txt: 'stoq=pq-required' },
+  ]), alice));
+  assert.equal(error, null);
+  let records = (await api.query.trustChain.names('node1')).unwrap().records;
+  assert.equal(records.length, 3);
+  assert.equal(records[0].asAaaa.toHex(), v6);
+
+  // IPv4 hidden in an AAAA record (::ffff:192.0.2.1) is refused, records unchanged.
+  ({ error } = await dispatch(api.tx.trustChain.setRecords(name, [
+    { Aaaa: '0x00000000000000000000ffffc0000201' },
+  ]), alice));
+  assert.equal(error, 'trustChain.Ipv4AddressInAaaa');
+  records = (await api.query.trustChain.names('node1')).unwrap().records;
+  assert.equal(records.length, 3);
+
+  // The name is taken; a malformed label is refused; Bob is not the owner.
+  ({ error } = await dispatch(api.tx.trustChain.registerName(name), bob));
+  assert.equal(error, 'trustChain.NameTaken');
+  ({ error } = await dispatch(api.tx.trustChain.registerName('Bad_Name.hypermesh'), bob));
+  assert.equal(error, 'trustChain.InvalidLabel');
+  ({ error } = await dispatch(api.tx.trustChain.setRecords(name, []), bob));
+  assert.equal(error, 'trustChain.NotNameOwner');
+  assert.equal((await api.query.trustChain.names('node1')).unwrap().owner.toString(), alice.address);
 });
