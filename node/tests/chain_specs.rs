@@ -1,7 +1,13 @@
-//! The chain specs committed in `chain-specs/` must be exactly what this
-//! node generates. A runtime change that alters genesis (or the WASM) makes
-//! this test fail until the specs are regenerated with
-//! `UPDATE_CHAIN_SPECS=1 cargo test -p hypermesh-node --test chain_specs`.
+//! The chain specs committed in `chain-specs/` must be what this node
+//! generates. A change of genesis, of the chain's name/id/properties, or of the
+//! runtime's version or APIs makes this test fail until the specs are
+//! regenerated with `UPDATE_CHAIN_SPECS=1 cargo test -p hypermesh-node --test chain_specs`.
+//!
+//! The runtime WASM (`code`, and `:code` in raw specs) is compared by its
+//! `runtime_version` and `runtime_apis` custom sections rather than byte for
+//! byte: rustc's symbol hashes include the crate's path, and the linker orders
+//! data by symbol, so the same source built in two checkouts at different paths
+//! gives different bytes. Everything else must be identical.
 
 use std::{path::PathBuf, process::Command};
 
@@ -52,6 +58,72 @@ fn first_difference(path: &str, a: &serde_json::Value, b: &serde_json::Value) ->
 	}
 }
 
+/// Storage key of the runtime code (`:code`), hex-encoded as raw specs store it.
+const CODE_KEY: &str = "0x3a636f6465";
+
+/// The custom sections that identify a runtime: its version and its APIs.
+fn runtime_identity(code_hex: &str) -> Vec<(String, Vec<u8>)> {
+	let code = decode_hex(code_hex);
+	let mut sections = custom_sections(&code);
+	sections.retain(|(name, _)| name == "runtime_version" || name == "runtime_apis");
+	assert_eq!(sections.len(), 2, "runtime blob lacks runtime_version/runtime_apis sections");
+	sections
+}
+
+fn decode_hex(hex: &str) -> Vec<u8> {
+	let hex = hex.strip_prefix("0x").expect("code is 0x-prefixed hex");
+	(0..hex.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("code is hex"))
+		.collect()
+}
+
+/// Reads an unsigned LEB128 number at `pos`.
+fn leb128(bytes: &[u8], pos: &mut usize) -> usize {
+	let (mut value, mut shift) = (0usize, 0);
+	loop {
+		let byte = bytes[*pos];
+		*pos += 1;
+		value |= ((byte & 0x7f) as usize) << shift;
+		if byte & 0x80 == 0 {
+			return value;
+		}
+		shift += 7;
+	}
+}
+
+/// The custom sections (id 0) of a WASM module, in order.
+fn custom_sections(wasm: &[u8]) -> Vec<(String, Vec<u8>)> {
+	assert_eq!(&wasm[..4], b"\0asm", "runtime code is an uncompressed WASM module");
+	let mut pos = 8;
+	let mut sections = Vec::new();
+	while pos < wasm.len() {
+		let id = wasm[pos];
+		pos += 1;
+		let size = leb128(wasm, &mut pos);
+		let end = pos + size;
+		if id == 0 {
+			let mut p = pos;
+			let name_len = leb128(wasm, &mut p);
+			let name = String::from_utf8_lossy(&wasm[p..p + name_len]).into_owned();
+			sections.push((name, wasm[p + name_len..end].to_vec()));
+		}
+		pos = end;
+	}
+	sections
+}
+
+/// Takes the runtime code out of a spec (plain or raw) and returns it.
+fn take_code(spec: &mut serde_json::Value) -> String {
+	let genesis = &mut spec["genesis"];
+	let code = if let Some(raw) = genesis.get_mut("raw") {
+		raw["top"].as_object_mut().unwrap().remove(CODE_KEY)
+	} else {
+		genesis["runtimeGenesis"].as_object_mut().unwrap().remove("code")
+	};
+	code.and_then(|c| c.as_str().map(str::to_owned)).expect("spec carries the runtime code")
+}
+
 fn check(chain: &str, file: &str, raw: bool) {
 	let generated = generate(chain, raw);
 	let path = specs_dir().join(file);
@@ -61,10 +133,17 @@ fn check(chain: &str, file: &str, raw: bool) {
 	}
 	let committed = std::fs::read_to_string(&path)
 		.unwrap_or_else(|e| panic!("{} is missing ({e}); run with UPDATE_CHAIN_SPECS=1", path.display()));
-	let committed_json: serde_json::Value =
+	let mut committed_json: serde_json::Value =
 		serde_json::from_str(&committed).expect("committed chain spec is JSON");
-	let generated_json: serde_json::Value =
+	let mut generated_json: serde_json::Value =
 		serde_json::from_str(&generated).expect("generated chain spec is JSON");
+	let committed_runtime = runtime_identity(&take_code(&mut committed_json));
+	let generated_runtime = runtime_identity(&take_code(&mut generated_json));
+	assert!(
+		committed_runtime == generated_runtime,
+		"chain-specs/{file} carries a runtime of another version or API set than the node's;\n\
+		 regenerate with UPDATE_CHAIN_SPECS=1 cargo test -p hypermesh-node --test chain_specs"
+	);
 	if let Some(difference) = first_difference("", &committed_json, &generated_json) {
 		panic!(
 			"chain-specs/{file} has drifted from what the node generates: {difference}\n\
@@ -113,4 +192,16 @@ fn unknown_chain_is_a_clear_error() {
 	assert!(!out.status.success());
 	let stderr = String::from_utf8_lossy(&out.stderr);
 	assert!(stderr.contains("/nonexistent/spec.json"), "stderr: {stderr}");
+}
+
+#[test]
+fn committed_runtime_identifies_as_hypermesh() {
+	let mut spec: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(specs_dir().join("dev.json")).unwrap())
+			.unwrap();
+	let identity = runtime_identity(&take_code(&mut spec));
+	let (name, version) = &identity[0];
+	assert_eq!(name, "runtime_version");
+	// SCALE: spec_name is a compact-length-prefixed string (9 bytes: 9 << 2 = 0x24).
+	assert_eq!(&version[..10], b"\x24hypermesh");
 }
