@@ -66,7 +66,18 @@ fn runtime_identity(code_hex: &str) -> Vec<(String, Vec<u8>)> {
 	let code = decode_hex(code_hex);
 	let mut sections = custom_sections(&code);
 	sections.retain(|(name, _)| name == "runtime_version" || name == "runtime_apis");
+	sections.sort();
 	assert_eq!(sections.len(), 2, "runtime blob lacks runtime_version/runtime_apis sections");
+	// `runtime_apis` is a sequence of (8-byte API id, u32 version) entries, one
+	// static per API, whose order the linker decides: compare them as a set.
+	for (name, bytes) in sections.iter_mut() {
+		if name == "runtime_apis" {
+			assert_eq!(bytes.len() % 12, 0, "runtime_apis entries are 12 bytes");
+			let mut entries: Vec<Vec<u8>> = bytes.chunks(12).map(<[u8]>::to_vec).collect();
+			entries.sort();
+			*bytes = entries.concat();
+		}
+	}
 	sections
 }
 
@@ -200,8 +211,9 @@ fn committed_runtime_identifies_as_hypermesh() {
 		serde_json::from_str(&std::fs::read_to_string(specs_dir().join("dev.json")).unwrap())
 			.unwrap();
 	let identity = runtime_identity(&take_code(&mut spec));
-	let (name, version) = &identity[0];
+	let (name, version) = &identity[1];
 	assert_eq!(name, "runtime_version");
+	assert_eq!(identity[0].0, "runtime_apis");
 	// SCALE: spec_name is a compact-length-prefixed string (9 bytes: 9 << 2 = 0x24).
 	assert_eq!(&version[..10], b"\x24hypermesh");
 }
