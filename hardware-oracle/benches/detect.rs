@@ -7,11 +7,11 @@ use hardware_oracle::{detect, Detector};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
-    c.bench_function("detect", |b| b.iter(|| black_box(detect().unwrap())));
-    let mut detector = Detector::new().unwrap();
-    c.bench_function("detector_refresh", |b| {
-        b.iter(|| black_box(detector.refresh()))
-    });
+	c.bench_function("detect", |b| b.iter(|| black_box(detect().unwrap())));
+	let mut detector = Detector::new().unwrap();
+	c.bench_function("detector_refresh", |b| {
+		b.iter(|| black_box(detector.refresh()))
+	});
 }
 
 criterion_group!(benches, bench);

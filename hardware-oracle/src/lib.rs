@@ -27,6 +27,6 @@ mod report;
 pub use detector::{detect, Detector, MIN_LOAD_SAMPLE_INTERVAL};
 pub use error::OracleError;
 pub use report::{
-    CoreReport, CpuReport, DiskKind, GpuDevice, GpuReport, HardwareReport, LoadWindow,
-    MemoryReport, NetworkReport, OsReport, StorageReport,
+	CoreReport, CpuReport, DiskKind, GpuDevice, GpuReport, HardwareReport, LoadWindow,
+	MemoryReport, NetworkReport, OsReport, StorageReport,
 };

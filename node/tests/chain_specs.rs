@@ -12,13 +12,22 @@
 use std::{path::PathBuf, process::Command};
 
 fn specs_dir() -> PathBuf {
-	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("chain-specs")
+	PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+		.join("..")
+		.join("chain-specs")
 }
 
 /// Runs `hypermesh-node build-spec` for `chain` and returns its JSON output.
 fn generate(chain: &str, raw: bool) -> String {
 	let mut cmd = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"));
-	cmd.args(["build-spec", "--chain", chain, "--disable-default-bootnode", "--log", "error"]);
+	cmd.args([
+		"build-spec",
+		"--chain",
+		chain,
+		"--disable-default-bootnode",
+		"--log",
+		"error",
+	]);
 	if raw {
 		cmd.arg("--raw");
 	}
@@ -39,15 +48,16 @@ fn first_difference(path: &str, a: &serde_json::Value, b: &serde_json::Value) ->
 			for key in x.keys().chain(y.keys()) {
 				let sub = format!("{path}.{key}");
 				match (x.get(key), y.get(key)) {
-					(Some(p), Some(q)) =>
+					(Some(p), Some(q)) => {
 						if let Some(d) = first_difference(&sub, p, q) {
 							return Some(d);
-						},
+						}
+					}
 					(p, q) => return Some(format!("{sub}: committed {p:?}, generated {q:?}")),
 				}
 			}
 			None
-		},
+		}
 		(p, q) if p == q => None,
 		(String(p), String(q)) if p.len() > 200 || q.len() > 200 => Some(format!(
 			"{path}: long strings differ (committed {} chars, generated {} chars)",
@@ -67,7 +77,11 @@ fn runtime_identity(code_hex: &str) -> Vec<(String, Vec<u8>)> {
 	let mut sections = custom_sections(&code);
 	sections.retain(|(name, _)| name == "runtime_version" || name == "runtime_apis");
 	sections.sort();
-	assert_eq!(sections.len(), 2, "runtime blob lacks runtime_version/runtime_apis sections");
+	assert_eq!(
+		sections.len(),
+		2,
+		"runtime blob lacks runtime_version/runtime_apis sections"
+	);
 	// `runtime_apis` is a sequence of (8-byte API id, u32 version) entries, one
 	// static per API, whose order the linker decides: compare them as a set.
 	for (name, bytes) in sections.iter_mut() {
@@ -105,7 +119,11 @@ fn leb128(bytes: &[u8], pos: &mut usize) -> usize {
 
 /// The custom sections (id 0) of a WASM module, in order.
 fn custom_sections(wasm: &[u8]) -> Vec<(String, Vec<u8>)> {
-	assert_eq!(&wasm[..4], b"\0asm", "runtime code is an uncompressed WASM module");
+	assert_eq!(
+		&wasm[..4],
+		b"\0asm",
+		"runtime code is an uncompressed WASM module"
+	);
 	let mut pos = 8;
 	let mut sections = Vec::new();
 	while pos < wasm.len() {
@@ -130,9 +148,13 @@ fn take_code(spec: &mut serde_json::Value) -> String {
 	let code = if let Some(raw) = genesis.get_mut("raw") {
 		raw["top"].as_object_mut().unwrap().remove(CODE_KEY)
 	} else {
-		genesis["runtimeGenesis"].as_object_mut().unwrap().remove("code")
+		genesis["runtimeGenesis"]
+			.as_object_mut()
+			.unwrap()
+			.remove("code")
 	};
-	code.and_then(|c| c.as_str().map(str::to_owned)).expect("spec carries the runtime code")
+	code.and_then(|c| c.as_str().map(str::to_owned))
+		.expect("spec carries the runtime code")
 }
 
 fn check(chain: &str, file: &str, raw: bool) {
@@ -142,8 +164,12 @@ fn check(chain: &str, file: &str, raw: bool) {
 		std::fs::write(&path, &generated).expect("write chain spec");
 		return;
 	}
-	let committed = std::fs::read_to_string(&path)
-		.unwrap_or_else(|e| panic!("{} is missing ({e}); run with UPDATE_CHAIN_SPECS=1", path.display()));
+	let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+		panic!(
+			"{} is missing ({e}); run with UPDATE_CHAIN_SPECS=1",
+			path.display()
+		)
+	});
 	let mut committed_json: serde_json::Value =
 		serde_json::from_str(&committed).expect("committed chain spec is JSON");
 	let mut generated_json: serde_json::Value =
@@ -187,7 +213,8 @@ fn specs_carry_token_properties() {
 	}
 	for file in ["dev.json", "local.json", "staging.json"] {
 		let spec: serde_json::Value =
-			serde_json::from_str(&std::fs::read_to_string(specs_dir().join(file)).unwrap()).unwrap();
+			serde_json::from_str(&std::fs::read_to_string(specs_dir().join(file)).unwrap())
+				.unwrap();
 		assert_eq!(spec["properties"]["tokenSymbol"], "CAES", "{file}");
 		assert_eq!(spec["properties"]["tokenDecimals"], 12, "{file}");
 		assert_eq!(spec["properties"]["ss58Format"], 42, "{file}");
@@ -202,7 +229,10 @@ fn unknown_chain_is_a_clear_error() {
 		.unwrap();
 	assert!(!out.status.success());
 	let stderr = String::from_utf8_lossy(&out.stderr);
-	assert!(stderr.contains("/nonexistent/spec.json"), "stderr: {stderr}");
+	assert!(
+		stderr.contains("/nonexistent/spec.json"),
+		"stderr: {stderr}"
+	);
 }
 
 #[test]

@@ -24,8 +24,14 @@ fn bench_ct(c: &mut Criterion) {
 	let old_root = root(&leaves[..OLD_SIZE as usize]);
 	let incl = inclusion_proof(&leaves, INDEX).unwrap();
 	let cons = consistency_proof(&leaves, OLD_SIZE, N).unwrap();
-	assert_eq!(verify_inclusion(&leaves[INDEX as usize], INDEX, N, &incl, &new_root), Ok(()));
-	assert_eq!(verify_consistency(OLD_SIZE, N, &old_root, &new_root, &cons), Ok(()));
+	assert_eq!(
+		verify_inclusion(&leaves[INDEX as usize], INDEX, N, &incl, &new_root),
+		Ok(())
+	);
+	assert_eq!(
+		verify_consistency(OLD_SIZE, N, &old_root, &new_root, &cons),
+		Ok(())
+	);
 
 	// O(n) in hashes: few samples.
 	let mut slow = c.benchmark_group("ct_1m_leaves_O(n)");
@@ -40,7 +46,10 @@ fn bench_ct(c: &mut Criterion) {
 
 	let mut fast = c.benchmark_group("ct_1m_leaves");
 	fast.bench_function(
-		format!("verify_inclusion (index 765432 of 1000000, {} hashes)", incl.len()),
+		format!(
+			"verify_inclusion (index 765432 of 1000000, {} hashes)",
+			incl.len()
+		),
 		|b| {
 			b.iter(|| {
 				verify_inclusion(
@@ -55,7 +64,10 @@ fn bench_ct(c: &mut Criterion) {
 		},
 	);
 	fast.bench_function(
-		format!("verify_consistency (654321 -> 1000000, {} hashes)", cons.len()),
+		format!(
+			"verify_consistency (654321 -> 1000000, {} hashes)",
+			cons.len()
+		),
 		|b| {
 			b.iter(|| {
 				verify_consistency(

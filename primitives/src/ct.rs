@@ -91,14 +91,23 @@ impl core::fmt::Display for ProofError {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		match self {
 			Self::IndexOutOfRange { index, tree_size } => {
-				write!(f, "leaf index {index} is out of range for a tree of size {tree_size}")
+				write!(
+					f,
+					"leaf index {index} is out of range for a tree of size {tree_size}"
+				)
 			}
-			Self::TreeSizeOutOfRange { requested, available } => write!(
+			Self::TreeSizeOutOfRange {
+				requested,
+				available,
+			} => write!(
 				f,
 				"tree size {requested} requested but only {available} leaf hashes available"
 			),
 			Self::OldSizeExceedsNewSize { old_size, new_size } => {
-				write!(f, "old tree size {old_size} exceeds new tree size {new_size}")
+				write!(
+					f,
+					"old tree size {old_size} exceeds new tree size {new_size}"
+				)
 			}
 			Self::WrongProofLength { expected, actual } => {
 				write!(f, "proof has {actual} hashes, {expected} expected")
@@ -116,7 +125,11 @@ impl core::error::Error for ProofError {}
 
 /// The hash of a log entry: `SHA-256(0x00 || entry)`.
 pub fn leaf_hash(entry: &[u8]) -> Hash {
-	Sha256::new().chain_update([LEAF_PREFIX]).chain_update(entry).finalize().into()
+	Sha256::new()
+		.chain_update([LEAF_PREFIX])
+		.chain_update(entry)
+		.finalize()
+		.into()
 }
 
 /// The hash of an interior node: `SHA-256(0x01 || left || right)`.
@@ -316,7 +329,10 @@ pub fn consistency_proof(
 	new_size: u64,
 ) -> Result<Vec<Hash>, ProofError> {
 	let available = len_u64(leaf_hashes);
-	let too_big = ProofError::TreeSizeOutOfRange { requested: new_size, available };
+	let too_big = ProofError::TreeSizeOutOfRange {
+		requested: new_size,
+		available,
+	};
 	if new_size > available {
 		return Err(too_big);
 	}
@@ -382,10 +398,18 @@ pub fn verify_consistency(
 		return Err(wrong_length);
 	}
 	if old_size == new_size {
-		return if old_root == new_root { Ok(()) } else { Err(ProofError::RootMismatch) };
+		return if old_root == new_root {
+			Ok(())
+		} else {
+			Err(ProofError::RootMismatch)
+		};
 	}
 	if old_size == 0 {
-		return if *old_root == empty_root() { Ok(()) } else { Err(ProofError::OldRootMismatch) };
+		return if *old_root == empty_root() {
+			Ok(())
+		} else {
+			Err(ProofError::OldRootMismatch)
+		};
 	}
 	// 0 < old_size < new_size from here on.
 	// 1. If consistency_path is an empty array, stop and fail the proof verification.
@@ -476,7 +500,10 @@ pub struct TreeHead {
 impl TreeHead {
 	/// The head of the empty log: size 0, root [`empty_root`].
 	pub fn empty() -> Self {
-		Self { size: 0, root: empty_root() }
+		Self {
+			size: 0,
+			root: empty_root(),
+		}
 	}
 }
 
@@ -572,7 +599,10 @@ impl CompactMerkleLog {
 
 	/// The log's current [`TreeHead`].
 	pub fn tree_head(&self) -> TreeHead {
-		TreeHead { size: self.size, root: self.root() }
+		TreeHead {
+			size: self.size,
+			root: self.root(),
+		}
 	}
 }
 
@@ -626,7 +656,9 @@ mod tests {
 			match self.next() % 6 {
 				0 => self.next() % 40,
 				1 => 1u64 << (self.next() % 64),
-				2 => (1u64 << (self.next() % 64)).wrapping_add(self.next() % 3).wrapping_sub(1),
+				2 => (1u64 << (self.next() % 64))
+					.wrapping_add(self.next() % 3)
+					.wrapping_sub(1),
 				3 => u64::MAX - self.next() % 3,
 				_ => self.next() >> (self.next() % 64),
 			}
@@ -684,11 +716,19 @@ mod tests {
 		for n in 1..=70u64 {
 			for m in 0..n {
 				let p = inclusion_proof(&l[..n as usize], m).unwrap();
-				assert_eq!(inclusion_proof_len(m, n), Ok(p.len() as u64), "incl m={m} n={n}");
+				assert_eq!(
+					inclusion_proof_len(m, n),
+					Ok(p.len() as u64),
+					"incl m={m} n={n}"
+				);
 			}
 			for m in 0..=n {
 				let p = consistency_proof(&l, m, n).unwrap();
-				assert_eq!(consistency_proof_len(m, n), Ok(p.len() as u64), "cons m={m} n={n}");
+				assert_eq!(
+					consistency_proof_len(m, n),
+					Ok(p.len() as u64),
+					"cons m={m} n={n}"
+				);
 			}
 		}
 	}
@@ -700,7 +740,10 @@ mod tests {
 		for n in 1..=70usize {
 			for m in 0..n {
 				let p = inclusion_proof(&l[..n], m as u64).unwrap();
-				assert_eq!(verify_inclusion(&l[m], m as u64, n as u64, &p, &roots[n]), Ok(()));
+				assert_eq!(
+					verify_inclusion(&l[m], m as u64, n as u64, &p, &roots[n]),
+					Ok(())
+				);
 			}
 			for m in 0..=n {
 				let p = consistency_proof(&l, m as u64, n as u64).unwrap();
@@ -718,23 +761,38 @@ mod tests {
 		let l = leaves(5);
 		assert_eq!(
 			inclusion_proof(&l, 5),
-			Err(ProofError::IndexOutOfRange { index: 5, tree_size: 5 })
+			Err(ProofError::IndexOutOfRange {
+				index: 5,
+				tree_size: 5
+			})
 		);
 		assert_eq!(
 			inclusion_proof(&[], 0),
-			Err(ProofError::IndexOutOfRange { index: 0, tree_size: 0 })
+			Err(ProofError::IndexOutOfRange {
+				index: 0,
+				tree_size: 0
+			})
 		);
 		assert_eq!(
 			inclusion_proof(&l, u64::MAX),
-			Err(ProofError::IndexOutOfRange { index: u64::MAX, tree_size: 5 })
+			Err(ProofError::IndexOutOfRange {
+				index: u64::MAX,
+				tree_size: 5
+			})
 		);
 		assert_eq!(
 			consistency_proof(&l, 2, 6),
-			Err(ProofError::TreeSizeOutOfRange { requested: 6, available: 5 })
+			Err(ProofError::TreeSizeOutOfRange {
+				requested: 6,
+				available: 5
+			})
 		);
 		assert_eq!(
 			consistency_proof(&l, 4, 3),
-			Err(ProofError::OldSizeExceedsNewSize { old_size: 4, new_size: 3 })
+			Err(ProofError::OldSizeExceedsNewSize {
+				old_size: 4,
+				new_size: 3
+			})
 		);
 		assert_eq!(consistency_proof(&l, 0, 5), Ok(vec![]));
 		assert_eq!(consistency_proof(&l, 5, 5), Ok(vec![]));
@@ -747,36 +805,66 @@ mod tests {
 		let r = root(&l);
 		assert_eq!(
 			verify_inclusion(&l[0], 4, 4, &[], &r),
-			Err(ProofError::IndexOutOfRange { index: 4, tree_size: 4 })
+			Err(ProofError::IndexOutOfRange {
+				index: 4,
+				tree_size: 4
+			})
 		);
 		assert_eq!(
 			verify_inclusion(&l[0], 0, 0, &[], &empty_root()),
-			Err(ProofError::IndexOutOfRange { index: 0, tree_size: 0 })
+			Err(ProofError::IndexOutOfRange {
+				index: 0,
+				tree_size: 0
+			})
 		);
 		// A one-leaf tree: empty proof, root is the leaf hash.
 		assert_eq!(verify_inclusion(&l[0], 0, 1, &[], &l[0]), Ok(()));
-		assert_eq!(verify_inclusion(&l[0], 0, 1, &[], &l[1]), Err(ProofError::RootMismatch));
+		assert_eq!(
+			verify_inclusion(&l[0], 0, 1, &[], &l[1]),
+			Err(ProofError::RootMismatch)
+		);
 		// Consistency outside 0 < m < n.
 		assert_eq!(verify_consistency(4, 4, &r, &r, &[]), Ok(()));
-		assert_eq!(verify_consistency(4, 4, &r, &l[0], &[]), Err(ProofError::RootMismatch));
+		assert_eq!(
+			verify_consistency(4, 4, &r, &l[0], &[]),
+			Err(ProofError::RootMismatch)
+		);
 		assert_eq!(
 			verify_consistency(4, 4, &r, &r, &[r]),
-			Err(ProofError::WrongProofLength { expected: 0, actual: 1 })
+			Err(ProofError::WrongProofLength {
+				expected: 0,
+				actual: 1
+			})
 		);
 		assert_eq!(verify_consistency(0, 4, &empty_root(), &r, &[]), Ok(()));
-		assert_eq!(verify_consistency(0, 0, &empty_root(), &empty_root(), &[]), Ok(()));
-		assert_eq!(verify_consistency(0, 4, &r, &r, &[]), Err(ProofError::OldRootMismatch));
+		assert_eq!(
+			verify_consistency(0, 0, &empty_root(), &empty_root(), &[]),
+			Ok(())
+		);
+		assert_eq!(
+			verify_consistency(0, 4, &r, &r, &[]),
+			Err(ProofError::OldRootMismatch)
+		);
 		assert_eq!(
 			verify_consistency(0, 4, &empty_root(), &r, &[r]),
-			Err(ProofError::WrongProofLength { expected: 0, actual: 1 })
+			Err(ProofError::WrongProofLength {
+				expected: 0,
+				actual: 1
+			})
 		);
 		assert_eq!(
 			verify_consistency(5, 4, &r, &r, &[]),
-			Err(ProofError::OldSizeExceedsNewSize { old_size: 5, new_size: 4 })
+			Err(ProofError::OldSizeExceedsNewSize {
+				old_size: 5,
+				new_size: 4
+			})
 		);
 		assert_eq!(
 			verify_consistency(1, 4, &l[0], &r, &[]),
-			Err(ProofError::WrongProofLength { expected: 2, actual: 0 })
+			Err(ProofError::WrongProofLength {
+				expected: 2,
+				actual: 0
+			})
 		);
 	}
 
@@ -787,7 +875,11 @@ mod tests {
 		let mut rng = SplitMix(0x5EED);
 		for _ in 0..20_000 {
 			let n = rng.size();
-			let m = if rng.next() % 4 == 0 { rng.size() } else { rng.next() % n.max(1) };
+			let m = if rng.next() % 4 == 0 {
+				rng.size()
+			} else {
+				rng.next() % n.max(1)
+			};
 			let len = match rng.next() % 3 {
 				0 => rng.next() % 70,
 				1 => inclusion_proof_len(m, n).unwrap_or(0),
@@ -818,7 +910,11 @@ mod tests {
 			let incl = inclusion_proof(&l[..have], a);
 			assert_eq!(incl.is_ok(), a < have as u64);
 			let cons = consistency_proof(&l[..have], a, b);
-			assert_eq!(cons.is_ok(), a <= b && b <= have as u64, "a={a} b={b} have={have}");
+			assert_eq!(
+				cons.is_ok(),
+				a <= b && b <= have as u64,
+				"a={a} b={b} have={have}"
+			);
 		}
 	}
 
@@ -890,7 +986,10 @@ mod tests {
 
 	#[test]
 	fn errors_display() {
-		let e = ProofError::WrongProofLength { expected: 3, actual: 2 };
+		let e = ProofError::WrongProofLength {
+			expected: 3,
+			actual: 2,
+		};
 		assert_eq!(alloc::format!("{e}"), "proof has 2 hashes, 3 expected");
 		assert_eq!(ProofError::decode(&mut &e.encode()[..]), Ok(e));
 	}

@@ -23,7 +23,9 @@ fn unhex(s: &str) -> Vec<u8> {
 }
 
 fn hash(v: &Value) -> Hash {
-	unhex(v.as_str().expect("hex string")).try_into().expect("32 bytes")
+	unhex(v.as_str().expect("hex string"))
+		.try_into()
+		.expect("32 bytes")
 }
 
 fn hashes(v: &Value) -> Vec<Hash> {
@@ -41,8 +43,12 @@ fn hex(h: &Hash) -> String {
 /// The leaf hashes of the vector file, after checking they are `leaf_hash(entry)` and
 /// that the entries follow the documented rule (entry i = bytes i, i+1, ..., 2i-1).
 fn leaf_hashes(v: &Value) -> Vec<Hash> {
-	let entries: Vec<Vec<u8>> =
-		v["entries"].as_array().unwrap().iter().map(|e| unhex(e.as_str().unwrap())).collect();
+	let entries: Vec<Vec<u8>> = v["entries"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|e| unhex(e.as_str().unwrap()))
+		.collect();
 	let leaves = hashes(&v["leaf_hashes"]);
 	assert_eq!(entries.len(), 64);
 	assert_eq!(entries.len(), leaves.len());
@@ -77,7 +83,11 @@ fn roots_match_python_vectors_for_sizes_0_to_64() {
 	assert_eq!(roots.len(), 65);
 	for (n, r) in roots.iter().enumerate() {
 		assert_eq!(num(&r["size"]), n as u64);
-		assert_eq!(hex(&root(&leaves[..n])), r["root"].as_str().unwrap(), "size {n}");
+		assert_eq!(
+			hex(&root(&leaves[..n])),
+			r["root"].as_str().unwrap(),
+			"size {n}"
+		);
 	}
 	assert_eq!(hash(&roots[0]["root"]), empty_root());
 }
@@ -86,8 +96,12 @@ fn roots_match_python_vectors_for_sizes_0_to_64() {
 fn compact_log_matches_python_roots() {
 	let v = vectors();
 	let leaves = leaf_hashes(&v);
-	let roots: Vec<Hash> =
-		v["roots"].as_array().unwrap().iter().map(|r| hash(&r["root"])).collect();
+	let roots: Vec<Hash> = v["roots"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|r| hash(&r["root"]))
+		.collect();
 	let mut log = CompactMerkleLog::new();
 	assert_eq!(log.root(), roots[0]);
 	for (i, leaf) in leaves.iter().enumerate() {
@@ -107,7 +121,11 @@ fn inclusion_proofs_match_python_vectors_and_verify() {
 		let (m, n) = (num(&case["index"]), num(&case["size"]));
 		let expected = hashes(&case["path"]);
 		let tree = &leaves[..n as usize];
-		assert_eq!(inclusion_proof(tree, m).unwrap(), expected, "index {m} size {n}");
+		assert_eq!(
+			inclusion_proof(tree, m).unwrap(),
+			expected,
+			"index {m} size {n}"
+		);
 		assert_eq!(
 			verify_inclusion(&leaves[m as usize], m, n, &expected, &root(tree)),
 			Ok(()),
@@ -138,14 +156,23 @@ fn tampered_inclusion_proofs_are_rejected() {
 		}
 		// Wrong leaf, wrong root.
 		let other_leaf = leaves[(m as usize + 1) % 64];
-		assert!(verify_inclusion(&other_leaf, m, n, &proof, &r).is_err(), "{ctx}");
+		assert!(
+			verify_inclusion(&other_leaf, m, n, &proof, &r).is_err(),
+			"{ctx}"
+		);
 		let mut bad_root = r;
 		bad_root[0] ^= 0x80;
-		assert_eq!(verify_inclusion(&leaf, m, n, &proof, &bad_root), Err(ProofError::RootMismatch));
+		assert_eq!(
+			verify_inclusion(&leaf, m, n, &proof, &bad_root),
+			Err(ProofError::RootMismatch)
+		);
 		// Every other index (in and out of range).
 		for j in (0..n + 2).chain([u64::MAX]) {
 			if j != m {
-				assert!(verify_inclusion(&leaf, j, n, &proof, &r).is_err(), "{ctx}: index {j}");
+				assert!(
+					verify_inclusion(&leaf, j, n, &proof, &r).is_err(),
+					"{ctx}: index {j}"
+				);
 			}
 		}
 		// Every other tree size, checked against that size's real root (a tree head is
@@ -176,7 +203,10 @@ fn tampered_inclusion_proofs_are_rejected() {
 		if proof.len() >= 2 {
 			let mut swapped = proof.clone();
 			swapped.swap(0, 1);
-			assert!(verify_inclusion(&leaf, m, n, &swapped, &r).is_err(), "{ctx}");
+			assert!(
+				verify_inclusion(&leaf, m, n, &swapped, &r).is_err(),
+				"{ctx}"
+			);
 		}
 	}
 }
@@ -190,9 +220,16 @@ fn consistency_proofs_match_python_vectors_and_verify() {
 	for case in cases {
 		let (m, n) = (num(&case["old_size"]), num(&case["new_size"]));
 		let expected = hashes(&case["proof"]);
-		assert_eq!(consistency_proof(&leaves, m, n).unwrap(), expected, "{m} -> {n}");
+		assert_eq!(
+			consistency_proof(&leaves, m, n).unwrap(),
+			expected,
+			"{m} -> {n}"
+		);
 		// Generation only looks at the first new_size leaves.
-		assert_eq!(consistency_proof(&leaves[..n as usize], m, n).unwrap(), expected);
+		assert_eq!(
+			consistency_proof(&leaves[..n as usize], m, n).unwrap(),
+			expected
+		);
 		assert_eq!(
 			verify_consistency(
 				m,
@@ -226,10 +263,19 @@ fn tampered_consistency_proofs_are_rejected() {
 		let (mut bad1, mut bad2) = (r1, r2);
 		bad1[5] ^= 0x04;
 		bad2[5] ^= 0x04;
-		assert!(verify_consistency(m, n, &bad1, &r2, &proof).is_err(), "{ctx}");
-		assert!(verify_consistency(m, n, &r1, &bad2, &proof).is_err(), "{ctx}");
+		assert!(
+			verify_consistency(m, n, &bad1, &r2, &proof).is_err(),
+			"{ctx}"
+		);
+		assert!(
+			verify_consistency(m, n, &r1, &bad2, &proof).is_err(),
+			"{ctx}"
+		);
 		if m != n {
-			assert!(verify_consistency(m, n, &r2, &r1, &proof).is_err(), "{ctx}: swapped roots");
+			assert!(
+				verify_consistency(m, n, &r2, &r1, &proof).is_err(),
+				"{ctx}: swapped roots"
+			);
 		}
 		// Every other old size, with that size's real root.
 		for s in 0..=64u64 {
@@ -303,15 +349,29 @@ const RFC6962_INCLUSION_0_OF_8: [&str; 3] = [
 #[test]
 fn rfc6962_published_roots() {
 	let v = vectors();
-	let leaves: Vec<Hash> = RFC6962_ENTRIES.iter().map(|e| leaf_hash(&unhex(e))).collect();
-	let python_roots: Vec<&str> =
-		v["rfc6962"]["roots"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
-	assert_eq!(python_roots, RFC6962_ROOTS, "the Python implementation agreed with these");
+	let leaves: Vec<Hash> = RFC6962_ENTRIES
+		.iter()
+		.map(|e| leaf_hash(&unhex(e)))
+		.collect();
+	let python_roots: Vec<&str> = v["rfc6962"]["roots"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|r| r.as_str().unwrap())
+		.collect();
+	assert_eq!(
+		python_roots, RFC6962_ROOTS,
+		"the Python implementation agreed with these"
+	);
 	let mut log = CompactMerkleLog::new();
 	for n in 1..=8 {
 		assert_eq!(hex(&root(&leaves[..n])), RFC6962_ROOTS[n - 1], "size {n}");
 		log.append(leaves[n - 1]).unwrap();
-		assert_eq!(hex(&log.root()), RFC6962_ROOTS[n - 1], "compact log, size {n}");
+		assert_eq!(
+			hex(&log.root()),
+			RFC6962_ROOTS[n - 1],
+			"compact log, size {n}"
+		);
 	}
 	assert_eq!(
 		hex(&empty_root()),
@@ -321,7 +381,10 @@ fn rfc6962_published_roots() {
 
 #[test]
 fn rfc6962_published_inclusion_proof() {
-	let leaves: Vec<Hash> = RFC6962_ENTRIES.iter().map(|e| leaf_hash(&unhex(e))).collect();
+	let leaves: Vec<Hash> = RFC6962_ENTRIES
+		.iter()
+		.map(|e| leaf_hash(&unhex(e)))
+		.collect();
 	let proof = inclusion_proof(&leaves, 0).unwrap();
 	let proof_hex: Vec<String> = proof.iter().map(hex).collect();
 	assert_eq!(proof_hex, RFC6962_INCLUSION_0_OF_8);

@@ -31,15 +31,25 @@ fn genesis(
 	endowed_accounts: Vec<AccountId>,
 	sudo: Option<AccountId>,
 ) -> Value {
-	let aura: Vec<AuraId> = validators.iter().map(|(aura, _)| aura.public().into()).collect();
-	let grandpa: Vec<(GrandpaId, u64)> =
-		validators.iter().map(|(_, grandpa)| (grandpa.public().into(), 1)).collect();
+	let aura: Vec<AuraId> = validators
+		.iter()
+		.map(|(aura, _)| aura.public().into())
+		.collect();
+	let grandpa: Vec<(GrandpaId, u64)> = validators
+		.iter()
+		.map(|(_, grandpa)| (grandpa.public().into(), 1))
+		.collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed_accounts.into_iter().map(|a| (a, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed_accounts
+				.into_iter()
+				.map(|a| (a, ENDOWMENT))
+				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig { authorities: aura },
-		grandpa: pallet_grandpa::GenesisConfig { authorities: grandpa },
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: grandpa
+		},
 		sudo: SudoConfig { key: sudo },
 	})
 }
@@ -81,7 +91,11 @@ pub fn staging_genesis() -> Value {
 		(Sr25519Keyring::Eve, Ed25519Keyring::Eve),
 		(Sr25519Keyring::Ferdie, Ed25519Keyring::Ferdie),
 	];
-	genesis(&validators, validators.iter().map(|(v, _)| v.to_account_id()).collect(), None)
+	genesis(
+		&validators,
+		validators.iter().map(|(v, _)| v.to_account_id()).collect(),
+		None,
+	)
 }
 
 /// Returns the JSON patch of the preset `id`, if it exists.
@@ -117,10 +131,11 @@ mod tests {
 	/// Merges a JSON patch into `base` the way chain specs apply presets.
 	fn merge(base: &mut Value, patch: Value) {
 		match (base, patch) {
-			(Value::Object(base), Value::Object(patch)) =>
+			(Value::Object(base), Value::Object(patch)) => {
 				for (key, value) in patch {
 					merge(base.entry(key).or_insert(Value::Null), value);
-				},
+				}
+			}
 			(base, patch) => *base = patch,
 		}
 	}
@@ -145,7 +160,10 @@ mod tests {
 		for id in preset_names() {
 			let id: &str = id.as_ref();
 			with_preset(id, || {
-				assert!(!pallet_aura::Authorities::<Runtime>::get().is_empty(), "{id}");
+				assert!(
+					!pallet_aura::Authorities::<Runtime>::get().is_empty(),
+					"{id}"
+				);
 			});
 		}
 	}
@@ -154,7 +172,10 @@ mod tests {
 	fn local_testnet_has_three_validators_and_sudo() {
 		with_preset("local_testnet", || {
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
-			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 3);
+			assert_eq!(
+				pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(),
+				3
+			);
 			assert_eq!(
 				pallet_sudo::Key::<Runtime>::get(),
 				Some(Sr25519Keyring::Alice.to_account_id())

@@ -39,424 +39,424 @@ use crate::verify::{HybridTrust, InMemoryRevocation};
 /// What to measure and how much.
 #[derive(Debug, Clone, Copy)]
 pub struct BenchOptions {
-    /// Bytes moved by each throughput measurement.
-    pub bytes: usize,
-    /// Number of parallel streams for the multi-stream STOQ measurement.
-    pub streams: usize,
-    /// Number of handshakes timed per kind.
-    pub handshakes: usize,
-    /// Number of request/response round trips timed.
-    pub requests: usize,
+	/// Bytes moved by each throughput measurement.
+	pub bytes: usize,
+	/// Number of parallel streams for the multi-stream STOQ measurement.
+	pub streams: usize,
+	/// Number of handshakes timed per kind.
+	pub handshakes: usize,
+	/// Number of request/response round trips timed.
+	pub requests: usize,
 }
 
 impl Default for BenchOptions {
-    fn default() -> Self {
-        Self {
-            bytes: 256 * 1024 * 1024,
-            streams: 4,
-            handshakes: 20,
-            requests: 1000,
-        }
-    }
+	fn default() -> Self {
+		Self {
+			bytes: 256 * 1024 * 1024,
+			streams: 4,
+			handshakes: 20,
+			requests: 1000,
+		}
+	}
 }
 
 /// One measured figure.
 #[derive(Debug, Clone)]
 pub struct BenchRow {
-    /// What was measured.
-    pub name: String,
-    /// The figure.
-    pub value: f64,
-    /// Its unit.
-    pub unit: &'static str,
+	/// What was measured.
+	pub name: String,
+	/// The figure.
+	pub value: f64,
+	/// Its unit.
+	pub unit: &'static str,
 }
 
 fn gbps(bytes: usize, d: Duration) -> f64 {
-    bytes as f64 * 8.0 / d.as_secs_f64() / 1e9
+	bytes as f64 * 8.0 / d.as_secs_f64() / 1e9
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
+	if sorted.is_empty() {
+		return Duration::ZERO;
+	}
+	let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+	sorted[idx.min(sorted.len() - 1)]
 }
 
 fn io_err(e: impl std::fmt::Display) -> StoqError {
-    StoqError::Connection(e.to_string())
+	StoqError::Connection(e.to_string())
 }
 
 fn local() -> SocketAddr {
-    SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0))
+	SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0))
 }
 
 fn pattern(len: usize) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-        .collect()
+	(0..len)
+		.map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+		.collect()
 }
 
 /// Plain quinn endpoints with rustls's stock ring provider (classical).
 /// With `transport` = `None`, quinn's default `TransportConfig` is used.
 fn plain_quinn(
-    ca: &HybridCa,
-    id: &NodeIdentity,
-    transport: Option<Arc<quinn::TransportConfig>>,
+	ca: &HybridCa,
+	id: &NodeIdentity,
+	transport: Option<Arc<quinn::TransportConfig>>,
 ) -> Result<(quinn::Endpoint, quinn::Endpoint)> {
-    let provider = kx::classical_provider();
-    let mut stls = rustls::ServerConfig::builder_with_provider(provider.clone())
-        .with_protocol_versions(&[&rustls::version::TLS13])
-        .map_err(io_err)?
-        .with_no_client_auth()
-        .with_single_cert(id.cert_chain.clone(), id.private_key())
-        .map_err(io_err)?;
-    stls.alpn_protocols = vec![ALPN.to_vec()];
-    let mut scfg = quinn::ServerConfig::with_crypto(Arc::new(
-        QuicServerConfig::try_from(stls).map_err(io_err)?,
-    ));
-    if let Some(t) = &transport {
-        scfg.transport_config(t.clone());
-    }
-    let server = quinn::Endpoint::server(scfg, local())?;
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(ca.cert_der().clone()).map_err(io_err)?;
-    let mut ctls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13])
-        .map_err(io_err)?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    ctls.alpn_protocols = vec![ALPN.to_vec()];
-    let mut ccfg =
-        quinn::ClientConfig::new(Arc::new(QuicClientConfig::try_from(ctls).map_err(io_err)?));
-    if let Some(t) = transport {
-        ccfg.transport_config(t);
-    }
-    let mut client = quinn::Endpoint::client(local())?;
-    client.set_default_client_config(ccfg);
-    Ok((server, client))
+	let provider = kx::classical_provider();
+	let mut stls = rustls::ServerConfig::builder_with_provider(provider.clone())
+		.with_protocol_versions(&[&rustls::version::TLS13])
+		.map_err(io_err)?
+		.with_no_client_auth()
+		.with_single_cert(id.cert_chain.clone(), id.private_key())
+		.map_err(io_err)?;
+	stls.alpn_protocols = vec![ALPN.to_vec()];
+	let mut scfg = quinn::ServerConfig::with_crypto(Arc::new(
+		QuicServerConfig::try_from(stls).map_err(io_err)?,
+	));
+	if let Some(t) = &transport {
+		scfg.transport_config(t.clone());
+	}
+	let server = quinn::Endpoint::server(scfg, local())?;
+	let mut roots = rustls::RootCertStore::empty();
+	roots.add(ca.cert_der().clone()).map_err(io_err)?;
+	let mut ctls = rustls::ClientConfig::builder_with_provider(provider)
+		.with_protocol_versions(&[&rustls::version::TLS13])
+		.map_err(io_err)?
+		.with_root_certificates(roots)
+		.with_no_client_auth();
+	ctls.alpn_protocols = vec![ALPN.to_vec()];
+	let mut ccfg =
+		quinn::ClientConfig::new(Arc::new(QuicClientConfig::try_from(ctls).map_err(io_err)?));
+	if let Some(t) = transport {
+		ccfg.transport_config(t);
+	}
+	let mut client = quinn::Endpoint::client(local())?;
+	client.set_default_client_config(ccfg);
+	Ok((server, client))
 }
 
 /// Server side of the raw-byte baselines: read to EOF, then answer one byte.
 async fn sink<R, W>(mut r: R, mut w: W) -> std::io::Result<u64>
 where
-    R: tokio::io::AsyncRead + Unpin,
-    W: tokio::io::AsyncWrite + Unpin,
+	R: tokio::io::AsyncRead + Unpin,
+	W: tokio::io::AsyncWrite + Unpin,
 {
-    let mut buf = vec![0u8; 1 << 20];
-    let mut total = 0u64;
-    loop {
-        let n = r.read(&mut buf).await?;
-        if n == 0 {
-            break;
-        }
-        total += n as u64;
-    }
-    w.write_all(&[1]).await?;
-    w.shutdown().await?;
-    Ok(total)
+	let mut buf = vec![0u8; 1 << 20];
+	let mut total = 0u64;
+	loop {
+		let n = r.read(&mut buf).await?;
+		if n == 0 {
+			break;
+		}
+		total += n as u64;
+	}
+	w.write_all(&[1]).await?;
+	w.shutdown().await?;
+	Ok(total)
 }
 
 /// Client side of the raw-byte baselines: write everything, close, await the byte.
 async fn source<R, W>(mut r: R, mut w: W, data: &[u8]) -> std::io::Result<()>
 where
-    R: tokio::io::AsyncRead + Unpin,
-    W: tokio::io::AsyncWrite + Unpin,
+	R: tokio::io::AsyncRead + Unpin,
+	W: tokio::io::AsyncWrite + Unpin,
 {
-    for c in data.chunks(1 << 20) {
-        w.write_all(c).await?;
-    }
-    w.shutdown().await?;
-    let mut b = [0u8; 1];
-    r.read_exact(&mut b).await?;
-    Ok(())
+	for c in data.chunks(1 << 20) {
+		w.write_all(c).await?;
+	}
+	w.shutdown().await?;
+	let mut b = [0u8; 1];
+	r.read_exact(&mut b).await?;
+	Ok(())
 }
 
 /// Runs every measurement and returns the rows in display order.
 pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
-    let mut rows = Vec::new();
-    let mut row =
-        |name: String, value: f64, unit: &'static str| rows.push(BenchRow { name, value, unit });
-    let ca = HybridCa::generate("bench CA")?;
-    let trust = Arc::new(HybridTrust::from_ca(
-        &ca,
-        Arc::new(InMemoryRevocation::new()),
-    )?);
-    let server_id = ca.issue_leaf(&LeafSpec::node("bench-server", 2, 1))?;
-    let client_id = ca.issue_leaf(&LeafSpec::node("bench-client", 3, 1))?;
-    let data = Arc::new(pattern(opts.bytes));
-    let mib = opts.bytes / (1024 * 1024);
+	let mut rows = Vec::new();
+	let mut row =
+		|name: String, value: f64, unit: &'static str| rows.push(BenchRow { name, value, unit });
+	let ca = HybridCa::generate("bench CA")?;
+	let trust = Arc::new(HybridTrust::from_ca(
+		&ca,
+		Arc::new(InMemoryRevocation::new()),
+	)?);
+	let server_id = ca.issue_leaf(&LeafSpec::node("bench-server", 2, 1))?;
+	let client_id = ca.issue_leaf(&LeafSpec::node("bench-client", 3, 1))?;
+	let data = Arc::new(pattern(opts.bytes));
+	let mib = opts.bytes / (1024 * 1024);
 
-    // --- STOQ ---
-    let server = StoqNode::bind(
-        local(),
-        StoqConfig::new(PqPolicy::Required, server_id.clone(), trust.clone()),
-    )?;
-    server.serve(Arc::new(EchoHandler));
-    let saddr = server.local_addr()?;
-    let client = StoqNode::bind(
-        local(),
-        StoqConfig::new(PqPolicy::Required, client_id.clone(), trust.clone()),
-    )?;
-    let conn = client.connect(saddr, "localhost").await?;
+	// --- STOQ ---
+	let server = StoqNode::bind(
+		local(),
+		StoqConfig::new(PqPolicy::Required, server_id.clone(), trust.clone()),
+	)?;
+	server.serve(Arc::new(EchoHandler));
+	let saddr = server.local_addr()?;
+	let client = StoqNode::bind(
+		local(),
+		StoqConfig::new(PqPolicy::Required, client_id.clone(), trust.clone()),
+	)?;
+	let conn = client.connect(saddr, "localhost").await?;
 
-    let t = Instant::now();
-    conn.send_bulk(&data).await?;
-    row(
-        format!("STOQ bulk, 1 stream ({mib} MiB, incl. sender manifest hashing)"),
-        gbps(data.len(), t.elapsed()),
-        "Gbit/s",
-    );
+	let t = Instant::now();
+	conn.send_bulk(&data).await?;
+	row(
+		format!("STOQ bulk, 1 stream ({mib} MiB, incl. sender manifest hashing)"),
+		gbps(data.len(), t.elapsed()),
+		"Gbit/s",
+	);
 
-    let t = Instant::now();
-    let manifest = Manifest::build(&data, client.config().limits.chunk_size);
-    let hashing = t.elapsed();
-    let t = Instant::now();
-    conn.send_bulk_with_manifest(&manifest, &mut SliceSource(&data))
-        .await?;
-    row(
-        format!("STOQ bulk, 1 stream ({mib} MiB, manifest precomputed)"),
-        gbps(data.len(), t.elapsed()),
-        "Gbit/s",
-    );
-    row(
-        format!("  sender manifest build alone (SHA-256 of {mib} MiB)"),
-        gbps(data.len(), hashing),
-        "Gbit/s",
-    );
+	let t = Instant::now();
+	let manifest = Manifest::build(&data, client.config().limits.chunk_size);
+	let hashing = t.elapsed();
+	let t = Instant::now();
+	conn.send_bulk_with_manifest(&manifest, &mut SliceSource(&data))
+		.await?;
+	row(
+		format!("STOQ bulk, 1 stream ({mib} MiB, manifest precomputed)"),
+		gbps(data.len(), t.elapsed()),
+		"Gbit/s",
+	);
+	row(
+		format!("  sender manifest build alone (SHA-256 of {mib} MiB)"),
+		gbps(data.len(), hashing),
+		"Gbit/s",
+	);
 
-    let n = opts.streams.max(1);
-    let part = data.len().div_ceil(n);
-    let t = Instant::now();
-    let mut tasks = Vec::new();
-    for i in 0..n {
-        let (conn, data) = (conn.clone(), data.clone());
-        tasks.push(tokio::spawn(async move {
-            let end = ((i + 1) * part).min(data.len());
-            conn.send_bulk(&data[i * part..end]).await
-        }));
-    }
-    for task in tasks {
-        task.await.map_err(io_err)??;
-    }
-    row(
-        format!("STOQ bulk, {n} streams ({mib} MiB total)"),
-        gbps(data.len(), t.elapsed()),
-        "Gbit/s",
-    );
+	let n = opts.streams.max(1);
+	let part = data.len().div_ceil(n);
+	let t = Instant::now();
+	let mut tasks = Vec::new();
+	for i in 0..n {
+		let (conn, data) = (conn.clone(), data.clone());
+		tasks.push(tokio::spawn(async move {
+			let end = ((i + 1) * part).min(data.len());
+			conn.send_bulk(&data[i * part..end]).await
+		}));
+	}
+	for task in tasks {
+		task.await.map_err(io_err)??;
+	}
+	row(
+		format!("STOQ bulk, {n} streams ({mib} MiB total)"),
+		gbps(data.len(), t.elapsed()),
+		"Gbit/s",
+	);
 
-    // --- plain quinn ---
-    let (qserver, qclient) = plain_quinn(
-        &ca,
-        &server_id,
-        Some(transport_config(Duration::from_secs(30))?),
-    )?;
-    let qaddr = qserver.local_addr()?;
-    let qs = qserver.clone();
-    tokio::spawn(async move {
-        while let Some(inc) = qs.accept().await {
-            tokio::spawn(async move {
-                if let Ok(c) = inc.await {
-                    while let Ok((s, r)) = c.accept_bi().await {
-                        tokio::spawn(sink(r, s));
-                    }
-                }
-            });
-        }
-    });
-    let qconn = qclient
-        .connect(qaddr, "localhost")
-        .map_err(io_err)?
-        .await
-        .map_err(io_err)?;
-    let t = Instant::now();
-    let (s, r) = qconn.open_bi().await.map_err(io_err)?;
-    source(r, s, &data).await?;
-    row(
-        format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), STOQ windows"),
-        gbps(data.len(), t.elapsed()),
-        "Gbit/s",
-    );
+	// --- plain quinn ---
+	let (qserver, qclient) = plain_quinn(
+		&ca,
+		&server_id,
+		Some(transport_config(Duration::from_secs(30))?),
+	)?;
+	let qaddr = qserver.local_addr()?;
+	let qs = qserver.clone();
+	tokio::spawn(async move {
+		while let Some(inc) = qs.accept().await {
+			tokio::spawn(async move {
+				if let Ok(c) = inc.await {
+					while let Ok((s, r)) = c.accept_bi().await {
+						tokio::spawn(sink(r, s));
+					}
+				}
+			});
+		}
+	});
+	let qconn = qclient
+		.connect(qaddr, "localhost")
+		.map_err(io_err)?
+		.await
+		.map_err(io_err)?;
+	let t = Instant::now();
+	let (s, r) = qconn.open_bi().await.map_err(io_err)?;
+	source(r, s, &data).await?;
+	row(
+		format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), STOQ windows"),
+		gbps(data.len(), t.elapsed()),
+		"Gbit/s",
+	);
 
-    // --- plain quinn, quinn's default TransportConfig ---
-    let (dserver, dclient) = plain_quinn(&ca, &server_id, None)?;
-    let daddr = dserver.local_addr()?;
-    let ds = dserver.clone();
-    tokio::spawn(async move {
-        while let Some(inc) = ds.accept().await {
-            tokio::spawn(async move {
-                if let Ok(c) = inc.await {
-                    while let Ok((s, r)) = c.accept_bi().await {
-                        tokio::spawn(sink(r, s));
-                    }
-                }
-            });
-        }
-    });
-    let dconn = dclient
-        .connect(daddr, "localhost")
-        .map_err(io_err)?
-        .await
-        .map_err(io_err)?;
-    let t = Instant::now();
-    let (s, r) = dconn.open_bi().await.map_err(io_err)?;
-    source(r, s, &data).await?;
-    row(
-        format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), quinn default windows"),
-        gbps(data.len(), t.elapsed()),
-        "Gbit/s",
-    );
-    dconn.close(0u32.into(), b"");
+	// --- plain quinn, quinn's default TransportConfig ---
+	let (dserver, dclient) = plain_quinn(&ca, &server_id, None)?;
+	let daddr = dserver.local_addr()?;
+	let ds = dserver.clone();
+	tokio::spawn(async move {
+		while let Some(inc) = ds.accept().await {
+			tokio::spawn(async move {
+				if let Ok(c) = inc.await {
+					while let Ok((s, r)) = c.accept_bi().await {
+						tokio::spawn(sink(r, s));
+					}
+				}
+			});
+		}
+	});
+	let dconn = dclient
+		.connect(daddr, "localhost")
+		.map_err(io_err)?
+		.await
+		.map_err(io_err)?;
+	let t = Instant::now();
+	let (s, r) = dconn.open_bi().await.map_err(io_err)?;
+	source(r, s, &data).await?;
+	row(
+		format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), quinn default windows"),
+		gbps(data.len(), t.elapsed()),
+		"Gbit/s",
+	);
+	dconn.close(0u32.into(), b"");
 
-    // --- TLS over TCP ---
-    let provider = kx::classical_provider();
-    let stls = rustls::ServerConfig::builder_with_provider(provider.clone())
-        .with_protocol_versions(&[&rustls::version::TLS13])
-        .map_err(io_err)?
-        .with_no_client_auth()
-        .with_single_cert(server_id.cert_chain.clone(), server_id.private_key())
-        .map_err(io_err)?;
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(stls));
-    let listener = TcpListener::bind(local()).await?;
-    let taddr = listener.local_addr()?;
-    tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                if let Ok(tls) = acceptor.accept(sock).await {
-                    let (r, w) = tokio::io::split(tls);
-                    let _ = sink(r, w).await;
-                }
-            });
-        }
-    });
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(ca.cert_der().clone()).map_err(io_err)?;
-    let ctls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13])
-        .map_err(io_err)?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(ctls));
-    let sock = TcpStream::connect(taddr).await?;
-    sock.set_nodelay(true)?;
-    let name = ServerName::try_from("localhost").map_err(io_err)?;
-    let tls = connector.connect(name, sock).await?;
-    let t = Instant::now();
-    let (r, w) = tokio::io::split(tls);
-    source(r, w, &data).await?;
-    row(
-        format!("TLS 1.3 over TCP (tokio-rustls, ring) ({mib} MiB)"),
-        gbps(data.len(), t.elapsed()),
-        "Gbit/s",
-    );
+	// --- TLS over TCP ---
+	let provider = kx::classical_provider();
+	let stls = rustls::ServerConfig::builder_with_provider(provider.clone())
+		.with_protocol_versions(&[&rustls::version::TLS13])
+		.map_err(io_err)?
+		.with_no_client_auth()
+		.with_single_cert(server_id.cert_chain.clone(), server_id.private_key())
+		.map_err(io_err)?;
+	let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(stls));
+	let listener = TcpListener::bind(local()).await?;
+	let taddr = listener.local_addr()?;
+	tokio::spawn(async move {
+		while let Ok((sock, _)) = listener.accept().await {
+			let acceptor = acceptor.clone();
+			tokio::spawn(async move {
+				if let Ok(tls) = acceptor.accept(sock).await {
+					let (r, w) = tokio::io::split(tls);
+					let _ = sink(r, w).await;
+				}
+			});
+		}
+	});
+	let mut roots = rustls::RootCertStore::empty();
+	roots.add(ca.cert_der().clone()).map_err(io_err)?;
+	let ctls = rustls::ClientConfig::builder_with_provider(provider)
+		.with_protocol_versions(&[&rustls::version::TLS13])
+		.map_err(io_err)?
+		.with_root_certificates(roots)
+		.with_no_client_auth();
+	let connector = tokio_rustls::TlsConnector::from(Arc::new(ctls));
+	let sock = TcpStream::connect(taddr).await?;
+	sock.set_nodelay(true)?;
+	let name = ServerName::try_from("localhost").map_err(io_err)?;
+	let tls = connector.connect(name, sock).await?;
+	let t = Instant::now();
+	let (r, w) = tokio::io::split(tls);
+	source(r, w, &data).await?;
+	row(
+		format!("TLS 1.3 over TCP (tokio-rustls, ring) ({mib} MiB)"),
+		gbps(data.len(), t.elapsed()),
+		"Gbit/s",
+	);
 
-    // --- plain TCP ---
-    let listener = TcpListener::bind(local()).await?;
-    let paddr = listener.local_addr()?;
-    tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let (r, w) = sock.into_split();
-                let _ = sink(r, w).await;
-            });
-        }
-    });
-    let sock = TcpStream::connect(paddr).await?;
-    let t = Instant::now();
-    let (r, w) = sock.into_split();
-    source(r, w, &data).await?;
-    row(
-        format!("plain TCP ({mib} MiB)"),
-        gbps(data.len(), t.elapsed()),
-        "Gbit/s",
-    );
+	// --- plain TCP ---
+	let listener = TcpListener::bind(local()).await?;
+	let paddr = listener.local_addr()?;
+	tokio::spawn(async move {
+		while let Ok((sock, _)) = listener.accept().await {
+			tokio::spawn(async move {
+				let (r, w) = sock.into_split();
+				let _ = sink(r, w).await;
+			});
+		}
+	});
+	let sock = TcpStream::connect(paddr).await?;
+	let t = Instant::now();
+	let (r, w) = sock.into_split();
+	source(r, w, &data).await?;
+	row(
+		format!("plain TCP ({mib} MiB)"),
+		gbps(data.len(), t.elapsed()),
+		"Gbit/s",
+	);
 
-    // --- handshakes ---
-    let mut pq = Vec::new();
-    for _ in 0..opts.handshakes {
-        let t = Instant::now();
-        let c = client.handshake(saddr, "localhost").await?;
-        pq.push(t.elapsed());
-        c.close(0u32.into(), b"");
-    }
-    let mut classic = Vec::new();
-    for _ in 0..opts.handshakes {
-        let t = Instant::now();
-        let c = qclient
-            .connect(qaddr, "localhost")
-            .map_err(io_err)?
-            .await
-            .map_err(io_err)?;
-        classic.push(t.elapsed());
-        c.close(0u32.into(), b"");
-    }
-    pq.sort();
-    classic.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    row(
-        "handshake STOQ (X25519+ML-KEM-1024, mutual, FALCON) p50".into(),
-        ms(percentile(&pq, 0.5)),
-        "ms",
-    );
-    row("handshake STOQ p99".into(), ms(percentile(&pq, 0.99)), "ms");
-    row(
-        "handshake plain quinn (X25519, server auth) p50".into(),
-        ms(percentile(&classic, 0.5)),
-        "ms",
-    );
-    row(
-        "handshake plain quinn p99".into(),
-        ms(percentile(&classic, 0.99)),
-        "ms",
-    );
+	// --- handshakes ---
+	let mut pq = Vec::new();
+	for _ in 0..opts.handshakes {
+		let t = Instant::now();
+		let c = client.handshake(saddr, "localhost").await?;
+		pq.push(t.elapsed());
+		c.close(0u32.into(), b"");
+	}
+	let mut classic = Vec::new();
+	for _ in 0..opts.handshakes {
+		let t = Instant::now();
+		let c = qclient
+			.connect(qaddr, "localhost")
+			.map_err(io_err)?
+			.await
+			.map_err(io_err)?;
+		classic.push(t.elapsed());
+		c.close(0u32.into(), b"");
+	}
+	pq.sort();
+	classic.sort();
+	let ms = |d: Duration| d.as_secs_f64() * 1e3;
+	row(
+		"handshake STOQ (X25519+ML-KEM-1024, mutual, FALCON) p50".into(),
+		ms(percentile(&pq, 0.5)),
+		"ms",
+	);
+	row("handshake STOQ p99".into(), ms(percentile(&pq, 0.99)), "ms");
+	row(
+		"handshake plain quinn (X25519, server auth) p50".into(),
+		ms(percentile(&classic, 0.5)),
+		"ms",
+	);
+	row(
+		"handshake plain quinn p99".into(),
+		ms(percentile(&classic, 0.99)),
+		"ms",
+	);
 
-    // --- request/response ---
-    let msg = [7u8; 64];
-    let mut lat = Vec::with_capacity(opts.requests);
-    for _ in 0..opts.requests {
-        let t = Instant::now();
-        conn.request(&msg).await?;
-        lat.push(t.elapsed());
-    }
-    lat.sort();
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
-    row(
-        "STOQ request/response (64 B echo) p50".into(),
-        us(percentile(&lat, 0.5)),
-        "us",
-    );
-    row(
-        "STOQ request/response p99".into(),
-        us(percentile(&lat, 0.99)),
-        "us",
-    );
+	// --- request/response ---
+	let msg = [7u8; 64];
+	let mut lat = Vec::with_capacity(opts.requests);
+	for _ in 0..opts.requests {
+		let t = Instant::now();
+		conn.request(&msg).await?;
+		lat.push(t.elapsed());
+	}
+	lat.sort();
+	let us = |d: Duration| d.as_secs_f64() * 1e6;
+	row(
+		"STOQ request/response (64 B echo) p50".into(),
+		us(percentile(&lat, 0.5)),
+		"us",
+	);
+	row(
+		"STOQ request/response p99".into(),
+		us(percentile(&lat, 0.99)),
+		"us",
+	);
 
-    conn.close();
-    client.close();
-    server.close();
-    qclient.close(0u32.into(), b"");
-    qserver.close(0u32.into(), b"");
-    dclient.close(0u32.into(), b"");
-    dserver.close(0u32.into(), b"");
-    Ok(rows)
+	conn.close();
+	client.close();
+	server.close();
+	qclient.close(0u32.into(), b"");
+	qserver.close(0u32.into(), b"");
+	dclient.close(0u32.into(), b"");
+	dserver.close(0u32.into(), b"");
+	Ok(rows)
 }
 
 /// Formats rows as an aligned text table.
 pub fn table(rows: &[BenchRow]) -> String {
-    let w = rows.iter().map(|r| r.name.len()).max().unwrap_or(10);
-    let mut out = format!("{:<w$}  {:>12}  unit\n", "measurement", "value");
-    for r in rows {
-        out.push_str(&format!("{:<w$}  {:>12.3}  {}\n", r.name, r.value, r.unit));
-    }
-    out
+	let w = rows.iter().map(|r| r.name.len()).max().unwrap_or(10);
+	let mut out = format!("{:<w$}  {:>12}  unit\n", "measurement", "value");
+	for r in rows {
+		out.push_str(&format!("{:<w$}  {:>12.3}  {}\n", r.name, r.value, r.unit));
+	}
+	out
 }
 
 /// Formats rows as a JSON array of `{name, value, unit}` objects.
 pub fn json(rows: &[BenchRow]) -> String {
-    let v: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|r| serde_json::json!({ "name": r.name, "value": r.value, "unit": r.unit }))
-        .collect();
-    serde_json::Value::Array(v).to_string()
+	let v: Vec<serde_json::Value> = rows
+		.iter()
+		.map(|r| serde_json::json!({ "name": r.name, "value": r.value, "unit": r.unit }))
+		.collect();
+	serde_json::Value::Array(v).to_string()
 }

@@ -37,164 +37,164 @@ pub type Hash = [u8; 32];
 
 /// SHA-256 of `data`.
 pub fn sha256(data: &[u8]) -> Hash {
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest(&SHA256, data).as_ref());
-    out
+	let mut out = [0u8; 32];
+	out.copy_from_slice(digest(&SHA256, data).as_ref());
+	out
 }
 
 /// Lower-case hex of a byte string.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The description of an object: sizes and per-chunk hashes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
-    /// Size of every chunk except possibly the last.
-    pub chunk_size: u32,
-    /// Total object length.
-    pub total_len: u64,
-    /// SHA-256 of each chunk.
-    pub chunk_hashes: Vec<Hash>,
+	/// Size of every chunk except possibly the last.
+	pub chunk_size: u32,
+	/// Total object length.
+	pub total_len: u64,
+	/// SHA-256 of each chunk.
+	pub chunk_hashes: Vec<Hash>,
 }
 
 /// Why a bulk transfer was rejected.
 #[derive(Debug, thiserror::Error)]
 pub enum BulkError {
-    /// The manifest is malformed or inconsistent.
-    #[error("bad manifest: {0}")]
-    BadManifest(String),
-    /// The object is larger than allowed.
-    #[error("object of {0} bytes exceeds the limit of {1}")]
-    TooLarge(u64, u64),
-    /// A chunk arrived out of order or with the wrong length.
-    #[error("bad chunk {index}: {reason}")]
-    BadChunk {
-        /// The chunk index expected.
-        index: u32,
-        /// What was wrong.
-        reason: String,
-    },
-    /// A chunk's SHA-256 does not match the manifest: the data is corrupted.
-    #[error("chunk {index} is corrupted: SHA-256 {actual} != manifest {expected}")]
-    ChunkHashMismatch {
-        /// The chunk index.
-        index: u32,
-        /// Hash from the manifest (hex).
-        expected: String,
-        /// Hash of the received bytes (hex).
-        actual: String,
-    },
-    /// No progress (one whole chunk) within the bulk progress deadline.
-    #[error("bulk transfer stalled at chunk {0}")]
-    Stalled(u32),
-    /// The sink refused a chunk or could not commit the object.
-    #[error("sink error: {0}")]
-    Sink(String),
-    /// A frame-level error.
-    #[error(transparent)]
-    Frame(#[from] FrameError),
+	/// The manifest is malformed or inconsistent.
+	#[error("bad manifest: {0}")]
+	BadManifest(String),
+	/// The object is larger than allowed.
+	#[error("object of {0} bytes exceeds the limit of {1}")]
+	TooLarge(u64, u64),
+	/// A chunk arrived out of order or with the wrong length.
+	#[error("bad chunk {index}: {reason}")]
+	BadChunk {
+		/// The chunk index expected.
+		index: u32,
+		/// What was wrong.
+		reason: String,
+	},
+	/// A chunk's SHA-256 does not match the manifest: the data is corrupted.
+	#[error("chunk {index} is corrupted: SHA-256 {actual} != manifest {expected}")]
+	ChunkHashMismatch {
+		/// The chunk index.
+		index: u32,
+		/// Hash from the manifest (hex).
+		expected: String,
+		/// Hash of the received bytes (hex).
+		actual: String,
+	},
+	/// No progress (one whole chunk) within the bulk progress deadline.
+	#[error("bulk transfer stalled at chunk {0}")]
+	Stalled(u32),
+	/// The sink refused a chunk or could not commit the object.
+	#[error("sink error: {0}")]
+	Sink(String),
+	/// A frame-level error.
+	#[error(transparent)]
+	Frame(#[from] FrameError),
 }
 
 impl Manifest {
-    /// Builds the manifest of `data` split into `chunk_size` chunks. Objects of
-    /// 16 MiB or more are hashed on up to 4 threads (the cores available), since
-    /// the manifest must be complete before the first chunk can be sent.
-    pub fn build(data: &[u8], chunk_size: usize) -> Self {
-        let chunk_size = chunk_size.clamp(1, u32::MAX as usize);
-        let count = data.len().div_ceil(chunk_size);
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(4)
-            .min(count);
-        let chunk_hashes = if data.len() < 16 * 1024 * 1024 || threads < 2 {
-            data.chunks(chunk_size).map(sha256).collect()
-        } else {
-            // Contiguous runs of whole chunks, one per thread, in order.
-            let per = count.div_ceil(threads) * chunk_size;
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = data
-                    .chunks(per)
-                    .map(|run| {
-                        scope.spawn(move || run.chunks(chunk_size).map(sha256).collect::<Vec<_>>())
-                    })
-                    .collect();
-                let mut all = Vec::with_capacity(count);
-                for (h, run) in handles.into_iter().zip(data.chunks(per)) {
-                    // A hashing thread cannot panic; if one did, hash its run here.
-                    match h.join() {
-                        Ok(v) => all.extend(v),
-                        Err(_) => all.extend(run.chunks(chunk_size).map(sha256)),
-                    }
-                }
-                all
-            })
-        };
-        Self {
-            chunk_size: chunk_size as u32,
-            total_len: data.len() as u64,
-            chunk_hashes,
-        }
-    }
+	/// Builds the manifest of `data` split into `chunk_size` chunks. Objects of
+	/// 16 MiB or more are hashed on up to 4 threads (the cores available), since
+	/// the manifest must be complete before the first chunk can be sent.
+	pub fn build(data: &[u8], chunk_size: usize) -> Self {
+		let chunk_size = chunk_size.clamp(1, u32::MAX as usize);
+		let count = data.len().div_ceil(chunk_size);
+		let threads = std::thread::available_parallelism()
+			.map(|n| n.get())
+			.unwrap_or(1)
+			.min(4)
+			.min(count);
+		let chunk_hashes = if data.len() < 16 * 1024 * 1024 || threads < 2 {
+			data.chunks(chunk_size).map(sha256).collect()
+		} else {
+			// Contiguous runs of whole chunks, one per thread, in order.
+			let per = count.div_ceil(threads) * chunk_size;
+			std::thread::scope(|scope| {
+				let handles: Vec<_> = data
+					.chunks(per)
+					.map(|run| {
+						scope.spawn(move || run.chunks(chunk_size).map(sha256).collect::<Vec<_>>())
+					})
+					.collect();
+				let mut all = Vec::with_capacity(count);
+				for (h, run) in handles.into_iter().zip(data.chunks(per)) {
+					// A hashing thread cannot panic; if one did, hash its run here.
+					match h.join() {
+						Ok(v) => all.extend(v),
+						Err(_) => all.extend(run.chunks(chunk_size).map(sha256)),
+					}
+				}
+				all
+			})
+		};
+		Self {
+			chunk_size: chunk_size as u32,
+			total_len: data.len() as u64,
+			chunk_hashes,
+		}
+	}
 
-    /// Serialises the manifest payload.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(16 + 32 * self.chunk_hashes.len());
-        out.extend_from_slice(&self.chunk_size.to_be_bytes());
-        out.extend_from_slice(&self.total_len.to_be_bytes());
-        out.extend_from_slice(&(self.chunk_hashes.len() as u32).to_be_bytes());
-        for h in &self.chunk_hashes {
-            out.extend_from_slice(h);
-        }
-        out
-    }
+	/// Serialises the manifest payload.
+	pub fn encode(&self) -> Vec<u8> {
+		let mut out = Vec::with_capacity(16 + 32 * self.chunk_hashes.len());
+		out.extend_from_slice(&self.chunk_size.to_be_bytes());
+		out.extend_from_slice(&self.total_len.to_be_bytes());
+		out.extend_from_slice(&(self.chunk_hashes.len() as u32).to_be_bytes());
+		for h in &self.chunk_hashes {
+			out.extend_from_slice(h);
+		}
+		out
+	}
 
-    /// Parses and checks a manifest payload.
-    pub fn decode(p: &[u8]) -> Result<Self, BulkError> {
-        let bad = |m: &str| BulkError::BadManifest(m.to_string());
-        if p.len() < 16 {
-            return Err(bad("too short"));
-        }
-        let chunk_size = u32::from_be_bytes([p[0], p[1], p[2], p[3]]);
-        let mut tl = [0u8; 8];
-        tl.copy_from_slice(&p[4..12]);
-        let total_len = u64::from_be_bytes(tl);
-        let count = u32::from_be_bytes([p[12], p[13], p[14], p[15]]) as u64;
-        if chunk_size == 0 {
-            return Err(bad("zero chunk size"));
-        }
-        if count != total_len.div_ceil(chunk_size as u64) {
-            return Err(bad("chunk count does not match length"));
-        }
-        if (p.len() - 16) as u64 != count * 32 {
-            return Err(bad("hash list length does not match chunk count"));
-        }
-        let chunk_hashes = p[16..]
-            .chunks_exact(32)
-            .map(|c| {
-                let mut h = [0u8; 32];
-                h.copy_from_slice(c);
-                h
-            })
-            .collect();
-        Ok(Self {
-            chunk_size,
-            total_len,
-            chunk_hashes,
-        })
-    }
+	/// Parses and checks a manifest payload.
+	pub fn decode(p: &[u8]) -> Result<Self, BulkError> {
+		let bad = |m: &str| BulkError::BadManifest(m.to_string());
+		if p.len() < 16 {
+			return Err(bad("too short"));
+		}
+		let chunk_size = u32::from_be_bytes([p[0], p[1], p[2], p[3]]);
+		let mut tl = [0u8; 8];
+		tl.copy_from_slice(&p[4..12]);
+		let total_len = u64::from_be_bytes(tl);
+		let count = u32::from_be_bytes([p[12], p[13], p[14], p[15]]) as u64;
+		if chunk_size == 0 {
+			return Err(bad("zero chunk size"));
+		}
+		if count != total_len.div_ceil(chunk_size as u64) {
+			return Err(bad("chunk count does not match length"));
+		}
+		if (p.len() - 16) as u64 != count * 32 {
+			return Err(bad("hash list length does not match chunk count"));
+		}
+		let chunk_hashes = p[16..]
+			.chunks_exact(32)
+			.map(|c| {
+				let mut h = [0u8; 32];
+				h.copy_from_slice(c);
+				h
+			})
+			.collect();
+		Ok(Self {
+			chunk_size,
+			total_len,
+			chunk_hashes,
+		})
+	}
 
-    /// The object's content address: SHA-256 of the encoded manifest.
-    pub fn content_id(&self) -> Hash {
-        sha256(&self.encode())
-    }
+	/// The object's content address: SHA-256 of the encoded manifest.
+	pub fn content_id(&self) -> Hash {
+		sha256(&self.encode())
+	}
 
-    /// Expected length of chunk `index`.
-    pub fn chunk_len(&self, index: u32) -> u64 {
-        let start = index as u64 * self.chunk_size as u64;
-        (self.total_len - start.min(self.total_len)).min(self.chunk_size as u64)
-    }
+	/// Expected length of chunk `index`.
+	pub fn chunk_len(&self, index: u32) -> u64 {
+		let start = index as u64 * self.chunk_size as u64;
+		(self.total_len - start.min(self.total_len)).min(self.chunk_size as u64)
+	}
 }
 
 /// A boxed, `Send` future returned by the object-safe [`BulkSink`] and
@@ -206,38 +206,38 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// (zero-copy slices of the QUIC receive buffers), in order.
 #[derive(Debug, Clone)]
 pub struct VerifiedChunk {
-    /// Index of the chunk in the manifest.
-    pub index: u32,
-    /// Offset of the chunk's first byte in the object.
-    pub offset: u64,
-    /// The chunk's bytes, as consecutive pieces.
-    pub parts: Vec<Bytes>,
+	/// Index of the chunk in the manifest.
+	pub index: u32,
+	/// Offset of the chunk's first byte in the object.
+	pub offset: u64,
+	/// The chunk's bytes, as consecutive pieces.
+	pub parts: Vec<Bytes>,
 }
 
 impl VerifiedChunk {
-    /// Length of the chunk in bytes.
-    pub fn len(&self) -> usize {
-        self.parts.iter().map(Bytes::len).sum()
-    }
+	/// Length of the chunk in bytes.
+	pub fn len(&self) -> usize {
+		self.parts.iter().map(Bytes::len).sum()
+	}
 
-    /// Whether the chunk is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
+	/// Whether the chunk is empty.
+	pub fn is_empty(&self) -> bool {
+		self.len() == 0
+	}
 
-    /// The chunk as one contiguous buffer (copies unless it came in one piece).
-    pub fn to_bytes(&self) -> Bytes {
-        match self.parts.as_slice() {
-            [one] => one.clone(),
-            parts => {
-                let mut v = Vec::with_capacity(self.len());
-                for p in parts {
-                    v.extend_from_slice(p);
-                }
-                Bytes::from(v)
-            }
-        }
-    }
+	/// The chunk as one contiguous buffer (copies unless it came in one piece).
+	pub fn to_bytes(&self) -> Bytes {
+		match self.parts.as_slice() {
+			[one] => one.clone(),
+			parts => {
+				let mut v = Vec::with_capacity(self.len());
+				for p in parts {
+					v.extend_from_slice(p);
+				}
+				Bytes::from(v)
+			}
+		}
+	}
 }
 
 /// Where the receiver of a bulk transfer puts verified chunks.
@@ -247,227 +247,227 @@ impl VerifiedChunk {
 /// the sink, the transfer stops there and [`BulkSink::abort`] is called. The
 /// receiver therefore holds at most one chunk of its own, whatever the object size.
 pub trait BulkSink: Send {
-    /// Accepts the next verified chunk.
-    fn write_chunk(&mut self, chunk: VerifiedChunk) -> BoxFuture<'_, std::io::Result<()>>;
+	/// Accepts the next verified chunk.
+	fn write_chunk(&mut self, chunk: VerifiedChunk) -> BoxFuture<'_, std::io::Result<()>>;
 
-    /// Called once after every chunk was verified and written: commit the object.
-    fn finish<'a>(&'a mut self, manifest: &'a Manifest) -> BoxFuture<'a, std::io::Result<()>>;
+	/// Called once after every chunk was verified and written: commit the object.
+	fn finish<'a>(&'a mut self, manifest: &'a Manifest) -> BoxFuture<'a, std::io::Result<()>>;
 
-    /// Called when the transfer failed (corrupted chunk, stream error, timeout):
-    /// discard what was written. The default does nothing.
-    fn abort<'a>(&'a mut self, reason: &'a str) -> BoxFuture<'a, ()> {
-        let _ = reason;
-        Box::pin(async {})
-    }
+	/// Called when the transfer failed (corrupted chunk, stream error, timeout):
+	/// discard what was written. The default does nothing.
+	fn abort<'a>(&'a mut self, reason: &'a str) -> BoxFuture<'a, ()> {
+		let _ = reason;
+		Box::pin(async {})
+	}
 }
 
 /// A sink that keeps only counts (and optionally the SHA-256 of the whole
 /// object): verification without storage. [`crate::EchoHandler`] uses it.
 #[derive(Clone)]
 pub struct CountingSink {
-    /// Bytes accepted so far.
-    pub bytes: u64,
-    /// Chunks accepted so far.
-    pub chunks: u32,
-    /// Whether `finish` was called.
-    pub finished: bool,
-    digest: Option<ring::digest::Context>,
+	/// Bytes accepted so far.
+	pub bytes: u64,
+	/// Chunks accepted so far.
+	pub chunks: u32,
+	/// Whether `finish` was called.
+	pub finished: bool,
+	digest: Option<ring::digest::Context>,
 }
 
 impl CountingSink {
-    /// Counts bytes and chunks only.
-    pub fn new() -> Self {
-        Self {
-            bytes: 0,
-            chunks: 0,
-            finished: false,
-            digest: None,
-        }
-    }
+	/// Counts bytes and chunks only.
+	pub fn new() -> Self {
+		Self {
+			bytes: 0,
+			chunks: 0,
+			finished: false,
+			digest: None,
+		}
+	}
 
-    /// Also computes the SHA-256 of the whole object (see [`CountingSink::object_sha256`]).
-    pub fn with_object_hash() -> Self {
-        Self {
-            digest: Some(ring::digest::Context::new(&SHA256)),
-            ..Self::new()
-        }
-    }
+	/// Also computes the SHA-256 of the whole object (see [`CountingSink::object_sha256`]).
+	pub fn with_object_hash() -> Self {
+		Self {
+			digest: Some(ring::digest::Context::new(&SHA256)),
+			..Self::new()
+		}
+	}
 
-    /// SHA-256 of all bytes accepted so far, if enabled.
-    pub fn object_sha256(&self) -> Option<Hash> {
-        self.digest.as_ref().map(|d| {
-            let mut out = [0u8; 32];
-            out.copy_from_slice(d.clone().finish().as_ref());
-            out
-        })
-    }
+	/// SHA-256 of all bytes accepted so far, if enabled.
+	pub fn object_sha256(&self) -> Option<Hash> {
+		self.digest.as_ref().map(|d| {
+			let mut out = [0u8; 32];
+			out.copy_from_slice(d.clone().finish().as_ref());
+			out
+		})
+	}
 }
 
 impl Default for CountingSink {
-    fn default() -> Self {
-        Self::new()
-    }
+	fn default() -> Self {
+		Self::new()
+	}
 }
 
 impl std::fmt::Debug for CountingSink {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CountingSink")
-            .field("bytes", &self.bytes)
-            .field("chunks", &self.chunks)
-            .field("finished", &self.finished)
-            .finish()
-    }
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("CountingSink")
+			.field("bytes", &self.bytes)
+			.field("chunks", &self.chunks)
+			.field("finished", &self.finished)
+			.finish()
+	}
 }
 
 impl BulkSink for CountingSink {
-    fn write_chunk(&mut self, chunk: VerifiedChunk) -> BoxFuture<'_, std::io::Result<()>> {
-        self.bytes += chunk.len() as u64;
-        self.chunks += 1;
-        if let Some(d) = self.digest.as_mut() {
-            for p in &chunk.parts {
-                d.update(p);
-            }
-        }
-        Box::pin(async { Ok(()) })
-    }
+	fn write_chunk(&mut self, chunk: VerifiedChunk) -> BoxFuture<'_, std::io::Result<()>> {
+		self.bytes += chunk.len() as u64;
+		self.chunks += 1;
+		if let Some(d) = self.digest.as_mut() {
+			for p in &chunk.parts {
+				d.update(p);
+			}
+		}
+		Box::pin(async { Ok(()) })
+	}
 
-    fn finish<'a>(&'a mut self, _manifest: &'a Manifest) -> BoxFuture<'a, std::io::Result<()>> {
-        self.finished = true;
-        Box::pin(async { Ok(()) })
-    }
+	fn finish<'a>(&'a mut self, _manifest: &'a Manifest) -> BoxFuture<'a, std::io::Result<()>> {
+		self.finished = true;
+		Box::pin(async { Ok(()) })
+	}
 }
 
 /// A sink that assembles the object in memory, refusing objects larger than a
 /// limit. For small objects; use [`FileSink`] or your own sink for large ones.
 #[derive(Debug, Default)]
 pub struct MemorySink {
-    data: Vec<u8>,
-    limit: u64,
-    finished: bool,
+	data: Vec<u8>,
+	limit: u64,
+	finished: bool,
 }
 
 impl MemorySink {
-    /// A sink accepting at most `limit` bytes.
-    pub fn new(limit: u64) -> Self {
-        Self {
-            data: Vec::new(),
-            limit,
-            finished: false,
-        }
-    }
+	/// A sink accepting at most `limit` bytes.
+	pub fn new(limit: u64) -> Self {
+		Self {
+			data: Vec::new(),
+			limit,
+			finished: false,
+		}
+	}
 
-    /// Whether the object was completely received and verified.
-    pub fn is_finished(&self) -> bool {
-        self.finished
-    }
+	/// Whether the object was completely received and verified.
+	pub fn is_finished(&self) -> bool {
+		self.finished
+	}
 
-    /// The bytes received so far.
-    pub fn into_inner(self) -> Vec<u8> {
-        self.data
-    }
+	/// The bytes received so far.
+	pub fn into_inner(self) -> Vec<u8> {
+		self.data
+	}
 }
 
 impl BulkSink for MemorySink {
-    fn write_chunk(&mut self, chunk: VerifiedChunk) -> BoxFuture<'_, std::io::Result<()>> {
-        let res = if self.data.len() as u64 + chunk.len() as u64 > self.limit {
-            Err(std::io::Error::other(format!(
-                "object exceeds the in-memory limit of {} bytes",
-                self.limit
-            )))
-        } else {
-            for p in &chunk.parts {
-                self.data.extend_from_slice(p);
-            }
-            Ok(())
-        };
-        Box::pin(async move { res })
-    }
+	fn write_chunk(&mut self, chunk: VerifiedChunk) -> BoxFuture<'_, std::io::Result<()>> {
+		let res = if self.data.len() as u64 + chunk.len() as u64 > self.limit {
+			Err(std::io::Error::other(format!(
+				"object exceeds the in-memory limit of {} bytes",
+				self.limit
+			)))
+		} else {
+			for p in &chunk.parts {
+				self.data.extend_from_slice(p);
+			}
+			Ok(())
+		};
+		Box::pin(async move { res })
+	}
 
-    fn finish<'a>(&'a mut self, _manifest: &'a Manifest) -> BoxFuture<'a, std::io::Result<()>> {
-        self.finished = true;
-        Box::pin(async { Ok(()) })
-    }
+	fn finish<'a>(&'a mut self, _manifest: &'a Manifest) -> BoxFuture<'a, std::io::Result<()>> {
+		self.finished = true;
+		Box::pin(async { Ok(()) })
+	}
 
-    fn abort<'a>(&'a mut self, _reason: &'a str) -> BoxFuture<'a, ()> {
-        self.data = Vec::new();
-        Box::pin(async {})
-    }
+	fn abort<'a>(&'a mut self, _reason: &'a str) -> BoxFuture<'a, ()> {
+		self.data = Vec::new();
+		Box::pin(async {})
+	}
 }
 
 /// A sink that streams the object to `<path>.part` and renames it to `path`
 /// once every chunk has been verified; on failure the partial file is removed.
 #[derive(Debug)]
 pub struct FileSink {
-    path: std::path::PathBuf,
-    part: std::path::PathBuf,
-    file: Option<tokio::io::BufWriter<tokio::fs::File>>,
+	path: std::path::PathBuf,
+	part: std::path::PathBuf,
+	file: Option<tokio::io::BufWriter<tokio::fs::File>>,
 }
 
 impl FileSink {
-    /// Creates (truncates) `<path>.part`.
-    pub async fn create(path: impl Into<std::path::PathBuf>) -> std::io::Result<Self> {
-        let path = path.into();
-        let mut part = path.clone().into_os_string();
-        part.push(".part");
-        let part = std::path::PathBuf::from(part);
-        let file = tokio::fs::File::create(&part).await?;
-        Ok(Self {
-            path,
-            part,
-            file: Some(tokio::io::BufWriter::with_capacity(1 << 20, file)),
-        })
-    }
+	/// Creates (truncates) `<path>.part`.
+	pub async fn create(path: impl Into<std::path::PathBuf>) -> std::io::Result<Self> {
+		let path = path.into();
+		let mut part = path.clone().into_os_string();
+		part.push(".part");
+		let part = std::path::PathBuf::from(part);
+		let file = tokio::fs::File::create(&part).await?;
+		Ok(Self {
+			path,
+			part,
+			file: Some(tokio::io::BufWriter::with_capacity(1 << 20, file)),
+		})
+	}
 
-    /// The final path of the object.
-    pub fn path(&self) -> &std::path::Path {
-        &self.path
-    }
+	/// The final path of the object.
+	pub fn path(&self) -> &std::path::Path {
+		&self.path
+	}
 }
 
 impl BulkSink for FileSink {
-    fn write_chunk(&mut self, chunk: VerifiedChunk) -> BoxFuture<'_, std::io::Result<()>> {
-        Box::pin(async move {
-            let f = self
-                .file
-                .as_mut()
-                .ok_or_else(|| std::io::Error::other("file sink already closed"))?;
-            for p in &chunk.parts {
-                f.write_all(p).await?;
-            }
-            Ok(())
-        })
-    }
+	fn write_chunk(&mut self, chunk: VerifiedChunk) -> BoxFuture<'_, std::io::Result<()>> {
+		Box::pin(async move {
+			let f = self
+				.file
+				.as_mut()
+				.ok_or_else(|| std::io::Error::other("file sink already closed"))?;
+			for p in &chunk.parts {
+				f.write_all(p).await?;
+			}
+			Ok(())
+		})
+	}
 
-    fn finish<'a>(&'a mut self, _manifest: &'a Manifest) -> BoxFuture<'a, std::io::Result<()>> {
-        Box::pin(async move {
-            let mut f = self
-                .file
-                .take()
-                .ok_or_else(|| std::io::Error::other("file sink already closed"))?;
-            f.flush().await?;
-            f.get_mut().sync_all().await?;
-            drop(f);
-            tokio::fs::rename(&self.part, &self.path).await
-        })
-    }
+	fn finish<'a>(&'a mut self, _manifest: &'a Manifest) -> BoxFuture<'a, std::io::Result<()>> {
+		Box::pin(async move {
+			let mut f = self
+				.file
+				.take()
+				.ok_or_else(|| std::io::Error::other("file sink already closed"))?;
+			f.flush().await?;
+			f.get_mut().sync_all().await?;
+			drop(f);
+			tokio::fs::rename(&self.part, &self.path).await
+		})
+	}
 
-    fn abort<'a>(&'a mut self, _reason: &'a str) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            self.file = None;
-            let _ = tokio::fs::remove_file(&self.part).await;
-        })
-    }
+	fn abort<'a>(&'a mut self, _reason: &'a str) -> BoxFuture<'a, ()> {
+		Box::pin(async move {
+			self.file = None;
+			let _ = tokio::fs::remove_file(&self.part).await;
+		})
+	}
 }
 
 /// Where the sender of a bulk transfer reads the object from, chunk by chunk.
 /// Read twice by [`crate::StoqConnection::send_bulk_from`] (once to build the
 /// manifest, once to send), so it must return the same bytes each time.
 pub trait BulkSource: Send {
-    /// Total length of the object.
-    fn total_len(&self) -> u64;
+	/// Total length of the object.
+	fn total_len(&self) -> u64;
 
-    /// Reads `len` bytes at `offset` (always within the object).
-    fn read_at(&mut self, offset: u64, len: usize) -> BoxFuture<'_, std::io::Result<Bytes>>;
+	/// Reads `len` bytes at `offset` (always within the object).
+	fn read_at(&mut self, offset: u64, len: usize) -> BoxFuture<'_, std::io::Result<Bytes>>;
 }
 
 /// A [`BulkSource`] over bytes in memory (each chunk is a zero-copy slice).
@@ -475,19 +475,19 @@ pub trait BulkSource: Send {
 pub struct BytesSource(pub Bytes);
 
 impl BulkSource for BytesSource {
-    fn total_len(&self) -> u64 {
-        self.0.len() as u64
-    }
+	fn total_len(&self) -> u64 {
+		self.0.len() as u64
+	}
 
-    fn read_at(&mut self, offset: u64, len: usize) -> BoxFuture<'_, std::io::Result<Bytes>> {
-        let start = offset as usize;
-        let res = if start.checked_add(len).is_some_and(|e| e <= self.0.len()) {
-            Ok(self.0.slice(start..start + len))
-        } else {
-            Err(std::io::Error::other("read beyond the end of the object"))
-        };
-        Box::pin(async move { res })
-    }
+	fn read_at(&mut self, offset: u64, len: usize) -> BoxFuture<'_, std::io::Result<Bytes>> {
+		let start = offset as usize;
+		let res = if start.checked_add(len).is_some_and(|e| e <= self.0.len()) {
+			Ok(self.0.slice(start..start + len))
+		} else {
+			Err(std::io::Error::other("read beyond the end of the object"))
+		};
+		Box::pin(async move { res })
+	}
 }
 
 /// A [`BulkSource`] over a borrowed slice: each chunk is copied once into a
@@ -496,127 +496,127 @@ impl BulkSource for BytesSource {
 pub struct SliceSource<'a>(pub &'a [u8]);
 
 impl BulkSource for SliceSource<'_> {
-    fn total_len(&self) -> u64 {
-        self.0.len() as u64
-    }
+	fn total_len(&self) -> u64 {
+		self.0.len() as u64
+	}
 
-    fn read_at(&mut self, offset: u64, len: usize) -> BoxFuture<'_, std::io::Result<Bytes>> {
-        let res = usize::try_from(offset)
-            .ok()
-            .and_then(|start| Some((start, start.checked_add(len)?)))
-            .and_then(|(start, end)| self.0.get(start..end))
-            .map(Bytes::copy_from_slice)
-            .ok_or_else(|| std::io::Error::other("read beyond the end of the object"));
-        Box::pin(async move { res })
-    }
+	fn read_at(&mut self, offset: u64, len: usize) -> BoxFuture<'_, std::io::Result<Bytes>> {
+		let res = usize::try_from(offset)
+			.ok()
+			.and_then(|start| Some((start, start.checked_add(len)?)))
+			.and_then(|(start, end)| self.0.get(start..end))
+			.map(Bytes::copy_from_slice)
+			.ok_or_else(|| std::io::Error::other("read beyond the end of the object"));
+		Box::pin(async move { res })
+	}
 }
 
 /// A [`BulkSource`] reading a file.
 #[derive(Debug)]
 pub struct FileSource {
-    file: tokio::fs::File,
-    len: u64,
+	file: tokio::fs::File,
+	len: u64,
 }
 
 impl FileSource {
-    /// Opens `path`; its length is taken once, at opening.
-    pub async fn open(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
-        let file = tokio::fs::File::open(path).await?;
-        let len = file.metadata().await?.len();
-        Ok(Self { file, len })
-    }
+	/// Opens `path`; its length is taken once, at opening.
+	pub async fn open(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+		let file = tokio::fs::File::open(path).await?;
+		let len = file.metadata().await?.len();
+		Ok(Self { file, len })
+	}
 }
 
 impl BulkSource for FileSource {
-    fn total_len(&self) -> u64 {
-        self.len
-    }
+	fn total_len(&self) -> u64 {
+		self.len
+	}
 
-    fn read_at(&mut self, offset: u64, len: usize) -> BoxFuture<'_, std::io::Result<Bytes>> {
-        Box::pin(async move {
-            use tokio::io::{AsyncReadExt, AsyncSeekExt};
-            self.file.seek(std::io::SeekFrom::Start(offset)).await?;
-            let mut buf = vec![0u8; len];
-            self.file.read_exact(&mut buf).await?;
-            Ok(Bytes::from(buf))
-        })
-    }
+	fn read_at(&mut self, offset: u64, len: usize) -> BoxFuture<'_, std::io::Result<Bytes>> {
+		Box::pin(async move {
+			use tokio::io::{AsyncReadExt, AsyncSeekExt};
+			self.file.seek(std::io::SeekFrom::Start(offset)).await?;
+			let mut buf = vec![0u8; len];
+			self.file.read_exact(&mut buf).await?;
+			Ok(Bytes::from(buf))
+		})
+	}
 }
 
 /// Builds the manifest of a source by reading and hashing every chunk.
 pub async fn manifest_of(
-    src: &mut dyn BulkSource,
-    chunk_size: usize,
+	src: &mut dyn BulkSource,
+	chunk_size: usize,
 ) -> Result<Manifest, BulkError> {
-    let chunk_size = chunk_size.clamp(1, u32::MAX as usize);
-    let total_len = src.total_len();
-    let count = total_len.div_ceil(chunk_size as u64);
-    if count > u32::MAX as u64 {
-        return Err(BulkError::BadManifest("too many chunks".into()));
-    }
-    let mut m = Manifest {
-        chunk_size: chunk_size as u32,
-        total_len,
-        chunk_hashes: Vec::with_capacity(count as usize),
-    };
-    for i in 0..count as u32 {
-        let len = m.chunk_len(i) as usize;
-        let b = src
-            .read_at(i as u64 * chunk_size as u64, len)
-            .await
-            .map_err(FrameError::from)?;
-        if b.len() != len {
-            return Err(BulkError::BadChunk {
-                index: i,
-                reason: format!("source returned {} bytes, expected {len}", b.len()),
-            });
-        }
-        m.chunk_hashes.push(sha256(&b));
-    }
-    Ok(m)
+	let chunk_size = chunk_size.clamp(1, u32::MAX as usize);
+	let total_len = src.total_len();
+	let count = total_len.div_ceil(chunk_size as u64);
+	if count > u32::MAX as u64 {
+		return Err(BulkError::BadManifest("too many chunks".into()));
+	}
+	let mut m = Manifest {
+		chunk_size: chunk_size as u32,
+		total_len,
+		chunk_hashes: Vec::with_capacity(count as usize),
+	};
+	for i in 0..count as u32 {
+		let len = m.chunk_len(i) as usize;
+		let b = src
+			.read_at(i as u64 * chunk_size as u64, len)
+			.await
+			.map_err(FrameError::from)?;
+		if b.len() != len {
+			return Err(BulkError::BadChunk {
+				index: i,
+				reason: format!("source returned {} bytes, expected {len}", b.len()),
+			});
+		}
+		m.chunk_hashes.push(sha256(&b));
+	}
+	Ok(m)
 }
 
 /// Writes a manifest frame.
 pub async fn write_manifest<W: AsyncWrite + Unpin>(
-    w: &mut W,
-    m: &Manifest,
-    max_frame: usize,
+	w: &mut W,
+	m: &Manifest,
+	max_frame: usize,
 ) -> Result<(), BulkError> {
-    write_frame(w, FrameType::Manifest, &m.encode(), max_frame).await?;
-    Ok(())
+	write_frame(w, FrameType::Manifest, &m.encode(), max_frame).await?;
+	Ok(())
 }
 
 /// Writes one chunk frame (index, then the bytes).
 pub async fn write_chunk<W: AsyncWrite + Unpin>(
-    w: &mut W,
-    index: u32,
-    chunk: &[u8],
-    max_frame: usize,
+	w: &mut W,
+	index: u32,
+	chunk: &[u8],
+	max_frame: usize,
 ) -> Result<(), BulkError> {
-    let hdr = crate::frame::encode_header(FrameType::Chunk, chunk.len() + 4, max_frame)?;
-    let mut head = [0u8; HEADER_LEN + 4];
-    head[..HEADER_LEN].copy_from_slice(&hdr);
-    head[HEADER_LEN..].copy_from_slice(&index.to_be_bytes());
-    w.write_all(&head).await.map_err(FrameError::from)?;
-    w.write_all(chunk).await.map_err(FrameError::from)?;
-    Ok(())
+	let hdr = crate::frame::encode_header(FrameType::Chunk, chunk.len() + 4, max_frame)?;
+	let mut head = [0u8; HEADER_LEN + 4];
+	head[..HEADER_LEN].copy_from_slice(&hdr);
+	head[HEADER_LEN..].copy_from_slice(&index.to_be_bytes());
+	w.write_all(&head).await.map_err(FrameError::from)?;
+	w.write_all(chunk).await.map_err(FrameError::from)?;
+	Ok(())
 }
 
 /// A byte sink that takes owned pieces, so the sender does not copy:
 /// implemented for quinn's [`quinn::SendStream`] (its `write_all_chunks`) and,
 /// via [`AsyncWritePieces`], for any [`AsyncWrite`].
 pub trait PieceWrite: Send {
-    /// Writes all `pieces`, in order.
-    fn write_pieces(
-        &mut self,
-        pieces: &mut [Bytes],
-    ) -> impl Future<Output = std::io::Result<()>> + Send;
+	/// Writes all `pieces`, in order.
+	fn write_pieces(
+		&mut self,
+		pieces: &mut [Bytes],
+	) -> impl Future<Output = std::io::Result<()>> + Send;
 }
 
 impl PieceWrite for quinn::SendStream {
-    async fn write_pieces(&mut self, pieces: &mut [Bytes]) -> std::io::Result<()> {
-        Ok(self.write_all_chunks(pieces).await?)
-    }
+	async fn write_pieces(&mut self, pieces: &mut [Bytes]) -> std::io::Result<()> {
+		Ok(self.write_all_chunks(pieces).await?)
+	}
 }
 
 /// Adapts an [`AsyncWrite`] to [`PieceWrite`].
@@ -624,88 +624,88 @@ impl PieceWrite for quinn::SendStream {
 pub struct AsyncWritePieces<W>(pub W);
 
 impl<W: AsyncWrite + Unpin + Send> PieceWrite for AsyncWritePieces<W> {
-    async fn write_pieces(&mut self, pieces: &mut [Bytes]) -> std::io::Result<()> {
-        for p in pieces.iter() {
-            self.0.write_all(p).await?;
-        }
-        Ok(())
-    }
+	async fn write_pieces(&mut self, pieces: &mut [Bytes]) -> std::io::Result<()> {
+		for p in pieces.iter() {
+			self.0.write_all(p).await?;
+		}
+		Ok(())
+	}
 }
 
 /// Sends the chunks of `src` described by `m` (the manifest frame already
 /// written). Each chunk must be read and written within `progress` (a per-chunk
 /// deadline, so that it does not depend on the object size).
 pub async fn send_chunks<W: PieceWrite>(
-    w: &mut W,
-    m: &Manifest,
-    src: &mut dyn BulkSource,
-    max_frame: usize,
-    progress: Duration,
+	w: &mut W,
+	m: &Manifest,
+	src: &mut dyn BulkSource,
+	max_frame: usize,
+	progress: Duration,
 ) -> Result<(), BulkError> {
-    if src.total_len() != m.total_len {
-        return Err(BulkError::BadManifest(
-            "source length differs from the manifest".into(),
-        ));
-    }
-    for index in 0..m.chunk_hashes.len() as u32 {
-        let len = m.chunk_len(index) as usize;
-        let step = async {
-            let b = src
-                .read_at(index as u64 * m.chunk_size as u64, len)
-                .await
-                .map_err(FrameError::from)?;
-            if b.len() != len {
-                return Err(BulkError::BadChunk {
-                    index,
-                    reason: format!("source returned {} bytes, expected {len}", b.len()),
-                });
-            }
-            let hdr = crate::frame::encode_header(FrameType::Chunk, len + 4, max_frame)?;
-            let mut head = [0u8; HEADER_LEN + 4];
-            head[..HEADER_LEN].copy_from_slice(&hdr);
-            head[HEADER_LEN..].copy_from_slice(&index.to_be_bytes());
-            w.write_pieces(&mut [Bytes::copy_from_slice(&head), b])
-                .await
-                .map_err(FrameError::from)?;
-            Ok(())
-        };
-        tokio::time::timeout(progress, step)
-            .await
-            .map_err(|_| BulkError::Stalled(index))??;
-    }
-    Ok(())
+	if src.total_len() != m.total_len {
+		return Err(BulkError::BadManifest(
+			"source length differs from the manifest".into(),
+		));
+	}
+	for index in 0..m.chunk_hashes.len() as u32 {
+		let len = m.chunk_len(index) as usize;
+		let step = async {
+			let b = src
+				.read_at(index as u64 * m.chunk_size as u64, len)
+				.await
+				.map_err(FrameError::from)?;
+			if b.len() != len {
+				return Err(BulkError::BadChunk {
+					index,
+					reason: format!("source returned {} bytes, expected {len}", b.len()),
+				});
+			}
+			let hdr = crate::frame::encode_header(FrameType::Chunk, len + 4, max_frame)?;
+			let mut head = [0u8; HEADER_LEN + 4];
+			head[..HEADER_LEN].copy_from_slice(&hdr);
+			head[HEADER_LEN..].copy_from_slice(&index.to_be_bytes());
+			w.write_pieces(&mut [Bytes::copy_from_slice(&head), b])
+				.await
+				.map_err(FrameError::from)?;
+			Ok(())
+		};
+		tokio::time::timeout(progress, step)
+			.await
+			.map_err(|_| BulkError::Stalled(index))??;
+	}
+	Ok(())
 }
 
 /// Sends `data` as a manifest followed by its chunks. Returns the manifest.
 pub async fn send_object<W: AsyncWrite + Unpin>(
-    w: &mut W,
-    data: &[u8],
-    chunk_size: usize,
-    max_frame: usize,
+	w: &mut W,
+	data: &[u8],
+	chunk_size: usize,
+	max_frame: usize,
 ) -> Result<Manifest, BulkError> {
-    let m = Manifest::build(data, chunk_size);
-    write_manifest(w, &m, max_frame).await?;
-    for (i, c) in data.chunks(chunk_size.max(1)).enumerate() {
-        write_chunk(w, i as u32, c, max_frame).await?;
-    }
-    Ok(m)
+	let m = Manifest::build(data, chunk_size);
+	write_manifest(w, &m, max_frame).await?;
+	for (i, c) in data.chunks(chunk_size.max(1)).enumerate() {
+		write_chunk(w, i as u32, c, max_frame).await?;
+	}
+	Ok(m)
 }
 
 /// A byte stream that yields owned pieces, so the receiver does not copy:
 /// implemented for quinn's [`quinn::RecvStream`] (its `read_chunk`) and, via
 /// [`AsyncReadPieces`], for any [`AsyncRead`].
 pub trait PieceRead: Send {
-    /// The next piece of at most `max` bytes, or `None` at the end of the stream.
-    fn read_piece(
-        &mut self,
-        max: usize,
-    ) -> impl Future<Output = std::io::Result<Option<Bytes>>> + Send;
+	/// The next piece of at most `max` bytes, or `None` at the end of the stream.
+	fn read_piece(
+		&mut self,
+		max: usize,
+	) -> impl Future<Output = std::io::Result<Option<Bytes>>> + Send;
 }
 
 impl PieceRead for quinn::RecvStream {
-    async fn read_piece(&mut self, max: usize) -> std::io::Result<Option<Bytes>> {
-        Ok(self.read_chunk(max, true).await?.map(|c| c.bytes))
-    }
+	async fn read_piece(&mut self, max: usize) -> std::io::Result<Option<Bytes>> {
+		Ok(self.read_chunk(max, true).await?.map(|c| c.bytes))
+	}
 }
 
 /// Adapts an [`AsyncRead`] to [`PieceRead`] (copies into 64 KiB pieces).
@@ -713,60 +713,60 @@ impl PieceRead for quinn::RecvStream {
 pub struct AsyncReadPieces<R>(pub R);
 
 impl<R: AsyncRead + Unpin + Send> PieceRead for AsyncReadPieces<R> {
-    async fn read_piece(&mut self, max: usize) -> std::io::Result<Option<Bytes>> {
-        let mut buf = vec![0u8; max.clamp(1, 64 * 1024)];
-        let n = self.0.read(&mut buf).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buf.truncate(n);
-        Ok(Some(Bytes::from(buf)))
-    }
+	async fn read_piece(&mut self, max: usize) -> std::io::Result<Option<Bytes>> {
+		let mut buf = vec![0u8; max.clamp(1, 64 * 1024)];
+		let n = self.0.read(&mut buf).await?;
+		if n == 0 {
+			return Ok(None);
+		}
+		buf.truncate(n);
+		Ok(Some(Bytes::from(buf)))
+	}
 }
 
 /// Reads exactly-sized runs of bytes out of a [`PieceRead`] without copying
 /// (except for the 9-byte chunk headers).
 struct Pieces<'r, R> {
-    inner: &'r mut R,
-    pending: Bytes,
+	inner: &'r mut R,
+	pending: Bytes,
 }
 
 impl<R: PieceRead> Pieces<'_, R> {
-    /// Fills `buf` completely; `Ok(false)` if the stream ended first.
-    async fn fill(&mut self, buf: &mut [u8]) -> std::io::Result<bool> {
-        let mut got = 0;
-        while got < buf.len() {
-            if self.pending.is_empty() {
-                match self.inner.read_piece(usize::MAX).await? {
-                    Some(b) => self.pending = b,
-                    None => return Ok(false),
-                }
-                continue;
-            }
-            let n = (buf.len() - got).min(self.pending.len());
-            buf[got..got + n].copy_from_slice(&self.pending.split_to(n));
-            got += n;
-        }
-        Ok(true)
-    }
+	/// Fills `buf` completely; `Ok(false)` if the stream ended first.
+	async fn fill(&mut self, buf: &mut [u8]) -> std::io::Result<bool> {
+		let mut got = 0;
+		while got < buf.len() {
+			if self.pending.is_empty() {
+				match self.inner.read_piece(usize::MAX).await? {
+					Some(b) => self.pending = b,
+					None => return Ok(false),
+				}
+				continue;
+			}
+			let n = (buf.len() - got).min(self.pending.len());
+			buf[got..got + n].copy_from_slice(&self.pending.split_to(n));
+			got += n;
+		}
+		Ok(true)
+	}
 
-    /// Takes the next `len` bytes as zero-copy pieces.
-    async fn take(&mut self, mut len: usize) -> std::io::Result<Option<Vec<Bytes>>> {
-        let mut parts = Vec::new();
-        while len > 0 {
-            if self.pending.is_empty() {
-                match self.inner.read_piece(len).await? {
-                    Some(b) => self.pending = b,
-                    None => return Ok(None),
-                }
-                continue;
-            }
-            let n = len.min(self.pending.len());
-            parts.push(self.pending.split_to(n));
-            len -= n;
-        }
-        Ok(Some(parts))
-    }
+	/// Takes the next `len` bytes as zero-copy pieces.
+	async fn take(&mut self, mut len: usize) -> std::io::Result<Option<Vec<Bytes>>> {
+		let mut parts = Vec::new();
+		while len > 0 {
+			if self.pending.is_empty() {
+				match self.inner.read_piece(len).await? {
+					Some(b) => self.pending = b,
+					None => return Ok(None),
+				}
+				continue;
+			}
+			let n = len.min(self.pending.len());
+			parts.push(self.pending.split_to(n));
+			len -= n;
+		}
+		Ok(Some(parts))
+	}
 }
 
 /// Receives the chunks described by `m` (the manifest frame already read) and
@@ -776,355 +776,355 @@ impl<R: PieceRead> Pieces<'_, R> {
 /// is read. Each chunk must arrive within `progress`. Memory held here is at
 /// most one chunk. Returns the number of bytes delivered.
 pub async fn receive_chunks_into<R: PieceRead>(
-    r: &mut R,
-    m: &Manifest,
-    max_frame: usize,
-    max_total: u64,
-    progress: Duration,
-    sink: &mut dyn BulkSink,
+	r: &mut R,
+	m: &Manifest,
+	max_frame: usize,
+	max_total: u64,
+	progress: Duration,
+	sink: &mut dyn BulkSink,
 ) -> Result<u64, BulkError> {
-    let res = receive_verified(r, m, max_frame, max_total, progress, sink).await;
-    match &res {
-        Ok(_) => {
-            if let Err(e) = sink.finish(m).await {
-                let msg = format!("sink failed to commit the object: {e}");
-                sink.abort(&msg).await;
-                return Err(BulkError::Sink(msg));
-            }
-        }
-        Err(e) => sink.abort(&e.to_string()).await,
-    }
-    res
+	let res = receive_verified(r, m, max_frame, max_total, progress, sink).await;
+	match &res {
+		Ok(_) => {
+			if let Err(e) = sink.finish(m).await {
+				let msg = format!("sink failed to commit the object: {e}");
+				sink.abort(&msg).await;
+				return Err(BulkError::Sink(msg));
+			}
+		}
+		Err(e) => sink.abort(&e.to_string()).await,
+	}
+	res
 }
 
 async fn receive_verified<R: PieceRead>(
-    r: &mut R,
-    m: &Manifest,
-    max_frame: usize,
-    max_total: u64,
-    progress: Duration,
-    sink: &mut dyn BulkSink,
+	r: &mut R,
+	m: &Manifest,
+	max_frame: usize,
+	max_total: u64,
+	progress: Duration,
+	sink: &mut dyn BulkSink,
 ) -> Result<u64, BulkError> {
-    if m.total_len > max_total {
-        return Err(BulkError::TooLarge(m.total_len, max_total));
-    }
-    if m.chunk_size as usize + 4 > max_frame.min(crate::frame::HARD_MAX_FRAME) {
-        return Err(BulkError::BadManifest(
-            "chunk size exceeds the frame limit".into(),
-        ));
-    }
-    let mut pieces = Pieces {
-        inner: r,
-        pending: Bytes::new(),
-    };
-    // Pipeline: chunk i is hashed on the blocking pool while chunk i+1 is read
-    // off the stream; a chunk reaches the sink only after its hash matched.
-    // At most two chunks are held here.
-    let mut pending: Option<PendingChunk> = None;
-    let mut offset = 0u64;
-    for index in 0..m.chunk_hashes.len() as u32 {
-        let want = m.chunk_len(index);
-        let step = async {
-            let parts = match read_chunk_frame(&mut pieces, index, want).await {
-                Ok(p) => p,
-                Err(e) => {
-                    // A corruption of the previous chunk is the first fault.
-                    if let Some(prev) = pending.take() {
-                        deliver(prev, m, sink).await?;
-                    }
-                    return Err(e);
-                }
-            };
-            let hashing = tokio::task::spawn_blocking(move || {
-                let mut ctx = ring::digest::Context::new(&SHA256);
-                for p in &parts {
-                    ctx.update(p);
-                }
-                let mut h = [0u8; 32];
-                h.copy_from_slice(ctx.finish().as_ref());
-                (parts, h)
-            });
-            if let Some(prev) = pending.take() {
-                deliver(prev, m, sink).await?;
-            }
-            pending = Some(PendingChunk {
-                index,
-                offset,
-                hashing,
-            });
-            Ok::<(), BulkError>(())
-        };
-        tokio::time::timeout(progress, step)
-            .await
-            .map_err(|_| BulkError::Stalled(index))??;
-        offset += want;
-    }
-    if let Some(prev) = pending.take() {
-        let index = prev.index;
-        tokio::time::timeout(progress, deliver(prev, m, sink))
-            .await
-            .map_err(|_| BulkError::Stalled(index))??;
-    }
-    Ok(offset)
+	if m.total_len > max_total {
+		return Err(BulkError::TooLarge(m.total_len, max_total));
+	}
+	if m.chunk_size as usize + 4 > max_frame.min(crate::frame::HARD_MAX_FRAME) {
+		return Err(BulkError::BadManifest(
+			"chunk size exceeds the frame limit".into(),
+		));
+	}
+	let mut pieces = Pieces {
+		inner: r,
+		pending: Bytes::new(),
+	};
+	// Pipeline: chunk i is hashed on the blocking pool while chunk i+1 is read
+	// off the stream; a chunk reaches the sink only after its hash matched.
+	// At most two chunks are held here.
+	let mut pending: Option<PendingChunk> = None;
+	let mut offset = 0u64;
+	for index in 0..m.chunk_hashes.len() as u32 {
+		let want = m.chunk_len(index);
+		let step = async {
+			let parts = match read_chunk_frame(&mut pieces, index, want).await {
+				Ok(p) => p,
+				Err(e) => {
+					// A corruption of the previous chunk is the first fault.
+					if let Some(prev) = pending.take() {
+						deliver(prev, m, sink).await?;
+					}
+					return Err(e);
+				}
+			};
+			let hashing = tokio::task::spawn_blocking(move || {
+				let mut ctx = ring::digest::Context::new(&SHA256);
+				for p in &parts {
+					ctx.update(p);
+				}
+				let mut h = [0u8; 32];
+				h.copy_from_slice(ctx.finish().as_ref());
+				(parts, h)
+			});
+			if let Some(prev) = pending.take() {
+				deliver(prev, m, sink).await?;
+			}
+			pending = Some(PendingChunk {
+				index,
+				offset,
+				hashing,
+			});
+			Ok::<(), BulkError>(())
+		};
+		tokio::time::timeout(progress, step)
+			.await
+			.map_err(|_| BulkError::Stalled(index))??;
+		offset += want;
+	}
+	if let Some(prev) = pending.take() {
+		let index = prev.index;
+		tokio::time::timeout(progress, deliver(prev, m, sink))
+			.await
+			.map_err(|_| BulkError::Stalled(index))??;
+	}
+	Ok(offset)
 }
 
 struct PendingChunk {
-    index: u32,
-    offset: u64,
-    hashing: tokio::task::JoinHandle<(Vec<Bytes>, Hash)>,
+	index: u32,
+	offset: u64,
+	hashing: tokio::task::JoinHandle<(Vec<Bytes>, Hash)>,
 }
 
 /// Waits for a chunk's hash, checks it against the manifest and, if it
 /// matches, hands the chunk to the sink.
 async fn deliver(c: PendingChunk, m: &Manifest, sink: &mut dyn BulkSink) -> Result<(), BulkError> {
-    let index = c.index;
-    let (parts, actual) = c.hashing.await.map_err(|e| BulkError::BadChunk {
-        index,
-        reason: format!("hashing task failed: {e}"),
-    })?;
-    let expected = m
-        .chunk_hashes
-        .get(index as usize)
-        .ok_or_else(|| BulkError::BadChunk {
-            index,
-            reason: "not in the manifest".into(),
-        })?;
-    if &actual != expected {
-        return Err(BulkError::ChunkHashMismatch {
-            index,
-            expected: hex(expected),
-            actual: hex(&actual),
-        });
-    }
-    sink.write_chunk(VerifiedChunk {
-        index,
-        offset: c.offset,
-        parts,
-    })
-    .await
-    .map_err(|e| BulkError::Sink(format!("chunk {index}: {e}")))
+	let index = c.index;
+	let (parts, actual) = c.hashing.await.map_err(|e| BulkError::BadChunk {
+		index,
+		reason: format!("hashing task failed: {e}"),
+	})?;
+	let expected = m
+		.chunk_hashes
+		.get(index as usize)
+		.ok_or_else(|| BulkError::BadChunk {
+			index,
+			reason: "not in the manifest".into(),
+		})?;
+	if &actual != expected {
+		return Err(BulkError::ChunkHashMismatch {
+			index,
+			expected: hex(expected),
+			actual: hex(&actual),
+		});
+	}
+	sink.write_chunk(VerifiedChunk {
+		index,
+		offset: c.offset,
+		parts,
+	})
+	.await
+	.map_err(|e| BulkError::Sink(format!("chunk {index}: {e}")))
 }
 
 /// Reads one chunk frame (header, index, `want` bytes as zero-copy pieces).
 async fn read_chunk_frame<R: PieceRead>(
-    pieces: &mut Pieces<'_, R>,
-    index: u32,
-    want: u64,
+	pieces: &mut Pieces<'_, R>,
+	index: u32,
+	want: u64,
 ) -> Result<Vec<Bytes>, BulkError> {
-    let mut head = [0u8; HEADER_LEN + 4];
-    let bad = |reason: String| BulkError::BadChunk { index, reason };
-    let io = |e: std::io::Error| BulkError::Frame(FrameError::Io(e));
-    if !pieces.fill(&mut head[..HEADER_LEN]).await.map_err(io)? {
-        return Err(bad("stream ended".into()));
-    }
-    if head[0] != FrameType::Chunk as u8 {
-        return Err(bad(format!(
-            "expected a chunk frame, got {:?}",
-            FrameType::from_byte(head[0])
-        )));
-    }
-    let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as u64;
-    if len != want + 4 {
-        return Err(bad(format!("length {}", len.saturating_sub(4))));
-    }
-    if !pieces.fill(&mut head[HEADER_LEN..]).await.map_err(io)? {
-        return Err(bad("stream ended".into()));
-    }
-    let got_index = u32::from_be_bytes([head[5], head[6], head[7], head[8]]);
-    if got_index != index {
-        return Err(bad(format!("out of order (got {got_index})")));
-    }
-    pieces
-        .take(want as usize)
-        .await
-        .map_err(io)?
-        .ok_or_else(|| bad("stream ended inside the chunk".into()))
+	let mut head = [0u8; HEADER_LEN + 4];
+	let bad = |reason: String| BulkError::BadChunk { index, reason };
+	let io = |e: std::io::Error| BulkError::Frame(FrameError::Io(e));
+	if !pieces.fill(&mut head[..HEADER_LEN]).await.map_err(io)? {
+		return Err(bad("stream ended".into()));
+	}
+	if head[0] != FrameType::Chunk as u8 {
+		return Err(bad(format!(
+			"expected a chunk frame, got {:?}",
+			FrameType::from_byte(head[0])
+		)));
+	}
+	let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as u64;
+	if len != want + 4 {
+		return Err(bad(format!("length {}", len.saturating_sub(4))));
+	}
+	if !pieces.fill(&mut head[HEADER_LEN..]).await.map_err(io)? {
+		return Err(bad("stream ended".into()));
+	}
+	let got_index = u32::from_be_bytes([head[5], head[6], head[7], head[8]]);
+	if got_index != index {
+		return Err(bad(format!("out of order (got {got_index})")));
+	}
+	pieces
+		.take(want as usize)
+		.await
+		.map_err(io)?
+		.ok_or_else(|| bad("stream ended inside the chunk".into()))
 }
 
 /// Receives the chunks described by `m` into memory (at most `max_total` bytes).
 pub async fn receive_chunks<R: AsyncRead + Unpin + Send>(
-    r: &mut R,
-    m: &Manifest,
-    max_frame: usize,
-    max_total: u64,
+	r: &mut R,
+	m: &Manifest,
+	max_frame: usize,
+	max_total: u64,
 ) -> Result<Vec<u8>, BulkError> {
-    let mut sink = MemorySink::new(max_total);
-    receive_chunks_into(
-        &mut AsyncReadPieces(r),
-        m,
-        max_frame,
-        max_total,
-        Duration::from_secs(3600),
-        &mut sink,
-    )
-    .await?;
-    Ok(sink.into_inner())
+	let mut sink = MemorySink::new(max_total);
+	receive_chunks_into(
+		&mut AsyncReadPieces(r),
+		m,
+		max_frame,
+		max_total,
+		Duration::from_secs(3600),
+		&mut sink,
+	)
+	.await?;
+	Ok(sink.into_inner())
 }
 
 /// Reads a manifest frame then its chunks, into memory.
 pub async fn receive_object<R: AsyncRead + Unpin + Send>(
-    r: &mut R,
-    max_frame: usize,
-    max_total: u64,
+	r: &mut R,
+	max_frame: usize,
+	max_total: u64,
 ) -> Result<(Manifest, Vec<u8>), BulkError> {
-    let f = read_frame(r, max_frame)
-        .await?
-        .ok_or(BulkError::BadManifest("stream ended".into()))?;
-    if f.kind != FrameType::Manifest {
-        return Err(BulkError::BadManifest(format!(
-            "expected a manifest frame, got {:?}",
-            f.kind
-        )));
-    }
-    let m = Manifest::decode(&f.payload)?;
-    let data = receive_chunks(r, &m, max_frame, max_total).await?;
-    Ok((m, data))
+	let f = read_frame(r, max_frame)
+		.await?
+		.ok_or(BulkError::BadManifest("stream ended".into()))?;
+	if f.kind != FrameType::Manifest {
+		return Err(BulkError::BadManifest(format!(
+			"expected a manifest frame, got {:?}",
+			f.kind
+		)));
+	}
+	let m = Manifest::decode(&f.payload)?;
+	let data = receive_chunks(r, &m, max_frame, max_total).await?;
+	Ok((m, data))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+	use super::*;
 
-    #[tokio::test]
-    async fn roundtrip_and_corruption() {
-        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
-        let mut wire = Vec::new();
-        let m = send_object(&mut wire, &data, 4096, 1 << 20).await.unwrap();
-        assert_eq!(m.chunk_hashes.len(), 25);
-        let (m2, got) = receive_object(&mut &wire[..], 1 << 20, 1 << 30)
-            .await
-            .unwrap();
-        assert_eq!(m, m2);
-        assert_eq!(got, data);
-        // corrupt one byte inside chunk 3's payload
-        let pos = 5 + m.encode().len() + 3 * (5 + 4 + 4096) + 5 + 4 + 10;
-        wire[pos] ^= 0xff;
-        match receive_object(&mut &wire[..], 1 << 20, 1 << 30).await {
-            Err(BulkError::ChunkHashMismatch { index: 3, .. }) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
+	#[tokio::test]
+	async fn roundtrip_and_corruption() {
+		let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+		let mut wire = Vec::new();
+		let m = send_object(&mut wire, &data, 4096, 1 << 20).await.unwrap();
+		assert_eq!(m.chunk_hashes.len(), 25);
+		let (m2, got) = receive_object(&mut &wire[..], 1 << 20, 1 << 30)
+			.await
+			.unwrap();
+		assert_eq!(m, m2);
+		assert_eq!(got, data);
+		// corrupt one byte inside chunk 3's payload
+		let pos = 5 + m.encode().len() + 3 * (5 + 4 + 4096) + 5 + 4 + 10;
+		wire[pos] ^= 0xff;
+		match receive_object(&mut &wire[..], 1 << 20, 1 << 30).await {
+			Err(BulkError::ChunkHashMismatch { index: 3, .. }) => {}
+			other => panic!("unexpected {other:?}"),
+		}
+	}
 
-    #[tokio::test]
-    async fn streaming_stops_at_the_corrupted_chunk() {
-        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 253) as u8).collect();
-        let mut wire = Vec::new();
-        let m = send_object(&mut wire, &data, 4096, 1 << 20).await.unwrap();
-        let mut r = &wire[..];
-        let f = read_frame(&mut r, 1 << 20).await.unwrap().unwrap();
-        assert_eq!(f.kind, FrameType::Manifest);
-        let body = r;
-        // intact: every chunk delivered, in order, finished
-        let mut sink = CountingSink::with_object_hash();
-        let n = receive_chunks_into(
-            &mut AsyncReadPieces(body),
-            &m,
-            1 << 20,
-            1 << 30,
-            Duration::from_secs(5),
-            &mut sink,
-        )
-        .await
-        .unwrap();
-        assert_eq!(n, data.len() as u64);
-        assert_eq!(
-            (sink.bytes, sink.chunks, sink.finished),
-            (100_000, 25, true)
-        );
-        assert_eq!(sink.object_sha256(), Some(sha256(&data)));
-        // chunk 7 corrupted: chunks 0..7 delivered, nothing after, not finished
-        let mut bad = body.to_vec();
-        bad[7 * (9 + 4096) + 9 + 100] ^= 0x80;
-        let mut sink = CountingSink::new();
-        let err = receive_chunks_into(
-            &mut AsyncReadPieces(&bad[..]),
-            &m,
-            1 << 20,
-            1 << 30,
-            Duration::from_secs(5),
-            &mut sink,
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            matches!(err, BulkError::ChunkHashMismatch { index: 7, .. }),
-            "{err}"
-        );
-        assert_eq!((sink.chunks, sink.finished), (7, false));
-    }
+	#[tokio::test]
+	async fn streaming_stops_at_the_corrupted_chunk() {
+		let data: Vec<u8> = (0..100_000u32).map(|i| (i % 253) as u8).collect();
+		let mut wire = Vec::new();
+		let m = send_object(&mut wire, &data, 4096, 1 << 20).await.unwrap();
+		let mut r = &wire[..];
+		let f = read_frame(&mut r, 1 << 20).await.unwrap().unwrap();
+		assert_eq!(f.kind, FrameType::Manifest);
+		let body = r;
+		// intact: every chunk delivered, in order, finished
+		let mut sink = CountingSink::with_object_hash();
+		let n = receive_chunks_into(
+			&mut AsyncReadPieces(body),
+			&m,
+			1 << 20,
+			1 << 30,
+			Duration::from_secs(5),
+			&mut sink,
+		)
+		.await
+		.unwrap();
+		assert_eq!(n, data.len() as u64);
+		assert_eq!(
+			(sink.bytes, sink.chunks, sink.finished),
+			(100_000, 25, true)
+		);
+		assert_eq!(sink.object_sha256(), Some(sha256(&data)));
+		// chunk 7 corrupted: chunks 0..7 delivered, nothing after, not finished
+		let mut bad = body.to_vec();
+		bad[7 * (9 + 4096) + 9 + 100] ^= 0x80;
+		let mut sink = CountingSink::new();
+		let err = receive_chunks_into(
+			&mut AsyncReadPieces(&bad[..]),
+			&m,
+			1 << 20,
+			1 << 30,
+			Duration::from_secs(5),
+			&mut sink,
+		)
+		.await
+		.unwrap_err();
+		assert!(
+			matches!(err, BulkError::ChunkHashMismatch { index: 7, .. }),
+			"{err}"
+		);
+		assert_eq!((sink.chunks, sink.finished), (7, false));
+	}
 
-    #[tokio::test]
-    async fn file_sink_commits_or_removes() {
-        let dir = std::env::temp_dir().join(format!("stoq-filesink-{}", std::process::id()));
-        tokio::fs::create_dir_all(&dir).await.unwrap();
-        let data = Bytes::from((0..50_000u32).map(|i| (i % 241) as u8).collect::<Vec<u8>>());
-        let mut src = BytesSource(data.clone());
-        let m = manifest_of(&mut src, 4096).await.unwrap();
-        assert_eq!(m, Manifest::build(&data, 4096));
-        let mut wire = AsyncWritePieces(Vec::new());
-        send_chunks(&mut wire, &m, &mut src, 1 << 20, Duration::from_secs(5))
-            .await
-            .unwrap();
-        let wire = wire.0;
-        let good = dir.join("good.bin");
-        let mut sink = FileSink::create(&good).await.unwrap();
-        receive_chunks_into(
-            &mut AsyncReadPieces(&wire[..]),
-            &m,
-            1 << 20,
-            1 << 30,
-            Duration::from_secs(5),
-            &mut sink,
-        )
-        .await
-        .unwrap();
-        assert_eq!(tokio::fs::read(&good).await.unwrap(), data);
-        let mut bad = wire.clone();
-        bad[3 * (9 + 4096) + 20] ^= 1;
-        let badp = dir.join("bad.bin");
-        let mut sink = FileSink::create(&badp).await.unwrap();
-        let err = receive_chunks_into(
-            &mut AsyncReadPieces(&bad[..]),
-            &m,
-            1 << 20,
-            1 << 30,
-            Duration::from_secs(5),
-            &mut sink,
-        )
-        .await
-        .unwrap_err();
-        assert!(matches!(err, BulkError::ChunkHashMismatch { index: 3, .. }));
-        assert!(!badp.exists());
-        assert!(!dir.join("bad.bin.part").exists());
-        // a FileSource reads back the same object
-        let mut fsrc = FileSource::open(&good).await.unwrap();
-        assert_eq!(manifest_of(&mut fsrc, 4096).await.unwrap(), m);
-        let _ = tokio::fs::remove_dir_all(&dir).await;
-    }
+	#[tokio::test]
+	async fn file_sink_commits_or_removes() {
+		let dir = std::env::temp_dir().join(format!("stoq-filesink-{}", std::process::id()));
+		tokio::fs::create_dir_all(&dir).await.unwrap();
+		let data = Bytes::from((0..50_000u32).map(|i| (i % 241) as u8).collect::<Vec<u8>>());
+		let mut src = BytesSource(data.clone());
+		let m = manifest_of(&mut src, 4096).await.unwrap();
+		assert_eq!(m, Manifest::build(&data, 4096));
+		let mut wire = AsyncWritePieces(Vec::new());
+		send_chunks(&mut wire, &m, &mut src, 1 << 20, Duration::from_secs(5))
+			.await
+			.unwrap();
+		let wire = wire.0;
+		let good = dir.join("good.bin");
+		let mut sink = FileSink::create(&good).await.unwrap();
+		receive_chunks_into(
+			&mut AsyncReadPieces(&wire[..]),
+			&m,
+			1 << 20,
+			1 << 30,
+			Duration::from_secs(5),
+			&mut sink,
+		)
+		.await
+		.unwrap();
+		assert_eq!(tokio::fs::read(&good).await.unwrap(), data);
+		let mut bad = wire.clone();
+		bad[3 * (9 + 4096) + 20] ^= 1;
+		let badp = dir.join("bad.bin");
+		let mut sink = FileSink::create(&badp).await.unwrap();
+		let err = receive_chunks_into(
+			&mut AsyncReadPieces(&bad[..]),
+			&m,
+			1 << 20,
+			1 << 30,
+			Duration::from_secs(5),
+			&mut sink,
+		)
+		.await
+		.unwrap_err();
+		assert!(matches!(err, BulkError::ChunkHashMismatch { index: 3, .. }));
+		assert!(!badp.exists());
+		assert!(!dir.join("bad.bin.part").exists());
+		// a FileSource reads back the same object
+		let mut fsrc = FileSource::open(&good).await.unwrap();
+		assert_eq!(manifest_of(&mut fsrc, 4096).await.unwrap(), m);
+		let _ = tokio::fs::remove_dir_all(&dir).await;
+	}
 
-    #[test]
-    fn parallel_manifest_equals_serial() {
-        let data: Vec<u8> = (0..(40 * 1024 * 1024 + 777u32))
-            .map(|i| (i % 249) as u8)
-            .collect();
-        let m = Manifest::build(&data, 1 << 20);
-        let serial: Vec<Hash> = data.chunks(1 << 20).map(sha256).collect();
-        assert_eq!(m.chunk_hashes, serial);
-        assert_eq!(m.total_len, data.len() as u64);
-    }
+	#[test]
+	fn parallel_manifest_equals_serial() {
+		let data: Vec<u8> = (0..(40 * 1024 * 1024 + 777u32))
+			.map(|i| (i % 249) as u8)
+			.collect();
+		let m = Manifest::build(&data, 1 << 20);
+		let serial: Vec<Hash> = data.chunks(1 << 20).map(sha256).collect();
+		assert_eq!(m.chunk_hashes, serial);
+		assert_eq!(m.total_len, data.len() as u64);
+	}
 
-    #[test]
-    fn inconsistent_manifests_are_rejected() {
-        let mut m = Manifest::build(&[1u8; 10], 4).encode();
-        m[15] = 9; // chunk count
-        assert!(Manifest::decode(&m).is_err());
-        assert!(Manifest::decode(&[0u8; 3]).is_err());
-        let zero = Manifest {
-            chunk_size: 0,
-            total_len: 0,
-            chunk_hashes: vec![],
-        }
-        .encode();
-        assert!(Manifest::decode(&zero).is_err());
-    }
+	#[test]
+	fn inconsistent_manifests_are_rejected() {
+		let mut m = Manifest::build(&[1u8; 10], 4).encode();
+		m[15] = 9; // chunk count
+		assert!(Manifest::decode(&m).is_err());
+		assert!(Manifest::decode(&[0u8; 3]).is_err());
+		let zero = Manifest {
+			chunk_size: 0,
+			total_len: 0,
+			chunk_hashes: vec![],
+		}
+		.encode();
+		assert!(Manifest::decode(&zero).is_err());
+	}
 }

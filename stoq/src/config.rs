@@ -13,99 +13,99 @@ use crate::verify::HybridTrust;
 /// Which key-exchange groups a STOQ endpoint offers and accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PqPolicy {
-    /// Only the hybrid X25519+ML-KEM-1024 group (codepoint 0xFE01) is offered
-    /// and accepted: a classical-only peer fails the handshake. Default between nodes.
-    #[default]
-    Required,
-    /// The hybrid group first, then rustls's standard groups (X25519, P-256,
-    /// P-384), so that ordinary QUIC stacks can still connect.
-    Preferred,
+	/// Only the hybrid X25519+ML-KEM-1024 group (codepoint 0xFE01) is offered
+	/// and accepted: a classical-only peer fails the handshake. Default between nodes.
+	#[default]
+	Required,
+	/// The hybrid group first, then rustls's standard groups (X25519, P-256,
+	/// P-384), so that ordinary QUIC stacks can still connect.
+	Preferred,
 }
 
 impl std::str::FromStr for PqPolicy {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "required" => Ok(Self::Required),
-            "preferred" => Ok(Self::Preferred),
-            other => Err(format!("unknown policy {other:?} (use required|preferred)")),
-        }
-    }
+	type Err = String;
+	fn from_str(s: &str) -> Result<Self, Self::Err> {
+		match s {
+			"required" => Ok(Self::Required),
+			"preferred" => Ok(Self::Preferred),
+			other => Err(format!("unknown policy {other:?} (use required|preferred)")),
+		}
+	}
 }
 
 /// Size limits enforced on peer input.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Largest accepted frame payload, in bytes.
-    pub max_frame: usize,
-    /// Largest accepted bulk object (sum of all chunks), in bytes. Received
-    /// objects are streamed to a sink, so this is a policy limit, not a memory
-    /// bound; the manifest (32 B per chunk) must also fit in `max_frame`.
-    pub max_bulk: u64,
-    /// Chunk size used when sending bulk data.
-    pub chunk_size: usize,
+	/// Largest accepted frame payload, in bytes.
+	pub max_frame: usize,
+	/// Largest accepted bulk object (sum of all chunks), in bytes. Received
+	/// objects are streamed to a sink, so this is a policy limit, not a memory
+	/// bound; the manifest (32 B per chunk) must also fit in `max_frame`.
+	pub max_bulk: u64,
+	/// Chunk size used when sending bulk data.
+	pub chunk_size: usize,
 }
 
 impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_frame: 16 * 1024 * 1024,
-            max_bulk: 256 * 1024 * 1024 * 1024,
-            chunk_size: 1024 * 1024,
-        }
-    }
+	fn default() -> Self {
+		Self {
+			max_frame: 16 * 1024 * 1024,
+			max_bulk: 256 * 1024 * 1024 * 1024,
+			chunk_size: 1024 * 1024,
+		}
+	}
 }
 
 /// Deadlines applied to network operations.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
-    /// Connecting, including the TLS handshake.
-    pub connect: Duration,
-    /// One request/response exchange.
-    pub request: Duration,
-    /// Progress deadline of a bulk transfer: the longest wait for one chunk to
-    /// be sent or received (and for the receiver's verdict), so that large
-    /// objects are not cut off by a deadline on the whole transfer.
-    pub bulk: Duration,
-    /// QUIC idle timeout of a connection.
-    pub idle: Duration,
+	/// Connecting, including the TLS handshake.
+	pub connect: Duration,
+	/// One request/response exchange.
+	pub request: Duration,
+	/// Progress deadline of a bulk transfer: the longest wait for one chunk to
+	/// be sent or received (and for the receiver's verdict), so that large
+	/// objects are not cut off by a deadline on the whole transfer.
+	pub bulk: Duration,
+	/// QUIC idle timeout of a connection.
+	pub idle: Duration,
 }
 
 impl Default for Timeouts {
-    fn default() -> Self {
-        Self {
-            connect: Duration::from_secs(10),
-            request: Duration::from_secs(10),
-            bulk: Duration::from_secs(60),
-            idle: Duration::from_secs(30),
-        }
-    }
+	fn default() -> Self {
+		Self {
+			connect: Duration::from_secs(10),
+			request: Duration::from_secs(10),
+			bulk: Duration::from_secs(60),
+			idle: Duration::from_secs(30),
+		}
+	}
 }
 
 /// Everything a STOQ endpoint needs.
 #[derive(Clone)]
 pub struct StoqConfig {
-    /// Post-quantum key-exchange policy.
-    pub policy: PqPolicy,
-    /// This node's certificate chain and private key.
-    pub identity: NodeIdentity,
-    /// CA certificates, their FALCON keys and the revocation oracle.
-    pub trust: Arc<HybridTrust>,
-    /// Size limits on peer input.
-    pub limits: Limits,
-    /// Deadlines.
-    pub timeouts: Timeouts,
+	/// Post-quantum key-exchange policy.
+	pub policy: PqPolicy,
+	/// This node's certificate chain and private key.
+	pub identity: NodeIdentity,
+	/// CA certificates, their FALCON keys and the revocation oracle.
+	pub trust: Arc<HybridTrust>,
+	/// Size limits on peer input.
+	pub limits: Limits,
+	/// Deadlines.
+	pub timeouts: Timeouts,
 }
 
 impl StoqConfig {
-    /// A configuration with default limits and timeouts.
-    pub fn new(policy: PqPolicy, identity: NodeIdentity, trust: Arc<HybridTrust>) -> Self {
-        Self {
-            policy,
-            identity,
-            trust,
-            limits: Limits::default(),
-            timeouts: Timeouts::default(),
-        }
-    }
+	/// A configuration with default limits and timeouts.
+	pub fn new(policy: PqPolicy, identity: NodeIdentity, trust: Arc<HybridTrust>) -> Self {
+		Self {
+			policy,
+			identity,
+			trust,
+			limits: Limits::default(),
+			timeouts: Timeouts::default(),
+		}
+	}
 }

@@ -29,84 +29,84 @@ pub const ALPN: &[u8] = b"stoq/1";
 
 /// Refuses IPv4 and IPv4-mapped IPv6 addresses.
 pub fn ensure_ipv6(addr: SocketAddr) -> Result<()> {
-    match addr {
-        SocketAddr::V4(_) => Err(StoqError::Ipv4NotAllowed(addr)),
-        SocketAddr::V6(a) if a.ip().to_ipv4_mapped().is_some() => {
-            Err(StoqError::Ipv4NotAllowed(addr))
-        }
-        SocketAddr::V6(_) => Ok(()),
-    }
+	match addr {
+		SocketAddr::V4(_) => Err(StoqError::Ipv4NotAllowed(addr)),
+		SocketAddr::V6(a) if a.ip().to_ipv4_mapped().is_some() => {
+			Err(StoqError::Ipv4NotAllowed(addr))
+		}
+		SocketAddr::V6(_) => Ok(()),
+	}
 }
 
 fn cfg_err(e: impl std::fmt::Display) -> StoqError {
-    StoqError::Config(e.to_string())
+	StoqError::Config(e.to_string())
 }
 
 /// The rustls server configuration of a STOQ node (TLS 1.3, hybrid kx per
 /// policy, mandatory hybrid client certificates).
 pub fn server_tls(cfg: &StoqConfig) -> Result<rustls::ServerConfig> {
-    let provider = kx::provider(cfg.policy);
-    let verifier = HybridClientVerifier::new(cfg.trust.clone(), provider.clone())?;
-    let mut tls = rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13])
-        .map_err(cfg_err)?
-        .with_client_cert_verifier(Arc::new(verifier))
-        .with_single_cert(cfg.identity.cert_chain.clone(), cfg.identity.private_key())
-        .map_err(cfg_err)?;
-    tls.alpn_protocols = vec![ALPN.to_vec()];
-    Ok(tls)
+	let provider = kx::provider(cfg.policy);
+	let verifier = HybridClientVerifier::new(cfg.trust.clone(), provider.clone())?;
+	let mut tls = rustls::ServerConfig::builder_with_provider(provider)
+		.with_protocol_versions(&[&rustls::version::TLS13])
+		.map_err(cfg_err)?
+		.with_client_cert_verifier(Arc::new(verifier))
+		.with_single_cert(cfg.identity.cert_chain.clone(), cfg.identity.private_key())
+		.map_err(cfg_err)?;
+	tls.alpn_protocols = vec![ALPN.to_vec()];
+	Ok(tls)
 }
 
 /// The rustls client configuration of a STOQ node (TLS 1.3, hybrid kx per
 /// policy, hybrid server verification, our certificate for client auth).
 pub fn client_tls(cfg: &StoqConfig) -> Result<rustls::ClientConfig> {
-    let provider = kx::provider(cfg.policy);
-    let verifier = HybridServerVerifier::new(cfg.trust.clone(), provider.clone())?;
-    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13])
-        .map_err(cfg_err)?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_client_auth_cert(cfg.identity.cert_chain.clone(), cfg.identity.private_key())
-        .map_err(cfg_err)?;
-    tls.alpn_protocols = vec![ALPN.to_vec()];
-    Ok(tls)
+	let provider = kx::provider(cfg.policy);
+	let verifier = HybridServerVerifier::new(cfg.trust.clone(), provider.clone())?;
+	let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+		.with_protocol_versions(&[&rustls::version::TLS13])
+		.map_err(cfg_err)?
+		.dangerous()
+		.with_custom_certificate_verifier(Arc::new(verifier))
+		.with_client_auth_cert(cfg.identity.cert_chain.clone(), cfg.identity.private_key())
+		.map_err(cfg_err)?;
+	tls.alpn_protocols = vec![ALPN.to_vec()];
+	Ok(tls)
 }
 
 /// QUIC transport parameters tuned for bulk transfer on fast links.
 pub fn transport_config(idle: Duration) -> Result<Arc<TransportConfig>> {
-    let mut t = TransportConfig::default();
-    t.max_idle_timeout(Some(IdleTimeout::try_from(idle).map_err(cfg_err)?));
-    t.stream_receive_window(VarInt::from_u32(32 * 1024 * 1024));
-    t.receive_window(VarInt::from_u32(128 * 1024 * 1024));
-    t.send_window(128 * 1024 * 1024);
-    t.max_concurrent_bidi_streams(VarInt::from_u32(1024));
-    t.keep_alive_interval(Some(idle / 3));
-    Ok(Arc::new(t))
+	let mut t = TransportConfig::default();
+	t.max_idle_timeout(Some(IdleTimeout::try_from(idle).map_err(cfg_err)?));
+	t.stream_receive_window(VarInt::from_u32(32 * 1024 * 1024));
+	t.receive_window(VarInt::from_u32(128 * 1024 * 1024));
+	t.send_window(128 * 1024 * 1024);
+	t.max_concurrent_bidi_streams(VarInt::from_u32(1024));
+	t.keep_alive_interval(Some(idle / 3));
+	Ok(Arc::new(t))
 }
 
 /// Describes a failed QUIC connection as a [`StoqError`], distinguishing a
 /// refused key exchange and rejected certificates from other failures.
 pub fn map_connection_error(e: &ConnectionError) -> StoqError {
-    const CRYPTO: std::ops::RangeInclusive<u64> = 0x100..=0x1ff;
-    match e {
-        ConnectionError::TransportError(te) => {
-            let reason = te.to_string();
-            if reason.contains("NoKxGroupsInCommon") || reason.contains("peer is incompatible") {
-                StoqError::KeyExchangeRefused(reason)
-            } else if reason.contains("certificate") {
-                StoqError::CertificateRejected(reason)
-            } else {
-                StoqError::Handshake(reason)
-            }
-        }
-        ConnectionError::ConnectionClosed(cc) => {
-            let code = u64::from(cc.error_code);
-            let reason = String::from_utf8_lossy(&cc.reason).to_string();
-            if CRYPTO.contains(&code) {
-                let alert = code - 0x100;
-                let text = format!("peer sent TLS alert {alert} ({reason})");
-                match alert {
+	const CRYPTO: std::ops::RangeInclusive<u64> = 0x100..=0x1ff;
+	match e {
+		ConnectionError::TransportError(te) => {
+			let reason = te.to_string();
+			if reason.contains("NoKxGroupsInCommon") || reason.contains("peer is incompatible") {
+				StoqError::KeyExchangeRefused(reason)
+			} else if reason.contains("certificate") {
+				StoqError::CertificateRejected(reason)
+			} else {
+				StoqError::Handshake(reason)
+			}
+		}
+		ConnectionError::ConnectionClosed(cc) => {
+			let code = u64::from(cc.error_code);
+			let reason = String::from_utf8_lossy(&cc.reason).to_string();
+			if CRYPTO.contains(&code) {
+				let alert = code - 0x100;
+				let text = format!("peer sent TLS alert {alert} ({reason})");
+				match alert {
                     40 => StoqError::KeyExchangeRefused(format!(
                         "{text}: handshake_failure, no key-exchange group in common (STOQ requires X25519+ML-KEM-1024 \
                          under PqPolicy::Required)"
@@ -114,75 +114,75 @@ pub fn map_connection_error(e: &ConnectionError) -> StoqError {
                     42..=49 | 116 => StoqError::CertificateRejected(format!("{text}: the peer rejected our certificate")),
                     _ => StoqError::Handshake(text),
                 }
-            } else if cc.error_code == TransportErrorCode::CONNECTION_REFUSED {
-                StoqError::Connection(format!("connection refused by peer ({reason})"))
-            } else {
-                StoqError::Connection(e.to_string())
-            }
-        }
-        other => StoqError::Connection(other.to_string()),
-    }
+			} else if cc.error_code == TransportErrorCode::CONNECTION_REFUSED {
+				StoqError::Connection(format!("connection refused by peer ({reason})"))
+			} else {
+				StoqError::Connection(e.to_string())
+			}
+		}
+		other => StoqError::Connection(other.to_string()),
+	}
 }
 
 fn map_frame_error(e: FrameError) -> StoqError {
-    if let FrameError::Io(io) = &e {
-        if let Some(inner) = io.get_ref() {
-            if let Some(quinn::ReadError::ConnectionLost(ce)) =
-                inner.downcast_ref::<quinn::ReadError>()
-            {
-                return map_connection_error(ce);
-            }
-            if let Some(quinn::WriteError::ConnectionLost(ce)) =
-                inner.downcast_ref::<quinn::WriteError>()
-            {
-                return map_connection_error(ce);
-            }
-        }
-    }
-    StoqError::Frame(e)
+	if let FrameError::Io(io) = &e {
+		if let Some(inner) = io.get_ref() {
+			if let Some(quinn::ReadError::ConnectionLost(ce)) =
+				inner.downcast_ref::<quinn::ReadError>()
+			{
+				return map_connection_error(ce);
+			}
+			if let Some(quinn::WriteError::ConnectionLost(ce)) =
+				inner.downcast_ref::<quinn::WriteError>()
+			{
+				return map_connection_error(ce);
+			}
+		}
+	}
+	StoqError::Frame(e)
 }
 
 /// Who is on the other end of a connection.
 #[derive(Debug, Clone)]
 pub struct PeerInfo {
-    /// The peer's UDP address.
-    pub address: SocketAddr,
-    /// The peer's verified leaf certificate.
-    pub certificate: Option<CertificateDer<'static>>,
+	/// The peer's UDP address.
+	pub address: SocketAddr,
+	/// The peer's verified leaf certificate.
+	pub certificate: Option<CertificateDer<'static>>,
 }
 
 fn peer_info(conn: &quinn::Connection) -> PeerInfo {
-    let certificate = conn
-        .peer_identity()
-        .and_then(|id| id.downcast::<Vec<CertificateDer<'static>>>().ok())
-        .and_then(|v| v.first().cloned());
-    PeerInfo {
-        address: conn.remote_address(),
-        certificate,
-    }
+	let certificate = conn
+		.peer_identity()
+		.and_then(|id| id.downcast::<Vec<CertificateDer<'static>>>().ok())
+		.and_then(|v| v.first().cloned());
+	PeerInfo {
+		address: conn.remote_address(),
+		certificate,
+	}
 }
 
 /// Application callbacks of a STOQ server.
 pub trait Handler: Send + Sync + 'static {
-    /// Answers a request; an `Err` is sent to the peer as an `Error` frame.
-    fn handle_request(&self, peer: &PeerInfo, request: Bytes)
-        -> std::result::Result<Bytes, String>;
+	/// Answers a request; an `Err` is sent to the peer as an `Error` frame.
+	fn handle_request(&self, peer: &PeerInfo, request: Bytes)
+		-> std::result::Result<Bytes, String>;
 
-    /// Opens the sink for an incoming bulk object, once its manifest has been
-    /// parsed and found within the limits. Chunks are verified against the
-    /// manifest before they reach the sink, and [`BulkSink::finish`] is called
-    /// only when all of them have been; on a corrupted chunk or any other failure
-    /// [`BulkSink::abort`] is called instead. An `Err` refuses the object (sent
-    /// to the peer as an `Error` frame). The default verifies and discards
-    /// ([`CountingSink`]).
-    fn bulk_sink(
-        &self,
-        peer: &PeerInfo,
-        manifest: &Manifest,
-    ) -> std::result::Result<Box<dyn BulkSink>, String> {
-        let _ = (peer, manifest);
-        Ok(Box::new(CountingSink::new()))
-    }
+	/// Opens the sink for an incoming bulk object, once its manifest has been
+	/// parsed and found within the limits. Chunks are verified against the
+	/// manifest before they reach the sink, and [`BulkSink::finish`] is called
+	/// only when all of them have been; on a corrupted chunk or any other failure
+	/// [`BulkSink::abort`] is called instead. An `Err` refuses the object (sent
+	/// to the peer as an `Error` frame). The default verifies and discards
+	/// ([`CountingSink`]).
+	fn bulk_sink(
+		&self,
+		peer: &PeerInfo,
+		manifest: &Manifest,
+	) -> std::result::Result<Box<dyn BulkSink>, String> {
+		let _ = (peer, manifest);
+		Ok(Box::new(CountingSink::new()))
+	}
 }
 
 /// A handler that echoes requests and verifies, then drops, bulk objects.
@@ -190,395 +190,395 @@ pub trait Handler: Send + Sync + 'static {
 pub struct EchoHandler;
 
 impl Handler for EchoHandler {
-    fn handle_request(
-        &self,
-        _peer: &PeerInfo,
-        request: Bytes,
-    ) -> std::result::Result<Bytes, String> {
-        Ok(request)
-    }
+	fn handle_request(
+		&self,
+		_peer: &PeerInfo,
+		request: Bytes,
+	) -> std::result::Result<Bytes, String> {
+		Ok(request)
+	}
 }
 
 /// A STOQ endpoint bound to an IPv6 UDP socket.
 pub struct StoqNode {
-    endpoint: quinn::Endpoint,
-    config: Arc<StoqConfig>,
-    failures: Arc<Mutex<Vec<String>>>,
+	endpoint: quinn::Endpoint,
+	config: Arc<StoqConfig>,
+	failures: Arc<Mutex<Vec<String>>>,
 }
 
 impl StoqNode {
-    /// Binds to `addr` (IPv6 only; `[::]:0` for an ephemeral client port).
-    /// Must be called inside a tokio runtime.
-    pub fn bind(addr: SocketAddr, config: StoqConfig) -> Result<Self> {
-        ensure_ipv6(addr)?;
-        let transport = transport_config(config.timeouts.idle)?;
-        let server_crypto = QuicServerConfig::try_from(server_tls(&config)?).map_err(cfg_err)?;
-        let mut server = quinn::ServerConfig::with_crypto(Arc::new(server_crypto));
-        server.transport_config(transport.clone());
-        let client_crypto = QuicClientConfig::try_from(client_tls(&config)?).map_err(cfg_err)?;
-        let mut client = quinn::ClientConfig::new(Arc::new(client_crypto));
-        client.transport_config(transport);
-        let mut endpoint = quinn::Endpoint::server(server, addr)?;
-        endpoint.set_default_client_config(client);
-        Ok(Self {
-            endpoint,
-            config: Arc::new(config),
-            failures: Arc::new(Mutex::new(Vec::new())),
-        })
-    }
+	/// Binds to `addr` (IPv6 only; `[::]:0` for an ephemeral client port).
+	/// Must be called inside a tokio runtime.
+	pub fn bind(addr: SocketAddr, config: StoqConfig) -> Result<Self> {
+		ensure_ipv6(addr)?;
+		let transport = transport_config(config.timeouts.idle)?;
+		let server_crypto = QuicServerConfig::try_from(server_tls(&config)?).map_err(cfg_err)?;
+		let mut server = quinn::ServerConfig::with_crypto(Arc::new(server_crypto));
+		server.transport_config(transport.clone());
+		let client_crypto = QuicClientConfig::try_from(client_tls(&config)?).map_err(cfg_err)?;
+		let mut client = quinn::ClientConfig::new(Arc::new(client_crypto));
+		client.transport_config(transport);
+		let mut endpoint = quinn::Endpoint::server(server, addr)?;
+		endpoint.set_default_client_config(client);
+		Ok(Self {
+			endpoint,
+			config: Arc::new(config),
+			failures: Arc::new(Mutex::new(Vec::new())),
+		})
+	}
 
-    /// The bound local address.
-    pub fn local_addr(&self) -> Result<SocketAddr> {
-        Ok(self.endpoint.local_addr()?)
-    }
+	/// The bound local address.
+	pub fn local_addr(&self) -> Result<SocketAddr> {
+		Ok(self.endpoint.local_addr()?)
+	}
 
-    /// The configuration this node runs with.
-    pub fn config(&self) -> &StoqConfig {
-        &self.config
-    }
+	/// The configuration this node runs with.
+	pub fn config(&self) -> &StoqConfig {
+		&self.config
+	}
 
-    /// Descriptions of incoming handshakes that failed (newest last, at most 100 kept).
-    pub fn handshake_failures(&self) -> Vec<String> {
-        self.failures.lock().map(|v| v.clone()).unwrap_or_default()
-    }
+	/// Descriptions of incoming handshakes that failed (newest last, at most 100 kept).
+	pub fn handshake_failures(&self) -> Vec<String> {
+		self.failures.lock().map(|v| v.clone()).unwrap_or_default()
+	}
 
-    /// Starts accepting connections and serving streams with `handler`.
-    pub fn serve(&self, handler: Arc<dyn Handler>) -> JoinHandle<()> {
-        let endpoint = self.endpoint.clone();
-        let config = self.config.clone();
-        let failures = self.failures.clone();
-        tokio::spawn(async move {
-            while let Some(incoming) = endpoint.accept().await {
-                if ensure_ipv6(incoming.remote_address()).is_err() {
-                    incoming.refuse();
-                    continue;
-                }
-                let (handler, config, failures) =
-                    (handler.clone(), config.clone(), failures.clone());
-                tokio::spawn(async move {
-                    let conn = match tokio::time::timeout(config.timeouts.connect, incoming).await {
-                        Ok(Ok(c)) => c,
-                        Ok(Err(e)) => {
-                            return record(&failures, map_connection_error(&e).to_string())
-                        }
-                        Err(_) => return record(&failures, "handshake timed out".into()),
-                    };
-                    let peer = peer_info(&conn);
-                    while let Ok((send, recv)) = conn.accept_bi().await {
-                        let (handler, config, peer) =
-                            (handler.clone(), config.clone(), peer.clone());
-                        tokio::spawn(serve_stream(send, recv, handler, config, peer));
-                    }
-                });
-            }
-        })
-    }
+	/// Starts accepting connections and serving streams with `handler`.
+	pub fn serve(&self, handler: Arc<dyn Handler>) -> JoinHandle<()> {
+		let endpoint = self.endpoint.clone();
+		let config = self.config.clone();
+		let failures = self.failures.clone();
+		tokio::spawn(async move {
+			while let Some(incoming) = endpoint.accept().await {
+				if ensure_ipv6(incoming.remote_address()).is_err() {
+					incoming.refuse();
+					continue;
+				}
+				let (handler, config, failures) =
+					(handler.clone(), config.clone(), failures.clone());
+				tokio::spawn(async move {
+					let conn = match tokio::time::timeout(config.timeouts.connect, incoming).await {
+						Ok(Ok(c)) => c,
+						Ok(Err(e)) => {
+							return record(&failures, map_connection_error(&e).to_string())
+						}
+						Err(_) => return record(&failures, "handshake timed out".into()),
+					};
+					let peer = peer_info(&conn);
+					while let Ok((send, recv)) = conn.accept_bi().await {
+						let (handler, config, peer) =
+							(handler.clone(), config.clone(), peer.clone());
+						tokio::spawn(serve_stream(send, recv, handler, config, peer));
+					}
+				});
+			}
+		})
+	}
 
-    /// Performs only the QUIC/TLS handshake (no application round trip).
-    /// Used by the bench to time handshakes; prefer [`StoqNode::connect`].
-    pub async fn handshake(
-        &self,
-        addr: SocketAddr,
-        server_name: &str,
-    ) -> Result<quinn::Connection> {
-        ensure_ipv6(addr)?;
-        let connecting = self
-            .endpoint
-            .connect(addr, server_name)
-            .map_err(|e| StoqError::Connection(e.to_string()))?;
-        match tokio::time::timeout(self.config.timeouts.connect, connecting).await {
-            Ok(Ok(c)) => Ok(c),
-            Ok(Err(e)) => Err(map_connection_error(&e)),
-            Err(_) => Err(StoqError::Timeout(
-                self.config.timeouts.connect,
-                "handshake",
-            )),
-        }
-    }
+	/// Performs only the QUIC/TLS handshake (no application round trip).
+	/// Used by the bench to time handshakes; prefer [`StoqNode::connect`].
+	pub async fn handshake(
+		&self,
+		addr: SocketAddr,
+		server_name: &str,
+	) -> Result<quinn::Connection> {
+		ensure_ipv6(addr)?;
+		let connecting = self
+			.endpoint
+			.connect(addr, server_name)
+			.map_err(|e| StoqError::Connection(e.to_string()))?;
+		match tokio::time::timeout(self.config.timeouts.connect, connecting).await {
+			Ok(Ok(c)) => Ok(c),
+			Ok(Err(e)) => Err(map_connection_error(&e)),
+			Err(_) => Err(StoqError::Timeout(
+				self.config.timeouts.connect,
+				"handshake",
+			)),
+		}
+	}
 
-    /// Connects to a STOQ peer and confirms with a `Ping` that the peer accepted
-    /// our certificate (in TLS 1.3 the client finishes its handshake before the
-    /// server has checked the client certificate).
-    pub async fn connect(&self, addr: SocketAddr, server_name: &str) -> Result<StoqConnection> {
-        let conn = self.handshake(addr, server_name).await?;
-        let c = StoqConnection {
-            conn,
-            config: self.config.clone(),
-        };
-        let f = c
-            .exchange(FrameType::Ping, b"", self.config.timeouts.connect)
-            .await?;
-        if f.kind != FrameType::Pong {
-            return Err(StoqError::Frame(FrameError::Unexpected(format!(
-                "{:?} in answer to Ping",
-                f.kind
-            ))));
-        }
-        Ok(c)
-    }
+	/// Connects to a STOQ peer and confirms with a `Ping` that the peer accepted
+	/// our certificate (in TLS 1.3 the client finishes its handshake before the
+	/// server has checked the client certificate).
+	pub async fn connect(&self, addr: SocketAddr, server_name: &str) -> Result<StoqConnection> {
+		let conn = self.handshake(addr, server_name).await?;
+		let c = StoqConnection {
+			conn,
+			config: self.config.clone(),
+		};
+		let f = c
+			.exchange(FrameType::Ping, b"", self.config.timeouts.connect)
+			.await?;
+		if f.kind != FrameType::Pong {
+			return Err(StoqError::Frame(FrameError::Unexpected(format!(
+				"{:?} in answer to Ping",
+				f.kind
+			))));
+		}
+		Ok(c)
+	}
 
-    /// Closes all connections and stops accepting.
-    pub fn close(&self) {
-        self.endpoint.close(VarInt::from_u32(0), b"shutdown");
-    }
+	/// Closes all connections and stops accepting.
+	pub fn close(&self) {
+		self.endpoint.close(VarInt::from_u32(0), b"shutdown");
+	}
 
-    /// Waits until all connections are closed.
-    pub async fn wait_idle(&self) {
-        self.endpoint.wait_idle().await;
-    }
+	/// Waits until all connections are closed.
+	pub async fn wait_idle(&self) {
+		self.endpoint.wait_idle().await;
+	}
 }
 
 fn record(failures: &Mutex<Vec<String>>, msg: String) {
-    if let Ok(mut v) = failures.lock() {
-        if v.len() >= 100 {
-            v.remove(0);
-        }
-        v.push(msg);
-    }
+	if let Ok(mut v) = failures.lock() {
+		if v.len() >= 100 {
+			v.remove(0);
+		}
+		v.push(msg);
+	}
 }
 
 async fn serve_stream(
-    mut send: quinn::SendStream,
-    mut recv: quinn::RecvStream,
-    handler: Arc<dyn Handler>,
-    config: Arc<StoqConfig>,
-    peer: PeerInfo,
+	mut send: quinn::SendStream,
+	mut recv: quinn::RecvStream,
+	handler: Arc<dyn Handler>,
+	config: Arc<StoqConfig>,
+	peer: PeerInfo,
 ) {
-    let max = config.limits.max_frame;
-    let first =
-        match tokio::time::timeout(config.timeouts.request, read_frame(&mut recv, max)).await {
-            Ok(r) => r,
-            Err(_) => Err(FrameError::Unexpected(
-                "no frame before the request timeout".into(),
-            )),
-        };
-    let answer: std::result::Result<(FrameType, Bytes), String> = match first {
-        Ok(None) => return,
-        Ok(Some(Frame {
-            kind: FrameType::Ping,
-            ..
-        })) => Ok((FrameType::Pong, Bytes::new())),
-        Ok(Some(Frame {
-            kind: FrameType::Request,
-            payload,
-        })) => handler
-            .handle_request(&peer, payload)
-            .map(|b| (FrameType::Response, b)),
-        Ok(Some(Frame {
-            kind: FrameType::Manifest,
-            payload,
-        })) => match Manifest::decode(&payload) {
-            Err(e) => Err(e.to_string()),
-            Ok(m) if m.total_len > config.limits.max_bulk => {
-                Err(bulk::BulkError::TooLarge(m.total_len, config.limits.max_bulk).to_string())
-            }
-            Ok(m) => match handler.bulk_sink(&peer, &m) {
-                Err(e) => Err(format!("object refused: {e}")),
-                Ok(mut sink) => bulk::receive_chunks_into(
-                    &mut recv,
-                    &m,
-                    max,
-                    config.limits.max_bulk,
-                    config.timeouts.bulk,
-                    sink.as_mut(),
-                )
-                .await
-                .map(|_| (FrameType::Response, Bytes::copy_from_slice(&m.content_id())))
-                .map_err(|e| e.to_string()),
-            },
-        },
-        Ok(Some(f)) => Err(format!("unexpected {:?} frame to open a stream", f.kind)),
-        Err(e) => Err(format!("malformed frame: {e}")),
-    };
-    let (kind, payload) = match answer {
-        Ok(x) => x,
-        Err(msg) => {
-            // Stop reading whatever else the peer sends on this stream.
-            let _ = recv.stop(VarInt::from_u32(1));
-            let mut m = msg.into_bytes();
-            m.truncate(4096);
-            (FrameType::Error, Bytes::from(m))
-        }
-    };
-    if write_frame(&mut send, kind, &payload, max).await.is_ok() {
-        let _ = send.finish();
-        let _ = send.stopped().await;
-    }
+	let max = config.limits.max_frame;
+	let first =
+		match tokio::time::timeout(config.timeouts.request, read_frame(&mut recv, max)).await {
+			Ok(r) => r,
+			Err(_) => Err(FrameError::Unexpected(
+				"no frame before the request timeout".into(),
+			)),
+		};
+	let answer: std::result::Result<(FrameType, Bytes), String> = match first {
+		Ok(None) => return,
+		Ok(Some(Frame {
+			kind: FrameType::Ping,
+			..
+		})) => Ok((FrameType::Pong, Bytes::new())),
+		Ok(Some(Frame {
+			kind: FrameType::Request,
+			payload,
+		})) => handler
+			.handle_request(&peer, payload)
+			.map(|b| (FrameType::Response, b)),
+		Ok(Some(Frame {
+			kind: FrameType::Manifest,
+			payload,
+		})) => match Manifest::decode(&payload) {
+			Err(e) => Err(e.to_string()),
+			Ok(m) if m.total_len > config.limits.max_bulk => {
+				Err(bulk::BulkError::TooLarge(m.total_len, config.limits.max_bulk).to_string())
+			}
+			Ok(m) => match handler.bulk_sink(&peer, &m) {
+				Err(e) => Err(format!("object refused: {e}")),
+				Ok(mut sink) => bulk::receive_chunks_into(
+					&mut recv,
+					&m,
+					max,
+					config.limits.max_bulk,
+					config.timeouts.bulk,
+					sink.as_mut(),
+				)
+				.await
+				.map(|_| (FrameType::Response, Bytes::copy_from_slice(&m.content_id())))
+				.map_err(|e| e.to_string()),
+			},
+		},
+		Ok(Some(f)) => Err(format!("unexpected {:?} frame to open a stream", f.kind)),
+		Err(e) => Err(format!("malformed frame: {e}")),
+	};
+	let (kind, payload) = match answer {
+		Ok(x) => x,
+		Err(msg) => {
+			// Stop reading whatever else the peer sends on this stream.
+			let _ = recv.stop(VarInt::from_u32(1));
+			let mut m = msg.into_bytes();
+			m.truncate(4096);
+			(FrameType::Error, Bytes::from(m))
+		}
+	};
+	if write_frame(&mut send, kind, &payload, max).await.is_ok() {
+		let _ = send.finish();
+		let _ = send.stopped().await;
+	}
 }
 
 /// An established, mutually authenticated STOQ connection.
 #[derive(Clone)]
 pub struct StoqConnection {
-    conn: quinn::Connection,
-    config: Arc<StoqConfig>,
+	conn: quinn::Connection,
+	config: Arc<StoqConfig>,
 }
 
 impl StoqConnection {
-    /// The underlying quinn connection (for raw streams).
-    pub fn quic(&self) -> &quinn::Connection {
-        &self.conn
-    }
+	/// The underlying quinn connection (for raw streams).
+	pub fn quic(&self) -> &quinn::Connection {
+		&self.conn
+	}
 
-    /// The peer's address and verified certificate.
-    pub fn peer(&self) -> PeerInfo {
-        peer_info(&self.conn)
-    }
+	/// The peer's address and verified certificate.
+	pub fn peer(&self) -> PeerInfo {
+		peer_info(&self.conn)
+	}
 
-    /// Whether the connection has been closed (for either side's reason).
-    pub fn is_closed(&self) -> bool {
-        self.conn.close_reason().is_some()
-    }
+	/// Whether the connection has been closed (for either side's reason).
+	pub fn is_closed(&self) -> bool {
+		self.conn.close_reason().is_some()
+	}
 
-    async fn exchange(&self, kind: FrameType, payload: &[u8], deadline: Duration) -> Result<Frame> {
-        let max = self.config.limits.max_frame;
-        let work = async {
-            let (mut send, mut recv) = self
-                .conn
-                .open_bi()
-                .await
-                .map_err(|e| map_connection_error(&e))?;
-            let written = write_frame(&mut send, kind, payload, max).await;
-            if let Err(FrameError::TooLarge { .. }) = &written {
-                return Err(StoqError::Frame(written.unwrap_err()));
-            }
-            let _ = send.finish();
-            self.read_answer(&mut recv, written.err()).await
-        };
-        match tokio::time::timeout(deadline, work).await {
-            Ok(r) => r,
-            Err(_) => Err(StoqError::Timeout(deadline, "request")),
-        }
-    }
+	async fn exchange(&self, kind: FrameType, payload: &[u8], deadline: Duration) -> Result<Frame> {
+		let max = self.config.limits.max_frame;
+		let work = async {
+			let (mut send, mut recv) = self
+				.conn
+				.open_bi()
+				.await
+				.map_err(|e| map_connection_error(&e))?;
+			let written = write_frame(&mut send, kind, payload, max).await;
+			if let Err(FrameError::TooLarge { .. }) = &written {
+				return Err(StoqError::Frame(written.unwrap_err()));
+			}
+			let _ = send.finish();
+			self.read_answer(&mut recv, written.err()).await
+		};
+		match tokio::time::timeout(deadline, work).await {
+			Ok(r) => r,
+			Err(_) => Err(StoqError::Timeout(deadline, "request")),
+		}
+	}
 
-    async fn read_answer(
-        &self,
-        recv: &mut quinn::RecvStream,
-        write_err: Option<FrameError>,
-    ) -> Result<Frame> {
-        match read_frame(recv, self.config.limits.max_frame).await {
-            Ok(Some(f)) if f.kind == FrameType::Error => Err(StoqError::Remote(
-                String::from_utf8_lossy(&f.payload).into_owned(),
-            )),
-            Ok(Some(f)) => Ok(f),
-            Ok(None) => Err(write_err.map(map_frame_error).unwrap_or_else(|| {
-                StoqError::Connection("stream closed without an answer".into())
-            })),
-            Err(e) => Err(map_frame_error(e)),
-        }
-    }
+	async fn read_answer(
+		&self,
+		recv: &mut quinn::RecvStream,
+		write_err: Option<FrameError>,
+	) -> Result<Frame> {
+		match read_frame(recv, self.config.limits.max_frame).await {
+			Ok(Some(f)) if f.kind == FrameType::Error => Err(StoqError::Remote(
+				String::from_utf8_lossy(&f.payload).into_owned(),
+			)),
+			Ok(Some(f)) => Ok(f),
+			Ok(None) => Err(write_err.map(map_frame_error).unwrap_or_else(|| {
+				StoqError::Connection("stream closed without an answer".into())
+			})),
+			Err(e) => Err(map_frame_error(e)),
+		}
+	}
 
-    /// Sends a request and waits (up to the request timeout) for its response.
-    pub async fn request(&self, payload: &[u8]) -> Result<Bytes> {
-        let f = self
-            .exchange(FrameType::Request, payload, self.config.timeouts.request)
-            .await?;
-        match f.kind {
-            FrameType::Response => Ok(f.payload),
-            other => Err(StoqError::Frame(FrameError::Unexpected(format!(
-                "{other:?} in answer to a request"
-            )))),
-        }
-    }
+	/// Sends a request and waits (up to the request timeout) for its response.
+	pub async fn request(&self, payload: &[u8]) -> Result<Bytes> {
+		let f = self
+			.exchange(FrameType::Request, payload, self.config.timeouts.request)
+			.await?;
+		match f.kind {
+			FrameType::Response => Ok(f.payload),
+			other => Err(StoqError::Frame(FrameError::Unexpected(format!(
+				"{other:?} in answer to a request"
+			)))),
+		}
+	}
 
-    /// Sends `data` as a chunked, hashed bulk object on one stream; returns the
-    /// content id the receiver computed after verifying every chunk. The
-    /// manifest (SHA-256 of every chunk) is computed first.
-    pub async fn send_bulk(&self, data: &[u8]) -> Result<Hash> {
-        let m = Manifest::build(data, self.config.limits.chunk_size);
-        self.send_bulk_with_manifest(&m, &mut bulk::SliceSource(data))
-            .await
-    }
+	/// Sends `data` as a chunked, hashed bulk object on one stream; returns the
+	/// content id the receiver computed after verifying every chunk. The
+	/// manifest (SHA-256 of every chunk) is computed first.
+	pub async fn send_bulk(&self, data: &[u8]) -> Result<Hash> {
+		let m = Manifest::build(data, self.config.limits.chunk_size);
+		self.send_bulk_with_manifest(&m, &mut bulk::SliceSource(data))
+			.await
+	}
 
-    /// Sends an object read from `src`: a first pass over the source builds the
-    /// manifest, a second pass sends the chunks. Memory use is bounded by a
-    /// chunk, whatever the object size.
-    pub async fn send_bulk_from(&self, src: &mut dyn BulkSource) -> Result<Hash> {
-        let m = bulk::manifest_of(src, self.config.limits.chunk_size).await?;
-        self.send_bulk_with_manifest(&m, src).await
-    }
+	/// Sends an object read from `src`: a first pass over the source builds the
+	/// manifest, a second pass sends the chunks. Memory use is bounded by a
+	/// chunk, whatever the object size.
+	pub async fn send_bulk_from(&self, src: &mut dyn BulkSource) -> Result<Hash> {
+		let m = bulk::manifest_of(src, self.config.limits.chunk_size).await?;
+		self.send_bulk_with_manifest(&m, src).await
+	}
 
-    /// Sends an object whose manifest is already known (e.g. content-addressed
-    /// storage): `src` must hold exactly the bytes the manifest describes,
-    /// otherwise the receiver rejects the first chunk that differs.
-    pub async fn send_bulk_with_manifest(
-        &self,
-        m: &Manifest,
-        src: &mut dyn BulkSource,
-    ) -> Result<Hash> {
-        let limits = self.config.limits;
-        let progress = self.config.timeouts.bulk;
-        let (mut send, mut recv) = self
-            .conn
-            .open_bi()
-            .await
-            .map_err(|e| map_connection_error(&e))?;
-        let sent = async {
-            tokio::time::timeout(
-                progress,
-                bulk::write_manifest(&mut send, m, limits.max_frame),
-            )
-            .await
-            .map_err(|_| bulk::BulkError::Stalled(0))??;
-            bulk::send_chunks(&mut send, m, src, limits.max_frame, progress).await
-        }
-        .await;
-        match sent {
-            Ok(()) => {}
-            Err(bulk::BulkError::Frame(FrameError::TooLarge { len, max })) => {
-                return Err(StoqError::Frame(FrameError::TooLarge { len, max }))
-            }
-            // The peer stopped the stream (it found a bad chunk): read its verdict.
-            Err(bulk::BulkError::Frame(FrameError::Io(_))) => {}
-            Err(e) => {
-                let _ = send.reset(VarInt::from_u32(2));
-                return Err(StoqError::Bulk(e));
-            }
-        }
-        let _ = send.finish();
-        let f = match tokio::time::timeout(progress, self.read_answer(&mut recv, None)).await {
-            Ok(r) => r?,
-            Err(_) => return Err(StoqError::Timeout(progress, "bulk transfer verdict")),
-        };
-        if f.kind != FrameType::Response || f.payload.len() != 32 {
-            return Err(StoqError::Frame(FrameError::Unexpected(
-                "bad answer to a bulk transfer".into(),
-            )));
-        }
-        let mut id = [0u8; 32];
-        id.copy_from_slice(&f.payload);
-        if id != m.content_id() {
-            return Err(StoqError::Remote(
-                "receiver computed a different content id".into(),
-            ));
-        }
-        Ok(id)
-    }
+	/// Sends an object whose manifest is already known (e.g. content-addressed
+	/// storage): `src` must hold exactly the bytes the manifest describes,
+	/// otherwise the receiver rejects the first chunk that differs.
+	pub async fn send_bulk_with_manifest(
+		&self,
+		m: &Manifest,
+		src: &mut dyn BulkSource,
+	) -> Result<Hash> {
+		let limits = self.config.limits;
+		let progress = self.config.timeouts.bulk;
+		let (mut send, mut recv) = self
+			.conn
+			.open_bi()
+			.await
+			.map_err(|e| map_connection_error(&e))?;
+		let sent = async {
+			tokio::time::timeout(
+				progress,
+				bulk::write_manifest(&mut send, m, limits.max_frame),
+			)
+			.await
+			.map_err(|_| bulk::BulkError::Stalled(0))??;
+			bulk::send_chunks(&mut send, m, src, limits.max_frame, progress).await
+		}
+		.await;
+		match sent {
+			Ok(()) => {}
+			Err(bulk::BulkError::Frame(FrameError::TooLarge { len, max })) => {
+				return Err(StoqError::Frame(FrameError::TooLarge { len, max }))
+			}
+			// The peer stopped the stream (it found a bad chunk): read its verdict.
+			Err(bulk::BulkError::Frame(FrameError::Io(_))) => {}
+			Err(e) => {
+				let _ = send.reset(VarInt::from_u32(2));
+				return Err(StoqError::Bulk(e));
+			}
+		}
+		let _ = send.finish();
+		let f = match tokio::time::timeout(progress, self.read_answer(&mut recv, None)).await {
+			Ok(r) => r?,
+			Err(_) => return Err(StoqError::Timeout(progress, "bulk transfer verdict")),
+		};
+		if f.kind != FrameType::Response || f.payload.len() != 32 {
+			return Err(StoqError::Frame(FrameError::Unexpected(
+				"bad answer to a bulk transfer".into(),
+			)));
+		}
+		let mut id = [0u8; 32];
+		id.copy_from_slice(&f.payload);
+		if id != m.content_id() {
+			return Err(StoqError::Remote(
+				"receiver computed a different content id".into(),
+			));
+		}
+		Ok(id)
+	}
 
-    /// Writes `bytes` verbatim on a new stream, finishes it, and returns the
-    /// peer's answer. For protocol diagnostics and tests of malformed input.
-    pub async fn send_raw(&self, bytes: &[u8]) -> Result<Frame> {
-        let work = async {
-            let (mut send, mut recv) = self
-                .conn
-                .open_bi()
-                .await
-                .map_err(|e| map_connection_error(&e))?;
-            let w = send.write_all(bytes).await.err();
-            let _ = send.finish();
-            let werr = w.map(|e| FrameError::Io(std::io::Error::other(e)));
-            self.read_answer(&mut recv, werr).await
-        };
-        match tokio::time::timeout(self.config.timeouts.request, work).await {
-            Ok(r) => r,
-            Err(_) => Err(StoqError::Timeout(
-                self.config.timeouts.request,
-                "raw exchange",
-            )),
-        }
-    }
+	/// Writes `bytes` verbatim on a new stream, finishes it, and returns the
+	/// peer's answer. For protocol diagnostics and tests of malformed input.
+	pub async fn send_raw(&self, bytes: &[u8]) -> Result<Frame> {
+		let work = async {
+			let (mut send, mut recv) = self
+				.conn
+				.open_bi()
+				.await
+				.map_err(|e| map_connection_error(&e))?;
+			let w = send.write_all(bytes).await.err();
+			let _ = send.finish();
+			let werr = w.map(|e| FrameError::Io(std::io::Error::other(e)));
+			self.read_answer(&mut recv, werr).await
+		};
+		match tokio::time::timeout(self.config.timeouts.request, work).await {
+			Ok(r) => r,
+			Err(_) => Err(StoqError::Timeout(
+				self.config.timeouts.request,
+				"raw exchange",
+			)),
+		}
+	}
 
-    /// Closes the connection.
-    pub fn close(&self) {
-        self.conn.close(VarInt::from_u32(0), b"bye");
-    }
+	/// Closes the connection.
+	pub fn close(&self) {
+		self.conn.close(VarInt::from_u32(0), b"bye");
+	}
 }

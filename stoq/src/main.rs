@@ -18,174 +18,174 @@ use stoq::{EchoHandler, HybridTrust, InMemoryRevocation, PqPolicy, StoqConfig, S
 #[derive(Parser)]
 #[command(name = "stoq", about = "STOQ: post-quantum QUIC transport (IPv6 only)")]
 struct Cli {
-    #[command(subcommand)]
-    cmd: Cmd,
+	#[command(subcommand)]
+	cmd: Cmd,
 }
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Serve the echo handler (requests echoed, bulk objects verified and dropped).
-    Server {
-        /// Address to listen on (IPv6).
-        #[arg(long, default_value = "[::]:4433")]
-        listen: SocketAddr,
-        /// Development PKI directory (created if missing).
-        #[arg(long, default_value = "stoq-pki")]
-        pki: PathBuf,
-        /// required | preferred
-        #[arg(long, default_value = "required")]
-        policy: PqPolicy,
-    },
-    /// Connect, send one request and optionally a bulk object.
-    Client {
-        /// Server address (IPv6).
-        #[arg(long, default_value = "[::1]:4433")]
-        connect: SocketAddr,
-        /// Name to check in the server certificate.
-        #[arg(long, default_value = "localhost")]
-        server_name: String,
-        /// Development PKI directory shared with the server.
-        #[arg(long, default_value = "stoq-pki")]
-        pki: PathBuf,
-        /// required | preferred
-        #[arg(long, default_value = "required")]
-        policy: PqPolicy,
-        /// Request payload.
-        #[arg(long, default_value = "hello over STOQ")]
-        message: String,
-        /// Also send a bulk object of this many MiB.
-        #[arg(long)]
-        bulk_mib: Option<usize>,
-    },
-    /// Measure STOQ against plain quinn, TLS over TCP and TCP on loopback.
-    Bench {
-        /// MiB moved by each throughput measurement.
-        #[arg(long, default_value_t = 256)]
-        mib: usize,
-        /// Parallel streams for the multi-stream measurement.
-        #[arg(long, default_value_t = 4)]
-        streams: usize,
-        /// Handshakes timed per kind.
-        #[arg(long, default_value_t = 20)]
-        handshakes: usize,
-        /// Request/response round trips timed.
-        #[arg(long, default_value_t = 1000)]
-        requests: usize,
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+	/// Serve the echo handler (requests echoed, bulk objects verified and dropped).
+	Server {
+		/// Address to listen on (IPv6).
+		#[arg(long, default_value = "[::]:4433")]
+		listen: SocketAddr,
+		/// Development PKI directory (created if missing).
+		#[arg(long, default_value = "stoq-pki")]
+		pki: PathBuf,
+		/// required | preferred
+		#[arg(long, default_value = "required")]
+		policy: PqPolicy,
+	},
+	/// Connect, send one request and optionally a bulk object.
+	Client {
+		/// Server address (IPv6).
+		#[arg(long, default_value = "[::1]:4433")]
+		connect: SocketAddr,
+		/// Name to check in the server certificate.
+		#[arg(long, default_value = "localhost")]
+		server_name: String,
+		/// Development PKI directory shared with the server.
+		#[arg(long, default_value = "stoq-pki")]
+		pki: PathBuf,
+		/// required | preferred
+		#[arg(long, default_value = "required")]
+		policy: PqPolicy,
+		/// Request payload.
+		#[arg(long, default_value = "hello over STOQ")]
+		message: String,
+		/// Also send a bulk object of this many MiB.
+		#[arg(long)]
+		bulk_mib: Option<usize>,
+	},
+	/// Measure STOQ against plain quinn, TLS over TCP and TCP on loopback.
+	Bench {
+		/// MiB moved by each throughput measurement.
+		#[arg(long, default_value_t = 256)]
+		mib: usize,
+		/// Parallel streams for the multi-stream measurement.
+		#[arg(long, default_value_t = 4)]
+		streams: usize,
+		/// Handshakes timed per kind.
+		#[arg(long, default_value_t = 20)]
+		handshakes: usize,
+		/// Request/response round trips timed.
+		#[arg(long, default_value_t = 1000)]
+		requests: usize,
+		/// Print JSON instead of a table.
+		#[arg(long)]
+		json: bool,
+	},
 }
 
 fn load_or_create_ca(dir: &Path) -> Result<HybridCa, Box<dyn std::error::Error>> {
-    let f = |n: &str| dir.join(n);
-    if f("ca.cert.der").exists() {
-        let parts = CaParts {
-            common_name: std::fs::read_to_string(f("ca.name"))?.trim().to_string(),
-            cert_der: std::fs::read(f("ca.cert.der"))?,
-            key_pkcs8: std::fs::read(f("ca.key.der"))?,
-            falcon_public: std::fs::read(f("ca.falcon.pub"))?,
-            falcon_secret: std::fs::read(f("ca.falcon.key"))?,
-        };
-        return Ok(HybridCa::import(&parts)?);
-    }
-    std::fs::create_dir_all(dir)?;
-    let ca = HybridCa::generate("STOQ development CA")?;
-    let p = ca.export();
-    std::fs::write(f("ca.name"), &p.common_name)?;
-    std::fs::write(f("ca.cert.der"), &p.cert_der)?;
-    std::fs::write(f("ca.key.der"), &p.key_pkcs8)?;
-    std::fs::write(f("ca.falcon.pub"), &p.falcon_public)?;
-    std::fs::write(f("ca.falcon.key"), &p.falcon_secret)?;
-    eprintln!("created development CA in {}", dir.display());
-    Ok(ca)
+	let f = |n: &str| dir.join(n);
+	if f("ca.cert.der").exists() {
+		let parts = CaParts {
+			common_name: std::fs::read_to_string(f("ca.name"))?.trim().to_string(),
+			cert_der: std::fs::read(f("ca.cert.der"))?,
+			key_pkcs8: std::fs::read(f("ca.key.der"))?,
+			falcon_public: std::fs::read(f("ca.falcon.pub"))?,
+			falcon_secret: std::fs::read(f("ca.falcon.key"))?,
+		};
+		return Ok(HybridCa::import(&parts)?);
+	}
+	std::fs::create_dir_all(dir)?;
+	let ca = HybridCa::generate("STOQ development CA")?;
+	let p = ca.export();
+	std::fs::write(f("ca.name"), &p.common_name)?;
+	std::fs::write(f("ca.cert.der"), &p.cert_der)?;
+	std::fs::write(f("ca.key.der"), &p.key_pkcs8)?;
+	std::fs::write(f("ca.falcon.pub"), &p.falcon_public)?;
+	std::fs::write(f("ca.falcon.key"), &p.falcon_secret)?;
+	eprintln!("created development CA in {}", dir.display());
+	Ok(ca)
 }
 
 fn node_config(
-    dir: &Path,
-    name: &str,
-    policy: PqPolicy,
+	dir: &Path,
+	name: &str,
+	policy: PqPolicy,
 ) -> Result<StoqConfig, Box<dyn std::error::Error>> {
-    let ca = load_or_create_ca(dir)?;
-    let serial = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_nanos() as u64;
-    let id = ca.issue_leaf(&LeafSpec::node(name, serial, 1))?;
-    let trust = Arc::new(HybridTrust::from_ca(
-        &ca,
-        Arc::new(InMemoryRevocation::new()),
-    )?);
-    Ok(StoqConfig::new(policy, id, trust))
+	let ca = load_or_create_ca(dir)?;
+	let serial = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)?
+		.as_nanos() as u64;
+	let id = ca.issue_leaf(&LeafSpec::node(name, serial, 1))?;
+	let trust = Arc::new(HybridTrust::from_ca(
+		&ca,
+		Arc::new(InMemoryRevocation::new()),
+	)?);
+	Ok(StoqConfig::new(policy, id, trust))
 }
 
 #[tokio::main]
 async fn main() {
-    if let Err(e) = run(Cli::parse()).await {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
+	if let Err(e) = run(Cli::parse()).await {
+		eprintln!("error: {e}");
+		std::process::exit(1);
+	}
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    match cli.cmd {
-        Cmd::Server {
-            listen,
-            pki,
-            policy,
-        } => {
-            let node = StoqNode::bind(listen, node_config(&pki, "stoq-server", policy)?)?;
-            println!("STOQ server on {} (policy {policy:?})", node.local_addr()?);
-            node.serve(Arc::new(EchoHandler)).await?;
-        }
-        Cmd::Client {
-            connect,
-            server_name,
-            pki,
-            policy,
-            message,
-            bulk_mib,
-        } => {
-            let node = StoqNode::bind(
-                SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0)),
-                node_config(&pki, "stoq-client", policy)?,
-            )?;
-            let conn = node.connect(connect, &server_name).await?;
-            let resp = conn.request(message.as_bytes()).await?;
-            println!("response: {}", String::from_utf8_lossy(&resp));
-            if let Some(mib) = bulk_mib {
-                let data = vec![0x5au8; mib * 1024 * 1024];
-                let t = std::time::Instant::now();
-                let id = conn.send_bulk(&data).await?;
-                let s = t.elapsed().as_secs_f64();
-                println!(
-                    "bulk {mib} MiB in {s:.3} s ({:.3} Gbit/s), content id {}",
-                    data.len() as f64 * 8.0 / s / 1e9,
-                    stoq::bulk::hex(&id)
-                );
-            }
-            conn.close();
-            node.wait_idle().await;
-        }
-        Cmd::Bench {
-            mib,
-            streams,
-            handshakes,
-            requests,
-            json,
-        } => {
-            let rows = bench::run(BenchOptions {
-                bytes: mib * 1024 * 1024,
-                streams,
-                handshakes,
-                requests,
-            })
-            .await?;
-            if json {
-                println!("{}", bench::json(&rows));
-            } else {
-                print!("{}", bench::table(&rows));
-            }
-        }
-    }
-    Ok(())
+	match cli.cmd {
+		Cmd::Server {
+			listen,
+			pki,
+			policy,
+		} => {
+			let node = StoqNode::bind(listen, node_config(&pki, "stoq-server", policy)?)?;
+			println!("STOQ server on {} (policy {policy:?})", node.local_addr()?);
+			node.serve(Arc::new(EchoHandler)).await?;
+		}
+		Cmd::Client {
+			connect,
+			server_name,
+			pki,
+			policy,
+			message,
+			bulk_mib,
+		} => {
+			let node = StoqNode::bind(
+				SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0)),
+				node_config(&pki, "stoq-client", policy)?,
+			)?;
+			let conn = node.connect(connect, &server_name).await?;
+			let resp = conn.request(message.as_bytes()).await?;
+			println!("response: {}", String::from_utf8_lossy(&resp));
+			if let Some(mib) = bulk_mib {
+				let data = vec![0x5au8; mib * 1024 * 1024];
+				let t = std::time::Instant::now();
+				let id = conn.send_bulk(&data).await?;
+				let s = t.elapsed().as_secs_f64();
+				println!(
+					"bulk {mib} MiB in {s:.3} s ({:.3} Gbit/s), content id {}",
+					data.len() as f64 * 8.0 / s / 1e9,
+					stoq::bulk::hex(&id)
+				);
+			}
+			conn.close();
+			node.wait_idle().await;
+		}
+		Cmd::Bench {
+			mib,
+			streams,
+			handshakes,
+			requests,
+			json,
+		} => {
+			let rows = bench::run(BenchOptions {
+				bytes: mib * 1024 * 1024,
+				streams,
+				handshakes,
+				requests,
+			})
+			.await?;
+			if json {
+				println!("{}", bench::json(&rows));
+			} else {
+				print!("{}", bench::table(&rows));
+			}
+		}
+	}
+	Ok(())
 }

@@ -17,8 +17,8 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::server::WebPkiClientVerifier;
 use rustls::{
-    CertificateError, DigitallySignedStruct, DistinguishedName, OtherError, RootCertStore,
-    SignatureScheme,
+	CertificateError, DigitallySignedStruct, DistinguishedName, OtherError, RootCertStore,
+	SignatureScheme,
 };
 
 use crate::cert::{AltSigError, HybridCa, ParsedCert};
@@ -27,244 +27,244 @@ use crate::error::{Result, StoqError};
 /// Answers whether a certificate has been revoked. TrustChain's on-chain
 /// revocation list will implement this; [`InMemoryRevocation`] is the local one.
 pub trait RevocationOracle: Send + Sync + std::fmt::Debug {
-    /// `issuer` is the DER of the issuer Name, `serial` the serial number's
-    /// big-endian bytes without leading zero bytes.
-    fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool;
+	/// `issuer` is the DER of the issuer Name, `serial` the serial number's
+	/// big-endian bytes without leading zero bytes.
+	fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool;
 }
 
 fn strip_zeros(serial: &[u8]) -> &[u8] {
-    let n = serial.iter().take_while(|b| **b == 0).count();
-    &serial[n..]
+	let n = serial.iter().take_while(|b| **b == 0).count();
+	&serial[n..]
 }
 
 /// An in-memory revocation list keyed by (issuer Name DER, serial).
 #[derive(Debug, Default)]
 pub struct InMemoryRevocation {
-    revoked: RwLock<HashSet<(Vec<u8>, Vec<u8>)>>,
+	revoked: RwLock<HashSet<(Vec<u8>, Vec<u8>)>>,
 }
 
 impl InMemoryRevocation {
-    /// An empty list.
-    pub fn new() -> Self {
-        Self::default()
-    }
+	/// An empty list.
+	pub fn new() -> Self {
+		Self::default()
+	}
 
-    /// Revokes the given certificate (by its issuer and serial).
-    pub fn revoke(&self, cert_der: &[u8]) -> Result<()> {
-        let p = ParsedCert::parse(cert_der)?;
-        let key = (p.issuer.to_vec(), strip_zeros(p.serial).to_vec());
-        self.revoked
-            .write()
-            .map_err(|_| StoqError::Config("revocation list lock poisoned".into()))?
-            .insert(key);
-        Ok(())
-    }
+	/// Revokes the given certificate (by its issuer and serial).
+	pub fn revoke(&self, cert_der: &[u8]) -> Result<()> {
+		let p = ParsedCert::parse(cert_der)?;
+		let key = (p.issuer.to_vec(), strip_zeros(p.serial).to_vec());
+		self.revoked
+			.write()
+			.map_err(|_| StoqError::Config("revocation list lock poisoned".into()))?
+			.insert(key);
+		Ok(())
+	}
 }
 
 impl RevocationOracle for InMemoryRevocation {
-    fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool {
-        // A poisoned lock fails closed: everything counts as revoked.
-        self.revoked
-            .read()
-            .map(|set| set.contains(&(issuer.to_vec(), strip_zeros(serial).to_vec())))
-            .unwrap_or(true)
-    }
+	fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool {
+		// A poisoned lock fails closed: everything counts as revoked.
+		self.revoked
+			.read()
+			.map(|set| set.contains(&(issuer.to_vec(), strip_zeros(serial).to_vec())))
+			.unwrap_or(true)
+	}
 }
 
 /// Trust anchors for hybrid certificates: CA certificates with their FALCON
 /// keys, plus the revocation oracle.
 #[derive(Debug)]
 pub struct HybridTrust {
-    roots: Arc<RootCertStore>,
-    falcon: Vec<(Vec<u8>, Vec<u8>)>, // (CA subject Name DER, FALCON-1024 public key)
-    revocation: Arc<dyn RevocationOracle>,
+	roots: Arc<RootCertStore>,
+	falcon: Vec<(Vec<u8>, Vec<u8>)>, // (CA subject Name DER, FALCON-1024 public key)
+	revocation: Arc<dyn RevocationOracle>,
 }
 
 impl HybridTrust {
-    /// Trust anchors from CA certificates and their FALCON-1024 public keys.
-    pub fn new(
-        cas: &[(CertificateDer<'static>, Vec<u8>)],
-        revocation: Arc<dyn RevocationOracle>,
-    ) -> Result<Self> {
-        let mut roots = RootCertStore::empty();
-        let mut falcon = Vec::new();
-        for (cert, fpk) in cas {
-            roots
-                .add(cert.clone())
-                .map_err(|e| StoqError::Config(format!("bad CA certificate: {e}")))?;
-            let subject = ParsedCert::parse(cert)?.subject.to_vec();
-            falcon.push((subject, fpk.clone()));
-        }
-        Ok(Self {
-            roots: Arc::new(roots),
-            falcon,
-            revocation,
-        })
-    }
+	/// Trust anchors from CA certificates and their FALCON-1024 public keys.
+	pub fn new(
+		cas: &[(CertificateDer<'static>, Vec<u8>)],
+		revocation: Arc<dyn RevocationOracle>,
+	) -> Result<Self> {
+		let mut roots = RootCertStore::empty();
+		let mut falcon = Vec::new();
+		for (cert, fpk) in cas {
+			roots
+				.add(cert.clone())
+				.map_err(|e| StoqError::Config(format!("bad CA certificate: {e}")))?;
+			let subject = ParsedCert::parse(cert)?.subject.to_vec();
+			falcon.push((subject, fpk.clone()));
+		}
+		Ok(Self {
+			roots: Arc::new(roots),
+			falcon,
+			revocation,
+		})
+	}
 
-    /// Trust in a single CA.
-    pub fn from_ca(ca: &HybridCa, revocation: Arc<dyn RevocationOracle>) -> Result<Self> {
-        Self::new(
-            &[(ca.cert_der().clone(), ca.falcon_public_key())],
-            revocation,
-        )
-    }
+	/// Trust in a single CA.
+	pub fn from_ca(ca: &HybridCa, revocation: Arc<dyn RevocationOracle>) -> Result<Self> {
+		Self::new(
+			&[(ca.cert_der().clone(), ca.falcon_public_key())],
+			revocation,
+		)
+	}
 
-    /// The classical root store (for building plain webpki verifiers).
-    pub fn roots(&self) -> Arc<RootCertStore> {
-        self.roots.clone()
-    }
+	/// The classical root store (for building plain webpki verifiers).
+	pub fn roots(&self) -> Arc<RootCertStore> {
+		self.roots.clone()
+	}
 
-    /// The post-quantum and revocation checks on a leaf whose classical chain
-    /// has already been verified.
-    pub fn check_leaf(&self, leaf: &[u8]) -> Result<(), AltSigError> {
-        let parsed = ParsedCert::parse(leaf).map_err(|_| AltSigError::Malformed)?;
-        let (_, fpk) = self
-            .falcon
-            .iter()
-            .find(|(s, _)| s == parsed.issuer)
-            .ok_or(AltSigError::UnknownIssuer)?;
-        parsed.verify_alt_signature(fpk)?;
-        if self.revocation.is_revoked(parsed.issuer, parsed.serial) {
-            return Err(AltSigError::Revoked);
-        }
-        Ok(())
-    }
+	/// The post-quantum and revocation checks on a leaf whose classical chain
+	/// has already been verified.
+	pub fn check_leaf(&self, leaf: &[u8]) -> Result<(), AltSigError> {
+		let parsed = ParsedCert::parse(leaf).map_err(|_| AltSigError::Malformed)?;
+		let (_, fpk) = self
+			.falcon
+			.iter()
+			.find(|(s, _)| s == parsed.issuer)
+			.ok_or(AltSigError::UnknownIssuer)?;
+		parsed.verify_alt_signature(fpk)?;
+		if self.revocation.is_revoked(parsed.issuer, parsed.serial) {
+			return Err(AltSigError::Revoked);
+		}
+		Ok(())
+	}
 
-    fn check_leaf_rustls(&self, leaf: &[u8]) -> Result<(), rustls::Error> {
-        self.check_leaf(leaf).map_err(|e| match e {
-            AltSigError::Revoked => rustls::Error::InvalidCertificate(CertificateError::Revoked),
-            other => rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(
-                Arc::new(other),
-            ))),
-        })
-    }
+	fn check_leaf_rustls(&self, leaf: &[u8]) -> Result<(), rustls::Error> {
+		self.check_leaf(leaf).map_err(|e| match e {
+			AltSigError::Revoked => rustls::Error::InvalidCertificate(CertificateError::Revoked),
+			other => rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(
+				Arc::new(other),
+			))),
+		})
+	}
 }
 
 /// Server-certificate verifier used by STOQ clients: webpki + FALCON + revocation.
 #[derive(Debug)]
 pub struct HybridServerVerifier {
-    inner: Arc<WebPkiServerVerifier>,
-    trust: Arc<HybridTrust>,
+	inner: Arc<WebPkiServerVerifier>,
+	trust: Arc<HybridTrust>,
 }
 
 impl HybridServerVerifier {
-    /// Builds the verifier for `trust`, using `provider`'s signature algorithms.
-    pub fn new(
-        trust: Arc<HybridTrust>,
-        provider: Arc<rustls::crypto::CryptoProvider>,
-    ) -> Result<Self> {
-        let inner = WebPkiServerVerifier::builder_with_provider(trust.roots(), provider)
-            .build()
-            .map_err(|e| StoqError::Config(e.to_string()))?;
-        Ok(Self { inner, trust })
-    }
+	/// Builds the verifier for `trust`, using `provider`'s signature algorithms.
+	pub fn new(
+		trust: Arc<HybridTrust>,
+		provider: Arc<rustls::crypto::CryptoProvider>,
+	) -> Result<Self> {
+		let inner = WebPkiServerVerifier::builder_with_provider(trust.roots(), provider)
+			.build()
+			.map_err(|e| StoqError::Config(e.to_string()))?;
+		Ok(Self { inner, trust })
+	}
 }
 
 impl ServerCertVerifier for HybridServerVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        self.inner.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        )?;
-        self.trust.check_leaf_rustls(end_entity)?;
-        Ok(ServerCertVerified::assertion())
-    }
+	fn verify_server_cert(
+		&self,
+		end_entity: &CertificateDer<'_>,
+		intermediates: &[CertificateDer<'_>],
+		server_name: &ServerName<'_>,
+		ocsp_response: &[u8],
+		now: UnixTime,
+	) -> Result<ServerCertVerified, rustls::Error> {
+		self.inner.verify_server_cert(
+			end_entity,
+			intermediates,
+			server_name,
+			ocsp_response,
+			now,
+		)?;
+		self.trust.check_leaf_rustls(end_entity)?;
+		Ok(ServerCertVerified::assertion())
+	}
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
+	fn verify_tls12_signature(
+		&self,
+		message: &[u8],
+		cert: &CertificateDer<'_>,
+		dss: &DigitallySignedStruct,
+	) -> Result<HandshakeSignatureValid, rustls::Error> {
+		self.inner.verify_tls12_signature(message, cert, dss)
+	}
 
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
+	fn verify_tls13_signature(
+		&self,
+		message: &[u8],
+		cert: &CertificateDer<'_>,
+		dss: &DigitallySignedStruct,
+	) -> Result<HandshakeSignatureValid, rustls::Error> {
+		self.inner.verify_tls13_signature(message, cert, dss)
+	}
 
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
+	fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+		self.inner.supported_verify_schemes()
+	}
 }
 
 /// Client-certificate verifier used by STOQ servers (client auth is mandatory):
 /// webpki + FALCON + revocation.
 #[derive(Debug)]
 pub struct HybridClientVerifier {
-    inner: Arc<dyn ClientCertVerifier>,
-    trust: Arc<HybridTrust>,
+	inner: Arc<dyn ClientCertVerifier>,
+	trust: Arc<HybridTrust>,
 }
 
 impl HybridClientVerifier {
-    /// Builds the verifier for `trust`, using `provider`'s signature algorithms.
-    pub fn new(
-        trust: Arc<HybridTrust>,
-        provider: Arc<rustls::crypto::CryptoProvider>,
-    ) -> Result<Self> {
-        let inner = WebPkiClientVerifier::builder_with_provider(trust.roots(), provider)
-            .build()
-            .map_err(|e| StoqError::Config(e.to_string()))?;
-        Ok(Self { inner, trust })
-    }
+	/// Builds the verifier for `trust`, using `provider`'s signature algorithms.
+	pub fn new(
+		trust: Arc<HybridTrust>,
+		provider: Arc<rustls::crypto::CryptoProvider>,
+	) -> Result<Self> {
+		let inner = WebPkiClientVerifier::builder_with_provider(trust.roots(), provider)
+			.build()
+			.map_err(|e| StoqError::Config(e.to_string()))?;
+		Ok(Self { inner, trust })
+	}
 }
 
 impl ClientCertVerifier for HybridClientVerifier {
-    fn client_auth_mandatory(&self) -> bool {
-        true
-    }
+	fn client_auth_mandatory(&self) -> bool {
+		true
+	}
 
-    fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        self.inner.root_hint_subjects()
-    }
+	fn root_hint_subjects(&self) -> &[DistinguishedName] {
+		self.inner.root_hint_subjects()
+	}
 
-    fn verify_client_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        now: UnixTime,
-    ) -> Result<ClientCertVerified, rustls::Error> {
-        self.inner
-            .verify_client_cert(end_entity, intermediates, now)?;
-        self.trust.check_leaf_rustls(end_entity)?;
-        Ok(ClientCertVerified::assertion())
-    }
+	fn verify_client_cert(
+		&self,
+		end_entity: &CertificateDer<'_>,
+		intermediates: &[CertificateDer<'_>],
+		now: UnixTime,
+	) -> Result<ClientCertVerified, rustls::Error> {
+		self.inner
+			.verify_client_cert(end_entity, intermediates, now)?;
+		self.trust.check_leaf_rustls(end_entity)?;
+		Ok(ClientCertVerified::assertion())
+	}
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
+	fn verify_tls12_signature(
+		&self,
+		message: &[u8],
+		cert: &CertificateDer<'_>,
+		dss: &DigitallySignedStruct,
+	) -> Result<HandshakeSignatureValid, rustls::Error> {
+		self.inner.verify_tls12_signature(message, cert, dss)
+	}
 
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
+	fn verify_tls13_signature(
+		&self,
+		message: &[u8],
+		cert: &CertificateDer<'_>,
+		dss: &DigitallySignedStruct,
+	) -> Result<HandshakeSignatureValid, rustls::Error> {
+		self.inner.verify_tls13_signature(message, cert, dss)
+	}
 
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
+	fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+		self.inner.supported_verify_schemes()
+	}
 }

@@ -12,193 +12,193 @@ use stoq::{HybridTrust, PqPolicy, StoqConfig, StoqError, StoqNode};
 
 #[tokio::test]
 async fn pq_handshake_under_required_policy() {
-    let pki = pki();
-    let (_srv, addr) = server(&pki, PqPolicy::Required);
-    let client = node(&pki, PqPolicy::Required, identity(&pki.ca, "client"));
-    let before = stoq::kx::hybrid_completions();
-    let conn = client.connect(addr, "localhost").await.unwrap();
-    // Both sides (in this process) completed the hybrid X25519+ML-KEM-1024 exchange.
-    assert!(stoq::kx::hybrid_completions() >= before + 2);
-    assert_eq!(
-        &conn.request(b"ping over pq").await.unwrap()[..],
-        b"ping over pq"
-    );
-    assert!(conn.peer().certificate.is_some());
+	let pki = pki();
+	let (_srv, addr) = server(&pki, PqPolicy::Required);
+	let client = node(&pki, PqPolicy::Required, identity(&pki.ca, "client"));
+	let before = stoq::kx::hybrid_completions();
+	let conn = client.connect(addr, "localhost").await.unwrap();
+	// Both sides (in this process) completed the hybrid X25519+ML-KEM-1024 exchange.
+	assert!(stoq::kx::hybrid_completions() >= before + 2);
+	assert_eq!(
+		&conn.request(b"ping over pq").await.unwrap()[..],
+		b"ping over pq"
+	);
+	assert!(conn.peer().certificate.is_some());
 }
 
 #[tokio::test]
 async fn pq_handshake_under_preferred_policy() {
-    let pki = pki();
-    let (_srv, addr) = server(&pki, PqPolicy::Preferred);
-    let client = node(&pki, PqPolicy::Preferred, identity(&pki.ca, "client"));
-    let before = stoq::kx::hybrid_completions();
-    let conn = client.connect(addr, "localhost").await.unwrap();
-    assert!(stoq::kx::hybrid_completions() >= before + 2);
-    assert_eq!(&conn.request(b"x").await.unwrap()[..], b"x");
+	let pki = pki();
+	let (_srv, addr) = server(&pki, PqPolicy::Preferred);
+	let client = node(&pki, PqPolicy::Preferred, identity(&pki.ca, "client"));
+	let before = stoq::kx::hybrid_completions();
+	let conn = client.connect(addr, "localhost").await.unwrap();
+	assert!(stoq::kx::hybrid_completions() >= before + 2);
+	assert_eq!(&conn.request(b"x").await.unwrap()[..], b"x");
 }
 
 #[tokio::test]
 async fn preferred_server_accepts_classical_client() {
-    let pki = pki();
-    let (_srv, addr) = server(&pki, PqPolicy::Preferred);
-    let id = identity(&pki.ca, "classic");
-    let ep = classical_client(&pki, &id);
-    let conn = ep.connect(addr, "localhost").unwrap().await.unwrap();
-    let (mut s, mut r) = conn.open_bi().await.unwrap();
-    write_frame(&mut s, FrameType::Request, b"hello", 1024)
-        .await
-        .unwrap();
-    s.finish().unwrap();
-    let f = read_frame(&mut r, 1024).await.unwrap().unwrap();
-    assert_eq!(f.kind, FrameType::Response);
-    assert_eq!(&f.payload[..], b"hello");
+	let pki = pki();
+	let (_srv, addr) = server(&pki, PqPolicy::Preferred);
+	let id = identity(&pki.ca, "classic");
+	let ep = classical_client(&pki, &id);
+	let conn = ep.connect(addr, "localhost").unwrap().await.unwrap();
+	let (mut s, mut r) = conn.open_bi().await.unwrap();
+	write_frame(&mut s, FrameType::Request, b"hello", 1024)
+		.await
+		.unwrap();
+	s.finish().unwrap();
+	let f = read_frame(&mut r, 1024).await.unwrap().unwrap();
+	assert_eq!(f.kind, FrameType::Response);
+	assert_eq!(&f.payload[..], b"hello");
 }
 
 #[tokio::test]
 async fn classical_client_refused_under_required() {
-    let pki = pki();
-    let (srv, addr) = server(&pki, PqPolicy::Required);
-    let id = identity(&pki.ca, "classic");
-    let ep = classical_client(&pki, &id);
-    let err = ep.connect(addr, "localhost").unwrap().await.unwrap_err();
-    let mapped = stoq::endpoint::map_connection_error(&err);
-    assert!(
-        matches!(mapped, StoqError::KeyExchangeRefused(_)),
-        "{mapped}"
-    );
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    let failures = srv.handshake_failures();
-    assert!(
-        failures.iter().any(|f| f.contains("NoKxGroupsInCommon")),
-        "{failures:?}"
-    );
+	let pki = pki();
+	let (srv, addr) = server(&pki, PqPolicy::Required);
+	let id = identity(&pki.ca, "classic");
+	let ep = classical_client(&pki, &id);
+	let err = ep.connect(addr, "localhost").unwrap().await.unwrap_err();
+	let mapped = stoq::endpoint::map_connection_error(&err);
+	assert!(
+		matches!(mapped, StoqError::KeyExchangeRefused(_)),
+		"{mapped}"
+	);
+	tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+	let failures = srv.handshake_failures();
+	assert!(
+		failures.iter().any(|f| f.contains("NoKxGroupsInCommon")),
+		"{failures:?}"
+	);
 }
 
 #[tokio::test]
 async fn required_client_refuses_classical_server() {
-    let pki = pki();
-    let (_ep, addr) = classical_server(&pki, &identity(&pki.ca, "classic-server"));
-    let client = node(&pki, PqPolicy::Required, identity(&pki.ca, "client"));
-    let err = client.connect(addr, "localhost").await.err().unwrap();
-    assert!(matches!(err, StoqError::KeyExchangeRefused(_)), "{err}");
+	let pki = pki();
+	let (_ep, addr) = classical_server(&pki, &identity(&pki.ca, "classic-server"));
+	let client = node(&pki, PqPolicy::Required, identity(&pki.ca, "client"));
+	let err = client.connect(addr, "localhost").await.err().unwrap();
+	assert!(matches!(err, StoqError::KeyExchangeRefused(_)), "{err}");
 }
 
 #[tokio::test]
 async fn ipv4_is_refused() {
-    let pki = pki();
-    let cfg = StoqConfig::new(
-        PqPolicy::Required,
-        identity(&pki.ca, "n"),
-        pki.trust.clone(),
-    );
-    let err = StoqNode::bind("127.0.0.1:0".parse().unwrap(), cfg.clone())
-        .err()
-        .unwrap();
-    assert!(matches!(err, StoqError::Ipv4NotAllowed(_)), "{err}");
-    let err = StoqNode::bind("[::ffff:127.0.0.1]:0".parse().unwrap(), cfg)
-        .err()
-        .unwrap();
-    assert!(matches!(err, StoqError::Ipv4NotAllowed(_)), "{err}");
-    let client = node(&pki, PqPolicy::Required, identity(&pki.ca, "client"));
-    let err = client
-        .connect("127.0.0.1:4433".parse().unwrap(), "localhost")
-        .await
-        .err()
-        .unwrap();
-    assert!(matches!(err, StoqError::Ipv4NotAllowed(_)), "{err}");
+	let pki = pki();
+	let cfg = StoqConfig::new(
+		PqPolicy::Required,
+		identity(&pki.ca, "n"),
+		pki.trust.clone(),
+	);
+	let err = StoqNode::bind("127.0.0.1:0".parse().unwrap(), cfg.clone())
+		.err()
+		.unwrap();
+	assert!(matches!(err, StoqError::Ipv4NotAllowed(_)), "{err}");
+	let err = StoqNode::bind("[::ffff:127.0.0.1]:0".parse().unwrap(), cfg)
+		.err()
+		.unwrap();
+	assert!(matches!(err, StoqError::Ipv4NotAllowed(_)), "{err}");
+	let client = node(&pki, PqPolicy::Required, identity(&pki.ca, "client"));
+	let err = client
+		.connect("127.0.0.1:4433".parse().unwrap(), "localhost")
+		.await
+		.err()
+		.unwrap();
+	assert!(matches!(err, StoqError::Ipv4NotAllowed(_)), "{err}");
 }
 
 /// The server rejects the client's certificate: the client gets a
 /// `CertificateRejected` error and the server records why.
 async fn client_cert_refused(pki: &Pki, bad: stoq::NodeIdentity, reason: &str) {
-    let (srv, addr) = server(pki, PqPolicy::Required);
-    let client = node(pki, PqPolicy::Required, bad);
-    let err = client
-        .connect(addr, "localhost")
-        .await
-        .err()
-        .expect("connection must fail");
-    assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    let failures = srv.handshake_failures();
-    assert!(
-        failures.iter().any(|f| f.contains(reason)),
-        "{failures:?} lacks {reason:?}"
-    );
+	let (srv, addr) = server(pki, PqPolicy::Required);
+	let client = node(pki, PqPolicy::Required, bad);
+	let err = client
+		.connect(addr, "localhost")
+		.await
+		.err()
+		.expect("connection must fail");
+	assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
+	tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+	let failures = srv.handshake_failures();
+	assert!(
+		failures.iter().any(|f| f.contains(reason)),
+		"{failures:?} lacks {reason:?}"
+	);
 }
 
 /// The client rejects the server's certificate.
 async fn server_cert_refused(pki: &Pki, bad: stoq::NodeIdentity, reason: &str) {
-    let (_srv, addr) = server_with(pki, PqPolicy::Required, bad, Arc::new(stoq::EchoHandler));
-    let client = node(pki, PqPolicy::Required, identity(&pki.ca, "client"));
-    let err = client
-        .connect(addr, "localhost")
-        .await
-        .err()
-        .expect("connection must fail");
-    assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
-    assert!(err.to_string().contains(reason), "{err} lacks {reason:?}");
+	let (_srv, addr) = server_with(pki, PqPolicy::Required, bad, Arc::new(stoq::EchoHandler));
+	let client = node(pki, PqPolicy::Required, identity(&pki.ca, "client"));
+	let err = client
+		.connect(addr, "localhost")
+		.await
+		.err()
+		.expect("connection must fail");
+	assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
+	assert!(err.to_string().contains(reason), "{err} lacks {reason:?}");
 }
 
 #[tokio::test]
 async fn wrong_ca_refused() {
-    let pki = pki();
-    let other = stoq::HybridCa::generate("rogue CA").unwrap();
-    client_cert_refused(&pki, identity(&other, "rogue"), "UnknownIssuer").await;
-    server_cert_refused(&pki, identity(&other, "rogue"), "UnknownIssuer").await;
+	let pki = pki();
+	let other = stoq::HybridCa::generate("rogue CA").unwrap();
+	client_cert_refused(&pki, identity(&other, "rogue"), "UnknownIssuer").await;
+	server_cert_refused(&pki, identity(&other, "rogue"), "UnknownIssuer").await;
 }
 
 #[tokio::test]
 async fn expired_certificate_refused() {
-    let pki = pki();
-    let now = time::OffsetDateTime::now_utc();
-    let mut spec = LeafSpec::node("old", 9001, 1);
-    spec.not_before = now - time::Duration::days(30);
-    spec.not_after = now - time::Duration::days(1);
-    client_cert_refused(&pki, pki.ca.issue_leaf(&spec).unwrap(), "expired").await;
-    spec.serial = 9002;
-    server_cert_refused(&pki, pki.ca.issue_leaf(&spec).unwrap(), "expired").await;
+	let pki = pki();
+	let now = time::OffsetDateTime::now_utc();
+	let mut spec = LeafSpec::node("old", 9001, 1);
+	spec.not_before = now - time::Duration::days(30);
+	spec.not_after = now - time::Duration::days(1);
+	client_cert_refused(&pki, pki.ca.issue_leaf(&spec).unwrap(), "expired").await;
+	spec.serial = 9002;
+	server_cert_refused(&pki, pki.ca.issue_leaf(&spec).unwrap(), "expired").await;
 }
 
 #[tokio::test]
 async fn revoked_certificate_refused() {
-    let pki = pki();
-    let bad = identity(&pki.ca, "revoked-client");
-    pki.revocation.revoke(bad.leaf()).unwrap();
-    client_cert_refused(&pki, bad, "Revoked").await;
-    let bad = identity(&pki.ca, "revoked-server");
-    pki.revocation.revoke(bad.leaf()).unwrap();
-    server_cert_refused(&pki, bad, "Revoked").await;
+	let pki = pki();
+	let bad = identity(&pki.ca, "revoked-client");
+	pki.revocation.revoke(bad.leaf()).unwrap();
+	client_cert_refused(&pki, bad, "Revoked").await;
+	let bad = identity(&pki.ca, "revoked-server");
+	pki.revocation.revoke(bad.leaf()).unwrap();
+	server_cert_refused(&pki, bad, "Revoked").await;
 }
 
 #[tokio::test]
 async fn bad_falcon_signature_refused() {
-    let pki = pki();
-    // Same CA certificate and ECDSA key (the classical chain verifies), but the
-    // alternative signature is made with a FALCON key the trust store does not hold.
-    let forger = pki.ca.with_new_falcon_key().unwrap();
-    client_cert_refused(&pki, identity(&forger, "forged"), "BadSignature").await;
-    server_cert_refused(&pki, identity(&forger, "forged"), "BadSignature").await;
+	let pki = pki();
+	// Same CA certificate and ECDSA key (the classical chain verifies), but the
+	// alternative signature is made with a FALCON key the trust store does not hold.
+	let forger = pki.ca.with_new_falcon_key().unwrap();
+	client_cert_refused(&pki, identity(&forger, "forged"), "BadSignature").await;
+	server_cert_refused(&pki, identity(&forger, "forged"), "BadSignature").await;
 }
 
 #[tokio::test]
 async fn trust_without_matching_falcon_key_refuses() {
-    // A trust store whose FALCON key for the CA is wrong rejects everything from it.
-    let pki = pki();
-    let wrong = stoq::HybridCa::generate("x").unwrap();
-    let trust = Arc::new(
-        HybridTrust::new(
-            &[(pki.ca.cert_der().clone(), wrong.falcon_public_key())],
-            pki.revocation.clone(),
-        )
-        .unwrap(),
-    );
-    let (_srv, addr) = server(&pki, PqPolicy::Required);
-    let client = StoqNode::bind(
-        local(),
-        StoqConfig::new(PqPolicy::Required, identity(&pki.ca, "c"), trust),
-    )
-    .unwrap();
-    let err = client.connect(addr, "localhost").await.err().unwrap();
-    assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
+	// A trust store whose FALCON key for the CA is wrong rejects everything from it.
+	let pki = pki();
+	let wrong = stoq::HybridCa::generate("x").unwrap();
+	let trust = Arc::new(
+		HybridTrust::new(
+			&[(pki.ca.cert_der().clone(), wrong.falcon_public_key())],
+			pki.revocation.clone(),
+		)
+		.unwrap(),
+	);
+	let (_srv, addr) = server(&pki, PqPolicy::Required);
+	let client = StoqNode::bind(
+		local(),
+		StoqConfig::new(PqPolicy::Required, identity(&pki.ca, "c"), trust),
+	)
+	.unwrap();
+	let err = client.connect(addr, "localhost").await.err().unwrap();
+	assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
 }

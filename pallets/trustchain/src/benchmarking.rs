@@ -40,12 +40,15 @@ fn max_name<T: Config>() -> NameOf<T> {
 	let mut name = vec![b'a'; room];
 	name.push(b'.');
 	name.extend_from_slice(zone);
-	name.try_into().expect("integrity_test: MaxNameLength leaves room for a label")
+	name.try_into()
+		.expect("integrity_test: MaxNameLength leaves room for a label")
 }
 
 /// A valid host name of exactly `len` bytes: 31-byte labels separated by dots.
 fn hostname(len: usize) -> Vec<u8> {
-	let mut host: Vec<u8> = (0..len).map(|i| if i % 32 == 31 { b'.' } else { b'a' }).collect();
+	let mut host: Vec<u8> = (0..len)
+		.map(|i| if i % 32 == 31 { b'.' } else { b'a' })
+		.collect();
 	if let Some(last) = host.last_mut() {
 		*last = b'a';
 	}
@@ -54,10 +57,18 @@ fn hostname(len: usize) -> Vec<u8> {
 
 /// The most records, each an SRV record with the longest target (the costliest to check).
 fn max_records<T: Config>() -> RecordsOf<T> {
-	let target: SrvTargetOf<T> =
-		hostname(T::MaxSrvTargetLength::get() as usize).try_into().expect("exactly the bound");
-	let record = DnsRecord::Srv { priority: u16::MAX, weight: u16::MAX, port: u16::MAX, target };
-	vec![record; T::MaxRecords::get() as usize].try_into().expect("exactly the bound")
+	let target: SrvTargetOf<T> = hostname(T::MaxSrvTargetLength::get() as usize)
+		.try_into()
+		.expect("exactly the bound");
+	let record = DnsRecord::Srv {
+		priority: u16::MAX,
+		weight: u16::MAX,
+		port: u16::MAX,
+		target,
+	};
+	vec![record; T::MaxRecords::get() as usize]
+		.try_into()
+		.expect("exactly the bound")
 }
 
 /// The longest certificate, its bytes varied by `seed` so that certificates differ.
@@ -143,7 +154,11 @@ mod benchmarks {
 		);
 
 		assert_eq!(Authorities::<T>::get(0).map(|a| a.children), Some(1));
-		assert_last_event::<T>(Event::AuthorityAdded { id: 1, kind, operator });
+		assert_last_event::<T>(Event::AuthorityAdded {
+			id: 1,
+			kind,
+			operator,
+		});
 		Ok(())
 	}
 
@@ -178,9 +193,18 @@ mod benchmarks {
 		let origin = add_root::<T>(&operator)?;
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, 0, max_der::<T>(9), classical(9), falcon(9));
+		_(
+			origin as T::RuntimeOrigin,
+			0,
+			max_der::<T>(9),
+			classical(9),
+			falcon(9),
+		);
 
-		assert_eq!(Authorities::<T>::get(0).map(|a| a.falcon_public_key), Some(falcon(9)));
+		assert_eq!(
+			Authorities::<T>::get(0).map(|a| a.falcon_public_key),
+			Some(falcon(9))
+		);
 		assert_last_event::<T>(Event::AuthorityKeysRotated { id: 0 });
 		Ok(())
 	}
@@ -193,9 +217,16 @@ mod benchmarks {
 		let new_operator: T::AccountId = account("operator", 2, 0);
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, 0, T::Lookup::unlookup(new_operator.clone()));
+		_(
+			origin as T::RuntimeOrigin,
+			0,
+			T::Lookup::unlookup(new_operator.clone()),
+		);
 
-		assert_last_event::<T>(Event::AuthorityOperatorChanged { id: 0, operator: new_operator });
+		assert_last_event::<T>(Event::AuthorityOperatorChanged {
+			id: 0,
+			operator: new_operator,
+		});
 		Ok(())
 	}
 
@@ -215,7 +246,10 @@ mod benchmarks {
 
 		let reason = HoldReason::NameDeposit.into();
 		assert!(T::Currency::balance_on_hold(&reason, &previous).is_zero());
-		assert_eq!(T::Currency::balance_on_hold(&reason, &caller), T::NameDeposit::get());
+		assert_eq!(
+			T::Currency::balance_on_hold(&reason, &caller),
+			T::NameDeposit::get()
+		);
 		assert_last_event::<T>(Event::NameRegistered {
 			name,
 			owner: caller,
@@ -249,11 +283,22 @@ mod benchmarks {
 		let name = register_full_name::<T>(&owner)?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner.clone()), name.clone(), T::Lookup::unlookup(new_owner.clone()));
+		_(
+			RawOrigin::Signed(owner.clone()),
+			name.clone(),
+			T::Lookup::unlookup(new_owner.clone()),
+		);
 
 		let reason = HoldReason::NameDeposit.into();
-		assert_eq!(T::Currency::balance_on_hold(&reason, &new_owner), T::NameDeposit::get());
-		assert_last_event::<T>(Event::NameTransferred { name, from: owner, to: new_owner });
+		assert_eq!(
+			T::Currency::balance_on_hold(&reason, &new_owner),
+			T::NameDeposit::get()
+		);
+		assert_last_event::<T>(Event::NameTransferred {
+			name,
+			from: owner,
+			to: new_owner,
+		});
 		Ok(())
 	}
 
@@ -272,7 +317,11 @@ mod benchmarks {
 
 		let reason = HoldReason::NameDeposit.into();
 		assert!(T::Currency::balance_on_hold(&reason, &owner).is_zero());
-		assert_last_event::<T>(Event::NameReleased { name, owner, deposit: T::NameDeposit::get() });
+		assert_last_event::<T>(Event::NameReleased {
+			name,
+			owner,
+			deposit: T::NameDeposit::get(),
+		});
 		Ok(())
 	}
 

@@ -50,7 +50,9 @@ pub fn is_ldh_label(label: &[u8]) -> bool {
 		&& label.len() <= MAX_LABEL_LEN
 		&& label.first() != Some(&b'-')
 		&& label.last() != Some(&b'-')
-		&& label.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+		&& label
+			.iter()
+			.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
 /// Whether `name` is a host name: one or more lowercase LDH labels separated by single
@@ -113,16 +115,38 @@ mod tests {
 	use super::*;
 
 	fn ip(s: &str) -> [u8; 16] {
-		s.parse::<std::net::Ipv6Addr>().expect("test address parses").octets()
+		s.parse::<std::net::Ipv6Addr>()
+			.expect("test address parses")
+			.octets()
 	}
 
 	#[test]
 	fn labels() {
 		let (max, over) = ("a".repeat(63), "a".repeat(64));
-		for ok in ["a", "node1", "1node", "0", "a-b", "a--b", "xn--bcher-kva", max.as_str()] {
+		for ok in [
+			"a",
+			"node1",
+			"1node",
+			"0",
+			"a-b",
+			"a--b",
+			"xn--bcher-kva",
+			max.as_str(),
+		] {
 			assert!(is_ldh_label(ok.as_bytes()), "{ok}");
 		}
-		for bad in ["", "-a", "a-", "-", "Node1", "a_b", "a.b", "a b", "ä", over.as_str()] {
+		for bad in [
+			"",
+			"-a",
+			"a-",
+			"-",
+			"Node1",
+			"a_b",
+			"a.b",
+			"a b",
+			"ä",
+			over.as_str(),
+		] {
 			assert!(!is_ldh_label(bad.as_bytes()), "{bad}");
 		}
 	}
@@ -132,15 +156,39 @@ mod tests {
 		let z = b"hypermesh";
 		assert_eq!(label_in_zone(b"node1.hypermesh", z), Ok(&b"node1"[..]));
 		assert_eq!(label_in_zone(b"hypermesh", z), Err(NameError::NotInZone));
-		assert_eq!(label_in_zone(b".hypermesh", z), Err(NameError::InvalidLabel));
+		assert_eq!(
+			label_in_zone(b".hypermesh", z),
+			Err(NameError::InvalidLabel)
+		);
 		assert_eq!(label_in_zone(b"xhypermesh", z), Err(NameError::NotInZone));
-		assert_eq!(label_in_zone(b"node1.hypermesh.", z), Err(NameError::NotInZone));
-		assert_eq!(label_in_zone(b"node1.example", z), Err(NameError::NotInZone));
-		assert_eq!(label_in_zone(b"node1.HYPERMESH", z), Err(NameError::NotInZone));
-		assert_eq!(label_in_zone(b"Node1.hypermesh", z), Err(NameError::InvalidLabel));
-		assert_eq!(label_in_zone(b"-n.hypermesh", z), Err(NameError::InvalidLabel));
-		assert_eq!(label_in_zone(b"a..hypermesh", z), Err(NameError::InvalidLabel));
-		assert_eq!(label_in_zone(b"api.node1.hypermesh", z), Err(NameError::NotSingleLabel));
+		assert_eq!(
+			label_in_zone(b"node1.hypermesh.", z),
+			Err(NameError::NotInZone)
+		);
+		assert_eq!(
+			label_in_zone(b"node1.example", z),
+			Err(NameError::NotInZone)
+		);
+		assert_eq!(
+			label_in_zone(b"node1.HYPERMESH", z),
+			Err(NameError::NotInZone)
+		);
+		assert_eq!(
+			label_in_zone(b"Node1.hypermesh", z),
+			Err(NameError::InvalidLabel)
+		);
+		assert_eq!(
+			label_in_zone(b"-n.hypermesh", z),
+			Err(NameError::InvalidLabel)
+		);
+		assert_eq!(
+			label_in_zone(b"a..hypermesh", z),
+			Err(NameError::InvalidLabel)
+		);
+		assert_eq!(
+			label_in_zone(b"api.node1.hypermesh", z),
+			Err(NameError::NotSingleLabel)
+		);
 		let long = [&[b'a'; 64][..], b".hypermesh"].concat();
 		assert_eq!(label_in_zone(&long, z), Err(NameError::InvalidLabel));
 	}
@@ -155,8 +203,16 @@ mod tests {
 		assert!(!is_srv_target(b"node1.hypermesh."));
 		assert!(!is_srv_target(b"_sip._tcp.example"));
 		assert!(!is_srv_target(b"a..b"));
-		let max = [[b'a'; 63].as_slice(), b".", &[b'b'; 63], b".", &[b'c'; 63], b".", &[b'd'; 61]]
-			.concat();
+		let max = [
+			[b'a'; 63].as_slice(),
+			b".",
+			&[b'b'; 63],
+			b".",
+			&[b'c'; 63],
+			b".",
+			&[b'd'; 61],
+		]
+		.concat();
 		assert_eq!(max.len(), MAX_HOSTNAME_LEN);
 		assert!(is_hostname(&max));
 		assert!(!is_hostname(&[max.as_slice(), b"e"].concat()));

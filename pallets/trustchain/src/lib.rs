@@ -95,7 +95,11 @@ pub type NameInfoOf<T> =
 pub type CertificateRecordOf<T> = CertificateRecord<BlockNumberFor<T>, CertificateDerOf<T>>;
 
 /// What [`Pallet::resolve`] returns for a live name: its owner, records and expiry block.
-pub type Resolved<T> = (<T as frame_system::Config>::AccountId, RecordsOf<T>, BlockNumberFor<T>);
+pub type Resolved<T> = (
+	<T as frame_system::Config>::AccountId,
+	RecordsOf<T>,
+	BlockNumberFor<T>,
+);
 
 type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
 
@@ -386,9 +390,15 @@ pub mod pallet {
 
 		fn integrity_test() {
 			let zone = T::Zone::get().as_bytes();
-			assert!(dns::is_hostname(zone), "Zone must be a lowercase LDH host name");
+			assert!(
+				dns::is_hostname(zone),
+				"Zone must be a lowercase LDH host name"
+			);
 			let max_name = T::MaxNameLength::get() as usize;
-			assert!(max_name <= dns::MAX_HOSTNAME_LEN, "MaxNameLength must be at most 253");
+			assert!(
+				max_name <= dns::MAX_HOSTNAME_LEN,
+				"MaxNameLength must be at most 253"
+			);
 			assert!(
 				max_name >= zone.len().saturating_add(2),
 				"MaxNameLength must leave room for a label, a dot and the zone"
@@ -397,8 +407,14 @@ pub mod pallet {
 				T::MaxSrvTargetLength::get() as usize <= dns::MAX_HOSTNAME_LEN,
 				"MaxSrvTargetLength must be at most 253"
 			);
-			assert!(T::MaxSrvTargetLength::get() >= 1, "MaxSrvTargetLength must allow `.`");
-			assert!(T::TreeHeadHistory::get() >= 1, "TreeHeadHistory must keep at least one block");
+			assert!(
+				T::MaxSrvTargetLength::get() >= 1,
+				"MaxSrvTargetLength must allow `.`"
+			);
+			assert!(
+				T::TreeHeadHistory::get() >= 1,
+				"TreeHeadHistory must keep at least one block"
+			);
 			assert!(
 				T::NamePeriod::get() > BlockNumberFor::<T>::from(0u32),
 				"NamePeriod must be positive"
@@ -426,7 +442,10 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::AuthorityOrigin::ensure_origin(origin)?;
 			let operator = T::Lookup::lookup(operator)?;
-			ensure!(!Authorities::<T>::contains_key(id), Error::<T>::AuthorityAlreadyExists);
+			ensure!(
+				!Authorities::<T>::contains_key(id),
+				Error::<T>::AuthorityAlreadyExists
+			);
 			Self::check_authority_material(
 				&ca_certificate_der,
 				&classical_public_key,
@@ -435,8 +454,10 @@ pub mod pallet {
 			if let AuthorityKind::Intermediate { parent } = kind {
 				Authorities::<T>::try_mutate(parent, |parent| -> DispatchResult {
 					let parent = parent.as_mut().ok_or(Error::<T>::UnknownParent)?;
-					parent.children =
-						parent.children.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+					parent.children = parent
+						.children
+						.checked_add(1)
+						.ok_or(ArithmeticError::Overflow)?;
 					Ok(())
 				})?;
 			}
@@ -544,9 +565,19 @@ pub mod pallet {
 			let expires_at = now.saturating_add(T::NamePeriod::get());
 			Names::<T>::insert(
 				&label,
-				NameInfo { owner: who.clone(), expires_at, deposit, records: Default::default() },
+				NameInfo {
+					owner: who.clone(),
+					expires_at,
+					deposit,
+					records: Default::default(),
+				},
 			);
-			Self::deposit_event(Event::NameRegistered { name, owner: who, expires_at, deposit });
+			Self::deposit_event(Event::NameRegistered {
+				name,
+				owner: who,
+				expires_at,
+				deposit,
+			});
 			Ok(())
 		}
 
@@ -598,7 +629,11 @@ pub mod pallet {
 			)?;
 			info.owner = new_owner.clone();
 			Names::<T>::insert(&label, info);
-			Self::deposit_event(Event::NameTransferred { name, from: who, to: new_owner });
+			Self::deposit_event(Event::NameTransferred {
+				name,
+				from: who,
+				to: new_owner,
+			});
 			Ok(())
 		}
 
@@ -612,7 +647,10 @@ pub mod pallet {
 			let label = Self::label_of(&name)?;
 			let info = Names::<T>::get(&label).ok_or(Error::<T>::UnknownName)?;
 			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(info.owner == who || info.expires_at <= now, Error::<T>::NotNameOwner);
+			ensure!(
+				info.owner == who || info.expires_at <= now,
+				Error::<T>::NotNameOwner
+			);
 			Names::<T>::remove(&label);
 			Self::return_deposit(&name, info)
 		}

@@ -62,7 +62,9 @@ impl pallet_trustchain::Config for Test {
 /// Accounts 1 to 4 have 100 units each; account 5 has 5 (less than a deposit plus the
 /// existential deposit); account 99 does not exist. Block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut storage = frame_system::GenesisConfig::<Test>::default()
+		.build_storage()
+		.unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: vec![(1, 100), (2, 100), (3, 100), (4, 100), (5, 5)],
 		..Default::default()

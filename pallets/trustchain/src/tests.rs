@@ -14,7 +14,10 @@ use sp_runtime::{traits::BadOrigin, DispatchError, DispatchResult, TokenError};
 // helpers
 
 fn name(s: &str) -> NameOf<Test> {
-	s.as_bytes().to_vec().try_into().expect("test name within bound")
+	s.as_bytes()
+		.to_vec()
+		.try_into()
+		.expect("test name within bound")
 }
 
 fn der(bytes: &[u8]) -> CertificateDerOf<Test> {
@@ -72,7 +75,11 @@ fn register(who: u64, n: &str) -> DispatchResult {
 }
 
 fn aaaa(s: &str) -> DnsRecordOf<Test> {
-	DnsRecord::Aaaa(s.parse::<std::net::Ipv6Addr>().expect("test address").octets())
+	DnsRecord::Aaaa(
+		s.parse::<std::net::Ipv6Addr>()
+			.expect("test address")
+			.octets(),
+	)
 }
 
 fn srv(target: &str) -> DnsRecordOf<Test> {
@@ -80,7 +87,11 @@ fn srv(target: &str) -> DnsRecordOf<Test> {
 		priority: 10,
 		weight: 5,
 		port: 443,
-		target: target.as_bytes().to_vec().try_into().expect("target within bound"),
+		target: target
+			.as_bytes()
+			.to_vec()
+			.try_into()
+			.expect("target within bound"),
 	}
 }
 
@@ -127,9 +138,17 @@ fn add_root_authority_works() {
 		assert_eq!(info.classical_public_key, ed25519(1));
 		assert_eq!(info.falcon_public_key, falcon(1));
 		assert_eq!(info.children, 0);
-		assert_eq!(AuthorityCertificates::<Test>::get(1), Some(der(b"root CA certificate")));
+		assert_eq!(
+			AuthorityCertificates::<Test>::get(1),
+			Some(der(b"root CA certificate"))
+		);
 		System::assert_last_event(
-			Event::AuthorityAdded { id: 1, kind: AuthorityKind::Root, operator: 10 }.into(),
+			Event::AuthorityAdded {
+				id: 1,
+				kind: AuthorityKind::Root,
+				operator: 10,
+			}
+			.into(),
 		);
 	});
 }
@@ -173,7 +192,14 @@ fn add_authority_errors_change_nothing() {
 		};
 		let root = AuthorityKind::Root;
 		assert_noop!(
-			add(RuntimeOrigin::signed(1), 2, root, b"ca", ed25519(1), falcon(1)),
+			add(
+				RuntimeOrigin::signed(1),
+				2,
+				root,
+				b"ca",
+				ed25519(1),
+				falcon(1)
+			),
 			BadOrigin
 		);
 		assert_noop!(
@@ -195,7 +221,9 @@ fn add_authority_errors_change_nothing() {
 			add(RuntimeOrigin::root(), 2, root, b"", ed25519(1), falcon(1)),
 			Error::<Test>::EmptyCertificate
 		);
-		let short: FalconPublicKey = vec![FALCON_1024_PUBLIC_KEY_HEADER; 1792].try_into().unwrap();
+		let short: FalconPublicKey = vec![FALCON_1024_PUBLIC_KEY_HEADER; 1792]
+			.try_into()
+			.unwrap();
 		assert_noop!(
 			add(RuntimeOrigin::root(), 2, root, b"ca", ed25519(1), short),
 			Error::<Test>::BadFalconKeyLength
@@ -208,7 +236,14 @@ fn add_authority_errors_change_nothing() {
 		let mut wrong_header = falcon(1);
 		wrong_header[0] = 0x09; // FALCON-512's header
 		assert_noop!(
-			add(RuntimeOrigin::root(), 2, root, b"ca", ed25519(1), wrong_header),
+			add(
+				RuntimeOrigin::root(),
+				2,
+				root,
+				b"ca",
+				ed25519(1),
+				wrong_header
+			),
 			Error::<Test>::BadFalconKeyHeader
 		);
 		for bad in [
@@ -286,7 +321,10 @@ fn remove_authority_works_and_updates_parent() {
 fn remove_authority_errors_change_nothing() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(add_root(1, 10));
-		assert_noop!(TrustChain::remove_authority(RuntimeOrigin::signed(10), 1), BadOrigin);
+		assert_noop!(
+			TrustChain::remove_authority(RuntimeOrigin::signed(10), 1),
+			BadOrigin
+		);
 		assert_noop!(
 			TrustChain::remove_authority(RuntimeOrigin::root(), 2),
 			Error::<Test>::UnknownAuthority
@@ -311,7 +349,10 @@ fn rotate_authority_keys_works() {
 		assert_eq!(info.classical_public_key, new_classical);
 		assert_eq!(info.falcon_public_key, falcon(5));
 		assert_eq!(info.operator, 10);
-		assert_eq!(AuthorityCertificates::<Test>::get(1), Some(der(b"re-keyed root")));
+		assert_eq!(
+			AuthorityCertificates::<Test>::get(1),
+			Some(der(b"re-keyed root"))
+		);
 	});
 }
 
@@ -322,7 +363,10 @@ fn rotate_authority_keys_errors_change_nothing() {
 		let rotate = |origin, id, d: &[u8], classical, key| {
 			TrustChain::rotate_authority_keys(origin, id, der(d), classical, key)
 		};
-		assert_noop!(rotate(RuntimeOrigin::signed(10), 1, b"ca", ed25519(2), falcon(2)), BadOrigin);
+		assert_noop!(
+			rotate(RuntimeOrigin::signed(10), 1, b"ca", ed25519(2), falcon(2)),
+			BadOrigin
+		);
 		assert_noop!(
 			rotate(RuntimeOrigin::root(), 2, b"ca", ed25519(2), falcon(2)),
 			Error::<Test>::UnknownAuthority
@@ -332,7 +376,13 @@ fn rotate_authority_keys_errors_change_nothing() {
 			Error::<Test>::EmptyCertificate
 		);
 		assert_noop!(
-			rotate(RuntimeOrigin::root(), 1, b"ca", p256(vec![0x02; 33 + 1]), falcon(2)),
+			rotate(
+				RuntimeOrigin::root(),
+				1,
+				b"ca",
+				p256(vec![0x02; 33 + 1]),
+				falcon(2)
+			),
 			Error::<Test>::BadClassicalKey
 		);
 		let mut bad = falcon(2);
@@ -358,8 +408,18 @@ fn rotate_authority_keys_errors_change_nothing() {
 fn set_authority_operator_works() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(add_root(1, 10));
-		assert_ok!(TrustChain::set_authority_operator(RuntimeOrigin::root(), 1, 11));
-		System::assert_last_event(Event::AuthorityOperatorChanged { id: 1, operator: 11 }.into());
+		assert_ok!(TrustChain::set_authority_operator(
+			RuntimeOrigin::root(),
+			1,
+			11
+		));
+		System::assert_last_event(
+			Event::AuthorityOperatorChanged {
+				id: 1,
+				operator: 11,
+			}
+			.into(),
+		);
 		assert_eq!(Authorities::<Test>::get(1).unwrap().operator, 11);
 		assert_noop!(record(10, 1, b"cert"), Error::<Test>::NotAuthorityOperator);
 		assert_ok!(record(11, 1, b"cert"));
@@ -392,7 +452,10 @@ fn register_name_holds_deposit() {
 		assert_eq!(free(1), 100 - DEPOSIT);
 		let label: Label = b"node1".to_vec().try_into().unwrap();
 		let info = Names::<Test>::get(&label).expect("stored under its label");
-		assert_eq!((info.owner, info.expires_at, info.deposit), (1, 1 + PERIOD, DEPOSIT));
+		assert_eq!(
+			(info.owner, info.expires_at, info.deposit),
+			(1, 1 + PERIOD, DEPOSIT)
+		);
 		assert!(info.records.is_empty());
 		System::assert_last_event(
 			Event::NameRegistered {
@@ -403,7 +466,10 @@ fn register_name_holds_deposit() {
 			}
 			.into(),
 		);
-		assert_eq!(TrustChain::resolve(b"node1.hypermesh"), Some((1, records(vec![]), 1 + PERIOD)));
+		assert_eq!(
+			TrustChain::resolve(b"node1.hypermesh"),
+			Some((1, records(vec![]), 1 + PERIOD))
+		);
 		// A second name holds a second deposit.
 		assert_ok!(register(1, &format!("{}.hypermesh", "a".repeat(63))));
 		assert_eq!(held(1), 2 * DEPOSIT);
@@ -459,7 +525,10 @@ fn register_name_needs_the_deposit() {
 	new_test_ext().execute_with(|| {
 		// Account 5 has 5 units; account 99 does not exist.
 		assert_noop!(register(5, "node1.hypermesh"), TokenError::FundsUnavailable);
-		assert_noop!(register(99, "node1.hypermesh"), TokenError::FundsUnavailable);
+		assert_noop!(
+			register(99, "node1.hypermesh"),
+			TokenError::FundsUnavailable
+		);
 	});
 }
 
@@ -513,7 +582,10 @@ fn owner_can_register_own_expired_name_again() {
 		run_to(1 + PERIOD + 5);
 		assert_ok!(register(1, "node1.hypermesh"));
 		assert_eq!((held(1), free(1)), (DEPOSIT, 100 - DEPOSIT));
-		assert_eq!(TrustChain::resolve(b"node1.hypermesh").unwrap().2, 1 + PERIOD + 5 + PERIOD);
+		assert_eq!(
+			TrustChain::resolve(b"node1.hypermesh").unwrap().2,
+			1 + PERIOD + 5 + PERIOD
+		);
 	});
 }
 
@@ -522,17 +594,36 @@ fn renew_name_works_and_does_not_stack() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(register(1, "node1.hypermesh"));
 		run_to(50);
-		assert_ok!(TrustChain::renew_name(RuntimeOrigin::signed(1), name("node1.hypermesh")));
+		assert_ok!(TrustChain::renew_name(
+			RuntimeOrigin::signed(1),
+			name("node1.hypermesh")
+		));
 		System::assert_last_event(
-			Event::NameRenewed { name: name("node1.hypermesh"), expires_at: 50 + PERIOD }.into(),
+			Event::NameRenewed {
+				name: name("node1.hypermesh"),
+				expires_at: 50 + PERIOD,
+			}
+			.into(),
 		);
-		assert_ok!(TrustChain::renew_name(RuntimeOrigin::signed(1), name("node1.hypermesh")));
-		assert_eq!(TrustChain::resolve(b"node1.hypermesh").unwrap().2, 50 + PERIOD);
+		assert_ok!(TrustChain::renew_name(
+			RuntimeOrigin::signed(1),
+			name("node1.hypermesh")
+		));
+		assert_eq!(
+			TrustChain::resolve(b"node1.hypermesh").unwrap().2,
+			50 + PERIOD
+		);
 		// Expired but not taken over: the owner can still renew.
 		run_to(50 + PERIOD + 10);
 		assert_eq!(TrustChain::resolve(b"node1.hypermesh"), None);
-		assert_ok!(TrustChain::renew_name(RuntimeOrigin::signed(1), name("node1.hypermesh")));
-		assert_eq!(TrustChain::resolve(b"node1.hypermesh").unwrap().2, 60 + 2 * PERIOD);
+		assert_ok!(TrustChain::renew_name(
+			RuntimeOrigin::signed(1),
+			name("node1.hypermesh")
+		));
+		assert_eq!(
+			TrustChain::resolve(b"node1.hypermesh").unwrap().2,
+			60 + 2 * PERIOD
+		);
 		assert_eq!(held(1), DEPOSIT);
 	});
 }
@@ -554,9 +645,18 @@ fn transfer_name_moves_name_records_and_deposit() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(register(1, "node1.hypermesh"));
 		assert_ok!(set_records(1, "node1.hypermesh", vec![txt(b"hello")]));
-		assert_ok!(TrustChain::transfer_name(RuntimeOrigin::signed(1), name("node1.hypermesh"), 2));
+		assert_ok!(TrustChain::transfer_name(
+			RuntimeOrigin::signed(1),
+			name("node1.hypermesh"),
+			2
+		));
 		System::assert_last_event(
-			Event::NameTransferred { name: name("node1.hypermesh"), from: 1, to: 2 }.into(),
+			Event::NameTransferred {
+				name: name("node1.hypermesh"),
+				from: 1,
+				to: 2,
+			}
+			.into(),
 		);
 		// The deposit went with the name, still on hold.
 		assert_eq!((held(1), free(1)), (0, 100 - DEPOSIT));
@@ -565,10 +665,16 @@ fn transfer_name_moves_name_records_and_deposit() {
 			TrustChain::resolve(b"node1.hypermesh"),
 			Some((2, records(vec![txt(b"hello")]), 1 + PERIOD))
 		);
-		assert_noop!(set_records(1, "node1.hypermesh", vec![]), Error::<Test>::NotNameOwner);
+		assert_noop!(
+			set_records(1, "node1.hypermesh", vec![]),
+			Error::<Test>::NotNameOwner
+		);
 		assert_ok!(set_records(2, "node1.hypermesh", vec![]));
 		// Releasing returns the deposit to the new owner.
-		assert_ok!(TrustChain::release_name(RuntimeOrigin::signed(2), name("node1.hypermesh")));
+		assert_ok!(TrustChain::release_name(
+			RuntimeOrigin::signed(2),
+			name("node1.hypermesh")
+		));
 		assert_eq!((held(2), free(2)), (0, 100 + DEPOSIT));
 	});
 }
@@ -579,14 +685,32 @@ fn transfer_name_errors_change_nothing() {
 		assert_ok!(register(1, "node1.hypermesh"));
 		let transfer =
 			|who, n, to| TrustChain::transfer_name(RuntimeOrigin::signed(who), name(n), to);
-		assert_noop!(transfer(3, "node1.hypermesh", 2), Error::<Test>::NotNameOwner);
-		assert_noop!(transfer(1, "node2.hypermesh", 2), Error::<Test>::UnknownName);
-		assert_noop!(transfer(1, "node1.hypermesh", 1), Error::<Test>::TransferToSelf);
-		assert_noop!(transfer(1, "a.b.hypermesh", 2), Error::<Test>::NotSingleLabel);
+		assert_noop!(
+			transfer(3, "node1.hypermesh", 2),
+			Error::<Test>::NotNameOwner
+		);
+		assert_noop!(
+			transfer(1, "node2.hypermesh", 2),
+			Error::<Test>::UnknownName
+		);
+		assert_noop!(
+			transfer(1, "node1.hypermesh", 1),
+			Error::<Test>::TransferToSelf
+		);
+		assert_noop!(
+			transfer(1, "a.b.hypermesh", 2),
+			Error::<Test>::NotSingleLabel
+		);
 		// The new owner's account must exist to hold the deposit.
-		assert_noop!(transfer(1, "node1.hypermesh", 99), TokenError::CannotCreateHold);
+		assert_noop!(
+			transfer(1, "node1.hypermesh", 99),
+			TokenError::CannotCreateHold
+		);
 		run_to(1 + PERIOD);
-		assert_noop!(transfer(1, "node1.hypermesh", 2), Error::<Test>::NameExpired);
+		assert_noop!(
+			transfer(1, "node1.hypermesh", 2),
+			Error::<Test>::NameExpired
+		);
 	});
 }
 
@@ -598,10 +722,17 @@ fn release_name_by_owner_returns_deposit() {
 			TrustChain::release_name(RuntimeOrigin::signed(2), name("node1.hypermesh")),
 			Error::<Test>::NotNameOwner
 		);
-		assert_ok!(TrustChain::release_name(RuntimeOrigin::signed(1), name("node1.hypermesh")));
+		assert_ok!(TrustChain::release_name(
+			RuntimeOrigin::signed(1),
+			name("node1.hypermesh")
+		));
 		System::assert_last_event(
-			Event::NameReleased { name: name("node1.hypermesh"), owner: 1, deposit: DEPOSIT }
-				.into(),
+			Event::NameReleased {
+				name: name("node1.hypermesh"),
+				owner: 1,
+				deposit: DEPOSIT,
+			}
+			.into(),
 		);
 		assert_eq!((held(1), free(1)), (0, 100));
 		assert_eq!(Names::<Test>::iter().count(), 0);
@@ -620,7 +751,10 @@ fn anyone_can_release_an_expired_name_and_the_owner_gets_the_deposit() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(register(1, "node1.hypermesh"));
 		run_to(1 + PERIOD);
-		assert_ok!(TrustChain::release_name(RuntimeOrigin::signed(3), name("node1.hypermesh")));
+		assert_ok!(TrustChain::release_name(
+			RuntimeOrigin::signed(3),
+			name("node1.hypermesh")
+		));
 		assert_eq!((held(1), free(1)), (0, 100));
 		assert_eq!(free(3), 100);
 		assert_eq!(Names::<Test>::iter().count(), 0);
@@ -641,17 +775,35 @@ fn set_records_works_and_resolves() {
 		];
 		assert_ok!(set_records(1, "node1.hypermesh", list.clone()));
 		System::assert_last_event(
-			Event::RecordsSet { name: name("node1.hypermesh"), count: 6 }.into(),
+			Event::RecordsSet {
+				name: name("node1.hypermesh"),
+				count: 6,
+			}
+			.into(),
 		);
-		assert_eq!(TrustChain::resolve(b"node1.hypermesh"), Some((1, records(list), 1 + PERIOD)));
+		assert_eq!(
+			TrustChain::resolve(b"node1.hypermesh"),
+			Some((1, records(list), 1 + PERIOD))
+		);
 		// The maximum number of records.
-		assert_ok!(set_records(1, "node1.hypermesh", vec![aaaa("2001:db8::2"); 8]));
+		assert_ok!(set_records(
+			1,
+			"node1.hypermesh",
+			vec![aaaa("2001:db8::2"); 8]
+		));
 		// An empty list clears them.
 		assert_ok!(set_records(1, "node1.hypermesh", vec![]));
 		System::assert_last_event(
-			Event::RecordsSet { name: name("node1.hypermesh"), count: 0 }.into(),
+			Event::RecordsSet {
+				name: name("node1.hypermesh"),
+				count: 0,
+			}
+			.into(),
 		);
-		assert_eq!(TrustChain::resolve(b"node1.hypermesh"), Some((1, records(vec![]), 1 + PERIOD)));
+		assert_eq!(
+			TrustChain::resolve(b"node1.hypermesh"),
+			Some((1, records(vec![]), 1 + PERIOD))
+		);
 	});
 }
 
@@ -673,7 +825,11 @@ fn set_records_refuses_ipv4_in_aaaa() {
 			assert_noop!(set_records(1, "node1.hypermesh", vec![aaaa(bad)]), error);
 			// A bad record among good ones refuses the whole list.
 			assert_noop!(
-				set_records(1, "node1.hypermesh", vec![aaaa("2001:db8::9"), txt(b"x"), aaaa(bad)]),
+				set_records(
+					1,
+					"node1.hypermesh",
+					vec![aaaa("2001:db8::9"), txt(b"x"), aaaa(bad)]
+				),
 				error
 			);
 		}
@@ -688,9 +844,15 @@ fn set_records_refuses_ipv4_in_aaaa() {
 fn set_records_refuses_bad_srv_targets() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(register(1, "node1.hypermesh"));
-		for bad in
-			["", "..", "Node1.hypermesh", "node1.hypermesh.", "a..b", "-a.b", "_sip._tcp.example"]
-		{
+		for bad in [
+			"",
+			"..",
+			"Node1.hypermesh",
+			"node1.hypermesh.",
+			"a..b",
+			"-a.b",
+			"_sip._tcp.example",
+		] {
 			assert_noop!(
 				set_records(1, "node1.hypermesh", vec![srv(bad)]),
 				Error::<Test>::InvalidSrvTarget
@@ -703,11 +865,23 @@ fn set_records_refuses_bad_srv_targets() {
 fn set_records_errors_change_nothing() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(register(1, "node1.hypermesh"));
-		assert_noop!(set_records(2, "node1.hypermesh", vec![]), Error::<Test>::NotNameOwner);
-		assert_noop!(set_records(1, "node2.hypermesh", vec![]), Error::<Test>::UnknownName);
-		assert_noop!(set_records(1, "node1.hypermesh.", vec![]), Error::<Test>::NameNotInZone);
+		assert_noop!(
+			set_records(2, "node1.hypermesh", vec![]),
+			Error::<Test>::NotNameOwner
+		);
+		assert_noop!(
+			set_records(1, "node2.hypermesh", vec![]),
+			Error::<Test>::UnknownName
+		);
+		assert_noop!(
+			set_records(1, "node1.hypermesh.", vec![]),
+			Error::<Test>::NameNotInZone
+		);
 		run_to(1 + PERIOD);
-		assert_noop!(set_records(1, "node1.hypermesh", vec![]), Error::<Test>::NameExpired);
+		assert_noop!(
+			set_records(1, "node1.hypermesh", vec![]),
+			Error::<Test>::NameExpired
+		);
 	});
 }
 
@@ -722,7 +896,11 @@ fn record_certificate_matches_the_reference_root() {
 		let mut leaves = Vec::new();
 		for i in 0..17u64 {
 			// Distinct certificates of varied sizes, up to the maximum.
-			let len = if i == 16 { MAX_DER as usize } else { 1 + (i as usize) * 97 };
+			let len = if i == 16 {
+				MAX_DER as usize
+			} else {
+				1 + (i as usize) * 97
+			};
 			let mut cert = vec![i as u8; len];
 			cert[0] = 0x30; // DER SEQUENCE, as a real certificate starts
 			assert_ok!(record(10, 1, &cert));
@@ -740,7 +918,10 @@ fn record_certificate_matches_the_reference_root() {
 				.into(),
 			);
 			let stored = Certificates::<Test>::get(i).expect("stored by index");
-			assert_eq!((stored.authority, stored.der.to_vec(), stored.recorded_at), (1, cert, 1));
+			assert_eq!(
+				(stored.authority, stored.der.to_vec(), stored.recorded_at),
+				(1, cert, 1)
+			);
 			assert_eq!(CertificateIndex::<Test>::get(leaf), Some(i));
 			assert_eq!(TrustChain::tree_head(), ct::TreeHead { size: i + 1, root });
 		}
@@ -748,7 +929,10 @@ fn record_certificate_matches_the_reference_root() {
 		let head = TrustChain::tree_head();
 		for (i, leaf) in leaves.iter().enumerate() {
 			let proof = ct::inclusion_proof(&leaves, i as u64).unwrap();
-			assert_eq!(ct::verify_inclusion(leaf, i as u64, head.size, &proof, &head.root), Ok(()));
+			assert_eq!(
+				ct::verify_inclusion(leaf, i as u64, head.size, &proof, &head.root),
+				Ok(())
+			);
 		}
 	});
 }
@@ -765,7 +949,10 @@ fn record_certificate_errors_change_nothing() {
 		assert_noop!(record(10, 2, b"other"), Error::<Test>::NotAuthorityOperator);
 		assert_noop!(record(10, 3, b"other"), Error::<Test>::UnknownAuthority);
 		assert_noop!(record(10, 1, b""), Error::<Test>::EmptyCertificate);
-		assert_noop!(record(10, 1, b"cert"), Error::<Test>::CertificateAlreadyLogged);
+		assert_noop!(
+			record(10, 1, b"cert"),
+			Error::<Test>::CertificateAlreadyLogged
+		);
 		assert_noop!(
 			TrustChain::record_certificate(RuntimeOrigin::root(), 1, der(b"other")),
 			BadOrigin
@@ -798,18 +985,27 @@ fn tree_heads_are_committed_per_block_when_the_log_changed() {
 		assert!(!CtLogChanged::<Test>::get());
 		assert_eq!(TreeHeads::<Test>::get(1), Some(head1));
 		assert_eq!(head1.size, 2);
-		assert!(has_event(Event::TreeHeadCommitted { block: 1, head: head1 }));
+		assert!(has_event(Event::TreeHeadCommitted {
+			block: 1,
+			head: head1
+		}));
 		run_to(3); // block 2: no certificates, no head
 		assert_eq!(TreeHeads::<Test>::get(2), None);
 		assert_ok!(record(10, 1, b"c"));
 		run_to(4);
 		let head3 = TreeHeads::<Test>::get(3).expect("committed");
 		assert_eq!(head3.size, 3);
-		assert_eq!(head3.root, ct::root(&[b"a", b"b", b"c"].map(|e| ct::leaf_hash(e))));
+		assert_eq!(
+			head3.root,
+			ct::root(&[b"a", b"b", b"c"].map(|e| ct::leaf_hash(e)))
+		);
 		// The later head extends the earlier one: a consistency proof verifies.
 		let leaves = [b"a", b"b", b"c"].map(|e| ct::leaf_hash(e));
 		let proof = ct::consistency_proof(&leaves, 2, 3).unwrap();
-		assert_eq!(ct::verify_consistency(2, 3, &head1.root, &head3.root, &proof), Ok(()));
+		assert_eq!(
+			ct::verify_consistency(2, 3, &head1.root, &head3.root, &proof),
+			Ok(())
+		);
 	});
 }
 
@@ -822,8 +1018,14 @@ fn tree_heads_are_pruned_after_the_history_window() {
 			run_to(block + 1);
 			// Heads are kept for the last HISTORY blocks finalized.
 			let oldest_kept = (block + 1).saturating_sub(u64::from(HISTORY)).max(1);
-			let kept: Vec<u64> = (1..=8).filter(|b| TreeHeads::<Test>::get(b).is_some()).collect();
-			assert_eq!(kept, (oldest_kept..=block).collect::<Vec<_>>(), "after block {block}");
+			let kept: Vec<u64> = (1..=8)
+				.filter(|b| TreeHeads::<Test>::get(b).is_some())
+				.collect();
+			assert_eq!(
+				kept,
+				(oldest_kept..=block).collect::<Vec<_>>(),
+				"after block {block}"
+			);
 		}
 		assert_eq!(TreeHeads::<Test>::iter().count(), HISTORY as usize);
 		assert_eq!(TreeHeads::<Test>::get(8).unwrap().size, 8);
@@ -833,7 +1035,10 @@ fn tree_heads_are_pruned_after_the_history_window() {
 #[test]
 fn on_initialize_accounts_for_on_finalize() {
 	new_test_ext().execute_with(|| {
-		assert_eq!(<TrustChain as Hooks<u64>>::on_initialize(2), <() as WeightInfo>::on_finalize());
+		assert_eq!(
+			<TrustChain as Hooks<u64>>::on_initialize(2),
+			<() as WeightInfo>::on_finalize()
+		);
 	});
 }
 
