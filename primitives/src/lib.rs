@@ -7,6 +7,13 @@
 //! one small crate with no Substrate dependencies means both sides (and external
 //! verifiers) run exactly the same code.
 //!
+//! * [`ct`]: the RFC 9162 Certificate Transparency Merkle log (hashing, proofs, compact log).
+//! * [`x509`]: hybrid X.509 certificates (classical signature + FALCON-1024 alternative
+//!   signature extensions): parsing, pre-TBS reconstruction and verification.
+//! * [`falcon`]: FALCON-1024 verification in pure Rust, so the runtime checks it in WASM.
+//! * [`classical`]: Ed25519 and ECDSA P-256 verification.
+//! * [`pop`]: the message a certificate requester signs to prove possession of its keys.
+//!
 //! Build without the default `std` feature for the runtime.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -15,4 +22,8 @@
 
 extern crate alloc;
 
+pub mod classical;
 pub mod ct;
+pub mod falcon;
+pub mod pop;
+pub mod x509;
