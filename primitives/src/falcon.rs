@@ -11,9 +11,7 @@
 //! The variable-length compressed encoding is refused, so that every signature has the
 //! same size on chain. Public keys are the reference 1793-byte encoding (header `0x0A`).
 
-use fn_dsa_vrfy::{
-	VerifyingKey, VerifyingKeyStandard, DOMAIN_NONE, HASH_ID_ORIGINAL_FALCON,
-};
+use fn_dsa_vrfy::{VerifyingKey, VerifyingKeyStandard, DOMAIN_NONE, HASH_ID_ORIGINAL_FALCON};
 
 /// Length in bytes of a FALCON-1024 public key.
 pub const PUBLIC_KEY_LEN: usize = 1793;

@@ -24,7 +24,11 @@ pub fn message(
 	falcon_key: &[u8],
 ) -> Vec<u8> {
 	let mut out = Vec::with_capacity(
-		DOMAIN.len() + genesis_hash.len() + account.len() + classical_key_scale.len() + falcon_key.len(),
+		DOMAIN.len()
+			+ genesis_hash.len()
+			+ account.len()
+			+ classical_key_scale.len()
+			+ falcon_key.len(),
 	);
 	out.extend_from_slice(DOMAIN);
 	out.extend_from_slice(genesis_hash);

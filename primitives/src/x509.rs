@@ -18,7 +18,7 @@
 //!
 //! [`HybridCertificate::parse`] decodes a certificate with RustCrypto's `x509-cert` (no_std)
 //! and extracts what the runtime, the node and clients compare and verify; it never panics
-//! on input, and refuses trailing bytes.
+//! on input, and refuses trailing bytes and any encoding that is not canonical DER.
 
 use alloc::vec::Vec;
 use const_oid::{
@@ -46,7 +46,8 @@ pub const OID_FALCON1024: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.9
 /// Why a certificate was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum X509Error {
-	/// Not a DER X.509 certificate (or trailing bytes after it).
+	/// Not a DER X.509 certificate: not decodable, not canonical DER, or followed by
+	/// trailing bytes.
 	MalformedDer,
 	/// Not an X.509 v3 certificate.
 	NotVersion3,
@@ -135,6 +136,15 @@ impl HybridCertificate {
 	/// Decodes and inspects a DER certificate. Does not verify any signature.
 	pub fn parse(der: &[u8]) -> Result<Self, X509Error> {
 		let cert = Certificate::from_der(der).map_err(|_| X509Error::MalformedDer)?;
+		// The decoder accepts some encodings DER forbids (a DEFAULT value written out, such
+		// as `critical FALSE`; a SET OF out of order, which it sorts), and `tbs` and the
+		// pre-TBS below are re-encodings. Only canonical DER, which re-encodes to itself,
+		// guarantees that they are the certificate's bytes, and that a certificate has a
+		// single encoding (so a signed certificate cannot be resubmitted under another
+		// hash).
+		if cert.to_der().map_err(|_| X509Error::MalformedDer)? != der {
+			return Err(X509Error::MalformedDer);
+		}
 		let tbs_cert = &cert.tbs_certificate;
 		if tbs_cert.version != x509_cert::Version::V3 {
 			return Err(X509Error::NotVersion3);
@@ -170,6 +180,10 @@ impl HybridCertificate {
 						match name {
 							GeneralName::DnsName(dns) => dns_names.push(dns.as_bytes().to_vec()),
 							GeneralName::IpAddress(ip) => {
+								// RFC 5280 §4.2.1.6: 4 bytes (IPv4) or 16 bytes (IPv6).
+								if !matches!(ip.as_bytes().len(), 4 | 16) {
+									return Err(X509Error::MalformedExtension);
+								}
 								ip_addresses.push(ip.as_bytes().to_vec())
 							}
 							_ => {}
@@ -193,7 +207,10 @@ impl HybridCertificate {
 			Some(value) => {
 				let spki = SubjectPublicKeyInfoOwned::from_der(value)
 					.map_err(|_| X509Error::MalformedExtension)?;
-				let key = spki.subject_public_key.as_bytes().ok_or(X509Error::MissingFalconKey)?;
+				let key = spki
+					.subject_public_key
+					.as_bytes()
+					.ok_or(X509Error::MissingFalconKey)?;
 				if spki.algorithm.oid != OID_FALCON1024
 					|| key.len() != falcon::PUBLIC_KEY_LEN
 					|| key[0] != falcon::PUBLIC_KEY_HEADER
@@ -214,8 +231,10 @@ impl HybridCertificate {
 				}
 				let value = der::asn1::BitString::from_der(value)
 					.map_err(|_| X509Error::MalformedExtension)?;
-				let signature =
-					value.as_bytes().ok_or(X509Error::MalformedExtension)?.to_vec();
+				let signature = value
+					.as_bytes()
+					.ok_or(X509Error::MalformedExtension)?
+					.to_vec();
 				let mut pre_tbs = tbs_cert.clone();
 				if let Some(exts) = pre_tbs.extensions.as_mut() {
 					exts.retain(|ext| ext.extn_id != OID_ALT_SIG_VALUE);
@@ -228,8 +247,14 @@ impl HybridCertificate {
 
 		Ok(Self {
 			serial: tbs_cert.serial_number.as_bytes().to_vec(),
-			issuer: tbs_cert.issuer.to_der().map_err(|_| X509Error::MalformedDer)?,
-			subject: tbs_cert.subject.to_der().map_err(|_| X509Error::MalformedDer)?,
+			issuer: tbs_cert
+				.issuer
+				.to_der()
+				.map_err(|_| X509Error::MalformedDer)?,
+			subject: tbs_cert
+				.subject
+				.to_der()
+				.map_err(|_| X509Error::MalformedDer)?,
 			not_before: tbs_cert.validity.not_before.to_unix_duration().as_secs(),
 			not_after: tbs_cert.validity.not_after.to_unix_duration().as_secs(),
 			dns_names,
@@ -239,7 +264,11 @@ impl HybridCertificate {
 			subject_falcon_key,
 			signature_algorithm,
 			tbs: tbs_cert.to_der().map_err(|_| X509Error::MalformedDer)?,
-			signature: cert.signature.as_bytes().ok_or(X509Error::MalformedDer)?.to_vec(),
+			signature: cert
+				.signature
+				.as_bytes()
+				.ok_or(X509Error::MalformedDer)?
+				.to_vec(),
 			alt_signature,
 		})
 	}
@@ -258,8 +287,10 @@ impl HybridCertificate {
 
 	/// Verifies the FALCON-1024 alternative signature with the issuer's FALCON key.
 	pub fn verify_alt_signature(&self, issuer_falcon_key: &[u8]) -> Result<(), X509Error> {
-		let (signature, pre_tbs) =
-			self.alt_signature.as_ref().ok_or(X509Error::MissingAltSignature)?;
+		let (signature, pre_tbs) = self
+			.alt_signature
+			.as_ref()
+			.ok_or(X509Error::MissingAltSignature)?;
 		falcon::verify(issuer_falcon_key, pre_tbs, signature)
 			.map_err(|_| X509Error::BadAltSignature)
 	}
@@ -267,10 +298,14 @@ impl HybridCertificate {
 
 /// The subject's classical key, if it is Ed25519 or ECDSA P-256.
 fn subject_key(spki: &SubjectPublicKeyInfoOwned) -> Result<SubjectKey, X509Error> {
-	let bits = spki.subject_public_key.as_bytes().ok_or(X509Error::UnsupportedSubjectKey)?;
+	let bits = spki
+		.subject_public_key
+		.as_bytes()
+		.ok_or(X509Error::UnsupportedSubjectKey)?;
 	match spki.algorithm.oid {
 		rfc8410::ID_ED_25519 => Ok(SubjectKey::Ed25519(
-			bits.try_into().map_err(|_| X509Error::UnsupportedSubjectKey)?,
+			bits.try_into()
+				.map_err(|_| X509Error::UnsupportedSubjectKey)?,
 		)),
 		rfc5912::ID_EC_PUBLIC_KEY => {
 			let curve = spki

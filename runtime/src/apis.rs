@@ -5,6 +5,7 @@
 use alloc::vec::Vec;
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
+	traits::Get,
 	weights::Weight,
 };
 use pallet_grandpa::AuthorityId as GrandpaId;
@@ -20,9 +21,21 @@ use sp_session::OpaqueGeneratedSessionKeys;
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
+	TrustChain, VERSION,
 };
+
+/// The first `tree_size` leaf hashes of the TrustChain CT log, for the proof APIs.
+fn leaves_for_proof(
+	tree_size: u64,
+) -> Result<Vec<hypermesh_primitives::ct::Hash>, pallet_trustchain_runtime_api::ProofRequestError> {
+	use pallet_trustchain_runtime_api::ProofRequestError;
+	if tree_size > TrustChain::tree_head().size {
+		return Err(ProofRequestError::BeyondLog);
+	}
+	TrustChain::leaf_hashes(tree_size).ok_or(ProofRequestError::MissingLeaf)
+}
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -145,6 +158,125 @@ impl_runtime_apis! {
 			_authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
 			None
+		}
+	}
+
+	impl pallet_trustchain_runtime_api::TrustChainApi<Block, AccountId, BlockNumber, Balance> for Runtime {
+		fn certificate(
+			id: u64,
+		) -> Option<pallet_trustchain_runtime_api::CertificateDetails<AccountId, BlockNumber>> {
+			let record = pallet_trustchain::Certificates::<Runtime>::get(id)?;
+			Some(pallet_trustchain_runtime_api::CertificateDetails {
+				leaf_hash: hypermesh_primitives::ct::leaf_hash(&record.der),
+				chain: TrustChain::authority_chain(record.authority),
+				der: record.der.into_inner(),
+				authority: record.authority,
+				logged_at: record.recorded_at,
+				issued: pallet_trustchain::Issued::<Runtime>::get(id),
+				status: TrustChain::certificate_status(id),
+			})
+		}
+
+		fn certificate_by_serial(authority: u32, serial: Vec<u8>) -> Option<u64> {
+			let serial: pallet_trustchain::Serial = serial.try_into().ok()?;
+			pallet_trustchain::SerialIndex::<Runtime>::get(authority, serial)
+		}
+
+		fn status(id: u64) -> pallet_trustchain::CertificateStatus<BlockNumber> {
+			TrustChain::certificate_status(id)
+		}
+
+		fn tree_head() -> hypermesh_primitives::ct::TreeHead {
+			TrustChain::tree_head()
+		}
+
+		fn inclusion_proof(
+			index: u64,
+			tree_size: u64,
+		) -> Result<Vec<hypermesh_primitives::ct::Hash>, pallet_trustchain_runtime_api::ProofRequestError> {
+			use pallet_trustchain_runtime_api::ProofRequestError;
+			if index >= tree_size {
+				return Err(ProofRequestError::OutOfRange);
+			}
+			let leaves = leaves_for_proof(tree_size)?;
+			hypermesh_primitives::ct::inclusion_proof(&leaves, index)
+				.map_err(|_| ProofRequestError::OutOfRange)
+		}
+
+		fn consistency_proof(
+			first: u64,
+			second: u64,
+		) -> Result<
+			(hypermesh_primitives::ct::Hash, Vec<hypermesh_primitives::ct::Hash>),
+			pallet_trustchain_runtime_api::ProofRequestError,
+		> {
+			use pallet_trustchain_runtime_api::ProofRequestError;
+			if first == 0 || first > second {
+				return Err(ProofRequestError::OutOfRange);
+			}
+			let leaves = leaves_for_proof(second)?;
+			let proof = hypermesh_primitives::ct::consistency_proof(&leaves, first, second)
+				.map_err(|_| ProofRequestError::OutOfRange)?;
+			let first_root = hypermesh_primitives::ct::root(&leaves[..first as usize]);
+			Ok((first_root, proof))
+		}
+
+		fn root_at(
+			tree_size: u64,
+		) -> Result<hypermesh_primitives::ct::Hash, pallet_trustchain_runtime_api::ProofRequestError> {
+			Ok(hypermesh_primitives::ct::root(&leaves_for_proof(tree_size)?))
+		}
+
+		fn resolve(
+			name: Vec<u8>,
+		) -> Option<pallet_trustchain_runtime_api::Resolution<AccountId, BlockNumber>> {
+			let (owner, records, expires_at) = TrustChain::resolve(&name)?;
+			let records = records
+				.into_iter()
+				.map(|record| match record {
+					pallet_trustchain::DnsRecord::Aaaa(address) => {
+						pallet_trustchain::DnsRecord::Aaaa(address)
+					}
+					pallet_trustchain::DnsRecord::Srv { priority, weight, port, target } => {
+						pallet_trustchain::DnsRecord::Srv {
+							priority,
+							weight,
+							port,
+							target: target.into_inner(),
+						}
+					}
+					pallet_trustchain::DnsRecord::Txt(data) => {
+						pallet_trustchain::DnsRecord::Txt(data.into_inner())
+					}
+				})
+				.collect();
+			Some(pallet_trustchain_runtime_api::Resolution { owner, records, expires_at })
+		}
+
+		fn pending_requests(
+			limit: u32,
+		) -> Vec<pallet_trustchain_runtime_api::PendingRequest<AccountId, BlockNumber, Balance>> {
+			TrustChain::pending_requests(limit)
+				.into_iter()
+				.map(|(id, request)| {
+					(
+						id,
+						pallet_trustchain::CertificateRequest {
+							requester: request.requester,
+							names: request.names.into_iter().map(|n| n.into_inner()).collect(),
+							classical_public_key: request.classical_public_key,
+							falcon_public_key: request.falcon_public_key,
+							deposit: request.deposit,
+							expires_at: request.expires_at,
+							renews: request.renews,
+						},
+					)
+				})
+				.collect()
+		}
+
+		fn certificate_validity() -> u64 {
+			<Runtime as pallet_trustchain::Config>::CertificateValidity::get()
 		}
 	}
 

@@ -17,7 +17,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
+	RuntimeTask, System, Timestamp, DAYS, EXISTENTIAL_DEPOSIT, HOURS, SLOT_DURATION, SS58_PREFIX,
+	UNIT, VERSION,
 };
 
 /// Share of the block weight and length available to normal (user) extrinsics;
@@ -138,6 +139,11 @@ parameter_types! {
 	pub const NamePeriod: BlockNumber = 90 * DAYS;
 	/// Deposit held while a name is registered (returned on release).
 	pub const NameDeposit: Balance = 10 * UNIT;
+	/// Deposit held while a certificate request is pending (returned when it is
+	/// fulfilled or cancelled).
+	pub const CertificateRequestDeposit: Balance = UNIT;
+	/// A certificate request can be fulfilled for an hour of blocks.
+	pub const CertificateRequestLifetime: BlockNumber = HOURS;
 }
 
 impl pallet_trustchain::Config for Runtime {
@@ -155,5 +161,26 @@ impl pallet_trustchain::Config for Runtime {
 	type MaxCertificateLength = ConstU32<8192>;
 	/// Tree heads of the last day of blocks are kept in state.
 	type TreeHeadHistory = ConstU32<DAYS>;
+	type UnixTime = Timestamp;
+	type RequestDeposit = CertificateRequestDeposit;
+	type RequestLifetime = CertificateRequestLifetime;
+	type MaxNamesPerCertificate = ConstU32<8>;
+	/// Issued certificates are valid for at most 24 hours; holders renew before expiry.
+	type CertificateValidity = ConstU64<{ 24 * 60 * 60 }>;
+	/// A CA's clock may run five minutes ahead of the chain's.
+	type MaxClockSkew = ConstU64<{ 5 * 60 }>;
 	type WeightInfo = pallet_trustchain::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TrustChainBenchmarkHelper;
+}
+
+/// Sets the timestamp pallet's clock for the TrustChain benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct TrustChainBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_trustchain::BenchmarkHelper for TrustChainBenchmarkHelper {
+	fn set_unix_time(secs: u64) {
+		pallet_timestamp::Now::<Runtime>::put(secs.saturating_mul(1000));
+	}
 }

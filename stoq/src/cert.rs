@@ -1,5 +1,6 @@
-//! Hybrid (classical + FALCON-1024) X.509 certificates: issuing with rcgen and
-//! parsing/verifying the alternative signature.
+//! Hybrid (classical + FALCON-1024) X.509 certificates: issuing with rcgen.
+//! Parsing and verifying them is `hypermesh_primitives::x509` (the same code the
+//! runtime runs), so what STOQ issues and checks is what TrustChain accepts.
 //!
 //! A STOQ node certificate is an ordinary X.509 v3 certificate signed by the CA
 //! with ECDSA P-256 (so rustls/webpki and `openssl verify` accept it), plus three
@@ -7,12 +8,16 @@
 //!
 //! | extension | OID | value (DER) |
 //! |---|---|---|
-//! | subjectAltPublicKeyInfo | 2.5.29.72 | `SubjectPublicKeyInfo { AlgorithmIdentifier { falcon-1024 }, BIT STRING <node FALCON-1024 public key, 1793 B> }` |
+//! | subjectAltPublicKeyInfo | 2.5.29.72 | `SubjectPublicKeyInfo { AlgorithmIdentifier { falcon-1024 }, BIT STRING <subject's FALCON-1024 public key, 1793 B> }` |
 //! | altSignatureAlgorithm | 2.5.29.73 | `AlgorithmIdentifier { falcon-1024 }` |
-//! | altSignatureValue | 2.5.29.74 | `BIT STRING <CA FALCON-1024 detached signature>` |
+//! | altSignatureValue | 2.5.29.74 | `BIT STRING <CA's padded FALCON-1024 signature, 1280 B>` |
 //!
 //! The FALCON-1024 algorithm identifier is [`OID_FALCON1024`] = 1.3.9999.3.14, an
 //! experimental OID from the Open Quantum Safe arc (no standard OID exists yet).
+//! Signatures use PQClean's *padded* FALCON-1024 encoding (`falconpadded1024`:
+//! header, nonce, compressed signature zero-padded to a fixed 1280 bytes), the
+//! only one the runtime's verifier accepts; keys are the standard 1793-byte
+//! encoding (the same for the padded and the compressed variants).
 //!
 //! **What FALCON signs.** The CA's FALCON-1024 key signs the *pre-TBS*: the DER of
 //! the certificate's `TBSCertificate`, byte for byte as it appears in the final
@@ -22,23 +27,29 @@
 //! validity, subject, classical public key, signature algorithm field and the
 //! other two alt-sig extensions, is covered. The issuer builds the certificate
 //! once without altSignatureValue, FALCON-signs that TBS, appends the extension
-//! (rcgen writes custom extensions last) and checks that stripping it from the
-//! final TBS gives back exactly the bytes it signed.
+//! (rcgen writes custom extensions last) and checks with
+//! [`HybridCertificate`] that the pre-TBS of the final certificate is exactly
+//! the bytes it signed and that the alternative signature verifies.
 //!
 //! Limitations: the TLS handshake signature (CertificateVerify) stays classical
 //! ECDSA; only the certificate binding is post-quantum. Chains are one level deep
 //! (CA -> leaf); intermediates are not supported by the FALCON check.
 
-use pqcrypto_falcon::falcon1024;
+use hypermesh_primitives::{
+	falcon,
+	x509::{HybridCertificate, SubjectKey, X509Error},
+};
+use pqcrypto_falcon::falconpadded1024;
 use pqcrypto_traits::sign::{DetachedSignature as _, PublicKey as _, SecretKey as _};
 use rcgen::{
 	BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType,
-	ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
+	ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, PublicKeyData, SanType,
+	SerialNumber,
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use time::{Duration, OffsetDateTime};
 
-use crate::der::{self, tag, Tlv};
+use crate::der::{self, tag};
 use crate::error::{Result, StoqError};
 
 /// OID arcs of subjectAltPublicKeyInfo.
@@ -52,6 +63,74 @@ pub const OID_FALCON1024: &[u64] = &[1, 3, 9999, 3, 14];
 
 fn cert_err(e: impl std::fmt::Display) -> StoqError {
 	StoqError::Certificate(e.to_string())
+}
+
+/// A certificate `hypermesh_primitives` refuses to parse.
+pub(crate) fn x509_err(e: X509Error) -> StoqError {
+	StoqError::Certificate(format!("unusable certificate: {e:?}"))
+}
+
+/// Parses a certificate with `hypermesh_primitives`.
+pub(crate) fn parse(cert_der: &[u8]) -> Result<HybridCertificate> {
+	HybridCertificate::parse(cert_der).map_err(x509_err)
+}
+
+/// A subject's classical public key for rcgen: the raw key (SEC1 point or
+/// 32-byte Ed25519 key) and its algorithm. rcgen writes the SubjectPublicKeyInfo.
+struct RequesterKey {
+	raw: Vec<u8>,
+	algorithm: &'static rcgen::SignatureAlgorithm,
+}
+
+impl RequesterKey {
+	fn new(key: &SubjectKey) -> Result<Self> {
+		match key {
+			SubjectKey::Ed25519(key) => Ok(Self {
+				raw: key.to_vec(),
+				algorithm: &rcgen::PKCS_ED25519,
+			}),
+			SubjectKey::EcdsaP256(point) => {
+				// Only the form is checked here (uncompressed or compressed SEC1);
+				// whether it is a point of the curve is for the proof of possession.
+				let well_formed = match point.first() {
+					Some(0x04) => point.len() == 65,
+					Some(0x02 | 0x03) => point.len() == 33,
+					_ => false,
+				};
+				if !well_formed {
+					return Err(StoqError::Certificate(
+						"the classical key is not a SEC1-encoded P-256 point".into(),
+					));
+				}
+				Ok(Self {
+					raw: point.clone(),
+					algorithm: &rcgen::PKCS_ECDSA_P256_SHA256,
+				})
+			}
+		}
+	}
+}
+
+impl PublicKeyData for RequesterKey {
+	fn der_bytes(&self) -> &[u8] {
+		&self.raw
+	}
+
+	fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+		self.algorithm
+	}
+}
+
+/// The TBSCertificate of a DER certificate, as it appears in it (first element
+/// of the outer SEQUENCE).
+fn tbs_of(cert_der: &[u8]) -> Result<&[u8]> {
+	let malformed = || StoqError::Certificate("malformed certificate".into());
+	let (cert, rest) = der::read_tlv(cert_der).ok_or_else(malformed)?;
+	let (tbs, _) = der::read_tlv(cert.content).ok_or_else(malformed)?;
+	if cert.tag != tag::SEQUENCE || tbs.tag != tag::SEQUENCE || !rest.is_empty() {
+		return Err(malformed());
+	}
+	Ok(tbs.raw)
 }
 
 fn falcon_alg_id() -> Vec<u8> {
@@ -151,8 +230,8 @@ pub struct HybridCa {
 	params: CertificateParams,
 	key: KeyPair,
 	cert: CertificateDer<'static>,
-	falcon_pk: falcon1024::PublicKey,
-	falcon_sk: falcon1024::SecretKey,
+	falcon_pk: falconpadded1024::PublicKey,
+	falcon_sk: falconpadded1024::SecretKey,
 }
 
 impl HybridCa {
@@ -180,7 +259,7 @@ impl HybridCa {
 		params.not_after = now + Duration::days(3650);
 		params.serial_number = Some(SerialNumber::from(1u64));
 		let cert = params.self_signed(&key).map_err(cert_err)?.der().clone();
-		let (falcon_pk, falcon_sk) = falcon1024::keypair();
+		let (falcon_pk, falcon_sk) = falconpadded1024::keypair();
 		Ok(Self {
 			common_name: common_name.to_string(),
 			params,
@@ -197,15 +276,15 @@ impl HybridCa {
 		let cert = CertificateDer::from(parts.cert_der.clone());
 		let params = Self::ca_params(&parts.common_name);
 		let check = params.self_signed(&key).map_err(cert_err)?;
-		if ParsedCert::parse(check.der())?.subject != ParsedCert::parse(&cert)?.subject {
+		if parse(check.der())?.subject != parse(&cert)?.subject {
 			return Err(StoqError::Certificate(
 				"CA common name does not match its certificate".into(),
 			));
 		}
 		let falcon_pk =
-			falcon1024::PublicKey::from_bytes(&parts.falcon_public).map_err(cert_err)?;
+			falconpadded1024::PublicKey::from_bytes(&parts.falcon_public).map_err(cert_err)?;
 		let falcon_sk =
-			falcon1024::SecretKey::from_bytes(&parts.falcon_secret).map_err(cert_err)?;
+			falconpadded1024::SecretKey::from_bytes(&parts.falcon_secret).map_err(cert_err)?;
 		Ok(Self {
 			common_name: parts.common_name.clone(),
 			params,
@@ -237,12 +316,18 @@ impl HybridCa {
 		self.falcon_pk.as_bytes().to_vec()
 	}
 
+	/// The CA's classical public key: the uncompressed SEC1 P-256 point (65 bytes),
+	/// as `hypermesh_primitives::x509::SubjectKey::EcdsaP256` takes it.
+	pub fn classical_public_key(&self) -> Vec<u8> {
+		self.key.public_key_raw().to_vec()
+	}
+
 	/// The same CA (same certificate and classical key) with a *different*
 	/// FALCON key pair. Leaves it issues pass the classical checks but carry a
 	/// FALCON signature that the real CA key does not verify; used by tests.
 	pub fn with_new_falcon_key(&self) -> Result<Self> {
 		let key = KeyPair::try_from(self.key.serialize_der().as_slice()).map_err(cert_err)?;
-		let (falcon_pk, falcon_sk) = falcon1024::keypair();
+		let (falcon_pk, falcon_sk) = falconpadded1024::keypair();
 		Ok(Self {
 			common_name: self.common_name.clone(),
 			params: self.params.clone(),
@@ -257,7 +342,43 @@ impl HybridCa {
 	/// authentication) with a fresh ECDSA P-256 key and FALCON-1024 key pair.
 	pub fn issue_leaf(&self, spec: &LeafSpec) -> Result<NodeIdentity> {
 		let leaf_key = KeyPair::generate().map_err(cert_err)?;
-		let (node_fpk, node_fsk) = falcon1024::keypair();
+		let (node_fpk, node_fsk) = falconpadded1024::keypair();
+		let cert = self.issue_for(
+			spec,
+			&SubjectKey::EcdsaP256(leaf_key.public_key_raw().to_vec()),
+			node_fpk.as_bytes(),
+		)?;
+		Ok(NodeIdentity {
+			cert_chain: vec![cert],
+			key_pkcs8: leaf_key.serialize_der(),
+			falcon_public: node_fpk.as_bytes().to_vec(),
+			falcon_secret: node_fsk.as_bytes().to_vec(),
+		})
+	}
+
+	/// Issues a hybrid certificate (usable for both TLS server and client
+	/// authentication) for keys someone else holds: `classical` (ECDSA P-256 or
+	/// Ed25519) is the subject's key, `falcon_public` its FALCON-1024 public key
+	/// (1793 bytes), put in subjectAltPublicKeyInfo. The caller is responsible for
+	/// the requester's proof of possession of both keys.
+	///
+	/// The certificate is checked with `hypermesh_primitives` before it is
+	/// returned: it parses, names the requested keys, its pre-TBS is exactly what
+	/// the CA's FALCON key signed, and both CA signatures verify.
+	pub fn issue_for(
+		&self,
+		spec: &LeafSpec,
+		classical: &SubjectKey,
+		falcon_public: &[u8],
+	) -> Result<CertificateDer<'static>> {
+		if falcon_public.len() != falcon::PUBLIC_KEY_LEN
+			|| falcon_public[0] != falcon::PUBLIC_KEY_HEADER
+		{
+			return Err(StoqError::Certificate(
+				"the FALCON key is not a 1793-byte FALCON-1024 public key".into(),
+			));
+		}
+		let subject_key = RequesterKey::new(classical)?;
 
 		let mut params = CertificateParams::default();
 		let mut dn = DistinguishedName::new();
@@ -284,7 +405,7 @@ impl HybridCa {
 
 		let alt_spki = der::encode(
 			tag::SEQUENCE,
-			&[falcon_alg_id(), bit_string(node_fpk.as_bytes())].concat(),
+			&[falcon_alg_id(), bit_string(falcon_public)].concat(),
 		);
 		params
 			.custom_extensions
@@ -297,9 +418,9 @@ impl HybridCa {
 			));
 
 		let issuer = Issuer::from_params(&self.params, &self.key);
-		let pre = params.signed_by(&leaf_key, &issuer).map_err(cert_err)?;
-		let pre_tbs = ParsedCert::parse(pre.der())?.tbs.to_vec();
-		let sig = falcon1024::detached_sign(&pre_tbs, &self.falcon_sk);
+		let pre = params.signed_by(&subject_key, &issuer).map_err(cert_err)?;
+		let pre_tbs = tbs_of(pre.der())?.to_vec();
+		let sig = falconpadded1024::detached_sign(&pre_tbs, &self.falcon_sk);
 
 		params
 			.custom_extensions
@@ -308,153 +429,56 @@ impl HybridCa {
 				bit_string(sig.as_bytes()),
 			));
 		let cert = params
-			.signed_by(&leaf_key, &issuer)
+			.signed_by(&subject_key, &issuer)
 			.map_err(cert_err)?
 			.der()
 			.clone();
-		let parsed = ParsedCert::parse(&cert)?;
-		if parsed.pre_tbs()? != pre_tbs {
-			return Err(StoqError::Certificate(
-				"pre-TBS of the final certificate differs from the signed one".into(),
-			));
-		}
-		Ok(NodeIdentity {
-			cert_chain: vec![cert],
-			key_pkcs8: leaf_key.serialize_der(),
-			falcon_public: node_fpk.as_bytes().to_vec(),
-			falcon_secret: node_fsk.as_bytes().to_vec(),
-		})
-	}
-}
 
-/// The parts of a certificate that the hybrid checks need.
-#[derive(Debug)]
-pub struct ParsedCert<'a> {
-	/// DER of the TBSCertificate.
-	pub tbs: &'a [u8],
-	/// DER of the issuer Name.
-	pub issuer: &'a [u8],
-	/// DER of the subject Name.
-	pub subject: &'a [u8],
-	/// Content octets of the serial INTEGER.
-	pub serial: &'a [u8],
-	children: Vec<Tlv<'a>>,
-	extensions: Vec<(Vec<u8>, Tlv<'a>)>, // (OID DER, whole Extension element)
-}
-
-fn malformed(what: &str) -> StoqError {
-	StoqError::Certificate(format!("malformed certificate: {what}"))
-}
-
-impl<'a> ParsedCert<'a> {
-	/// Parses a DER certificate.
-	pub fn parse(cert_der: &'a [u8]) -> Result<Self> {
-		let (cert, _) = der::read_tlv(cert_der).ok_or_else(|| malformed("outer"))?;
-		let (tbs, _) = der::read_tlv(cert.content).ok_or_else(|| malformed("tbs"))?;
-		if tbs.tag != tag::SEQUENCE {
-			return Err(malformed("tbs tag"));
-		}
-		let children = der::children(tbs.content).ok_or_else(|| malformed("tbs fields"))?;
-		let v = usize::from(children.first().map(|c| c.tag) == Some(tag::CTX0));
-		let field = |i: usize| {
-			children
-				.get(v + i)
-				.ok_or_else(|| malformed("missing field"))
-		};
-		let serial = field(0)?;
-		if serial.tag != tag::INTEGER {
-			return Err(malformed("serial"));
-		}
-		let issuer = field(2)?.raw;
-		let subject = field(4)?.raw;
-		let mut extensions = Vec::new();
-		if let Some(exts) = children.iter().find(|c| c.tag == tag::CTX3) {
-			let (seq, _) = der::read_tlv(exts.content).ok_or_else(|| malformed("extensions"))?;
-			for ext in der::children(seq.content).ok_or_else(|| malformed("extension list"))? {
-				let (oid, _) =
-					der::read_tlv(ext.content).ok_or_else(|| malformed("extension oid"))?;
-				if oid.tag != tag::OID {
-					return Err(malformed("extension oid tag"));
-				}
-				extensions.push((oid.raw.to_vec(), ext));
-			}
-		}
-		Ok(Self {
-			tbs: tbs.raw,
-			issuer,
-			subject,
-			serial: serial.content,
-			children,
-			extensions,
-		})
-	}
-
-	/// The extnValue content (inside the OCTET STRING) of the extension `oid`.
-	pub fn extension(&self, oid: &[u64]) -> Option<&'a [u8]> {
-		let want = der::encode_oid(oid);
-		let (_, ext) = self.extensions.iter().find(|(o, _)| *o == want)?;
-		let fields = der::children(ext.content)?;
-		let value = fields.iter().rev().find(|f| f.tag == tag::OCTET_STRING)?;
-		Some(value.content)
-	}
-
-	/// The TBSCertificate with the altSignatureValue extension removed: the
-	/// exact bytes the CA's FALCON key signs.
-	pub fn pre_tbs(&self) -> Result<Vec<u8>> {
-		let skip = der::encode_oid(OID_ALT_SIG_VALUE);
-		let mut body = Vec::new();
-		for c in &self.children {
-			if c.tag == tag::CTX3 {
-				let kept: Vec<u8> = self
-					.extensions
-					.iter()
-					.filter(|(o, _)| *o != skip)
-					.flat_map(|(_, e)| e.raw.iter().copied())
-					.collect();
-				body.extend(der::encode(tag::CTX3, &der::encode(tag::SEQUENCE, &kept)));
+		let parsed = parse(&cert)?;
+		let check = |ok: bool, what: &str| {
+			if ok {
+				Ok(())
 			} else {
-				body.extend_from_slice(c.raw);
+				Err(StoqError::Certificate(format!(
+					"issued certificate failed its check: {what}"
+				)))
 			}
-		}
-		Ok(der::encode(tag::SEQUENCE, &body))
-	}
-
-	/// Checks the alternative signature against a CA FALCON-1024 public key.
-	pub fn verify_alt_signature(&self, ca_falcon_pk: &[u8]) -> Result<(), AltSigError> {
-		let alg = self
-			.extension(OID_ALT_SIG_ALG)
-			.ok_or(AltSigError::Missing("altSignatureAlgorithm"))?;
-		if alg != falcon_alg_id().as_slice() {
-			return Err(AltSigError::UnsupportedAlgorithm);
-		}
-		let value = self
-			.extension(OID_ALT_SIG_VALUE)
-			.ok_or(AltSigError::Missing("altSignatureValue"))?;
-		let (bits, _) = der::read_tlv(value).ok_or(AltSigError::Malformed)?;
-		if bits.tag != tag::BIT_STRING || bits.content.first() != Some(&0) {
-			return Err(AltSigError::Malformed);
-		}
-		let sig = falcon1024::DetachedSignature::from_bytes(&bits.content[1..])
-			.map_err(|_| AltSigError::Malformed)?;
-		let pk =
-			falcon1024::PublicKey::from_bytes(ca_falcon_pk).map_err(|_| AltSigError::Malformed)?;
-		let msg = self.pre_tbs().map_err(|_| AltSigError::Malformed)?;
-		falcon1024::verify_detached_signature(&sig, &msg, &pk)
-			.map_err(|_| AltSigError::BadSignature)
+		};
+		check(
+			parsed.alt_signature.as_ref().map(|(_, p)| p) == Some(&pre_tbs),
+			"pre-TBS of the final certificate differs from the signed one",
+		)?;
+		check(
+			parsed
+				.verify_alt_signature(&self.falcon_public_key())
+				.is_ok(),
+			"FALCON-1024 signature",
+		)?;
+		check(
+			parsed
+				.verify_classical_signature(&SubjectKey::EcdsaP256(self.classical_public_key()))
+				.is_ok(),
+			"classical signature",
+		)?;
+		check(&parsed.subject_key == classical, "subject key")?;
+		check(
+			parsed.subject_falcon_key.as_deref() == Some(falcon_public),
+			"subject FALCON key",
+		)?;
+		Ok(cert)
 	}
 }
 
 /// Why an alternative (FALCON) signature was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AltSigError {
-	/// A required alt-sig extension is absent.
+	/// A required alt-sig extension is absent (or names another algorithm than
+	/// FALCON-1024).
 	#[error("certificate has no {0} extension (not a hybrid certificate)")]
 	Missing(&'static str),
-	/// The altSignatureAlgorithm is not FALCON-1024.
-	#[error("unsupported altSignatureAlgorithm (expected FALCON-1024)")]
-	UnsupportedAlgorithm,
-	/// The extension contents could not be decoded.
-	#[error("malformed alternative-signature extension")]
+	/// The certificate or its alternative-signature extensions could not be
+	/// decoded (`hypermesh_primitives::x509::HybridCertificate::parse` refused it).
+	#[error("malformed certificate or alternative-signature extension")]
 	Malformed,
 	/// The FALCON-1024 signature does not verify against the CA's FALCON key.
 	#[error("FALCON-1024 alternative signature does not verify")]
@@ -475,15 +499,33 @@ mod tests {
 	fn issued_leaf_has_valid_alt_signature() {
 		let ca = HybridCa::generate("test ca").unwrap();
 		let id = ca.issue_leaf(&LeafSpec::node("node-a", 42, 1)).unwrap();
-		let parsed = ParsedCert::parse(id.leaf()).unwrap();
+		let parsed = HybridCertificate::parse(id.leaf()).unwrap();
 		assert_eq!(parsed.verify_alt_signature(&ca.falcon_public_key()), Ok(()));
 		let other = HybridCa::generate("other").unwrap();
 		assert_eq!(
 			parsed.verify_alt_signature(&other.falcon_public_key()),
-			Err(AltSigError::BadSignature)
+			Err(X509Error::BadAltSignature)
 		);
-		assert_eq!(parsed.serial, &[42]);
-		assert!(parsed.extension(OID_ALT_SPKI).is_some());
+		assert_eq!(parsed.serial, [42]);
+		assert_eq!(
+			parsed.subject_falcon_key.as_deref(),
+			Some(&id.falcon_public[..])
+		);
+		// Padded FALCON-1024: a fixed 1280-byte signature.
+		let (sig, _) = parsed.alt_signature.as_ref().unwrap();
+		assert_eq!(sig.len(), falcon::SIGNATURE_LEN);
+		assert_eq!(sig.len(), falconpadded1024::signature_bytes());
+		assert_eq!(
+			parsed.verify_classical_signature(&SubjectKey::EcdsaP256(ca.classical_public_key())),
+			Ok(())
+		);
+		assert_eq!(parsed.issuer, parse(ca.cert_der()).unwrap().subject);
+		assert_eq!(parsed.dns_names, vec![b"localhost".to_vec()]);
+		assert_eq!(
+			parsed.ip_addresses,
+			vec![std::net::Ipv6Addr::LOCALHOST.octets().to_vec()]
+		);
+		assert!(!parsed.is_ca);
 	}
 
 	#[test]
@@ -497,17 +539,156 @@ mod tests {
 			.position(|w| w == [0x02, 0x01, 0x07])
 			.unwrap();
 		der[pos + 2] = 8;
-		let parsed = ParsedCert::parse(&der).unwrap();
+		let parsed = HybridCertificate::parse(&der).unwrap();
 		assert_eq!(
 			parsed.verify_alt_signature(&ca.falcon_public_key()),
-			Err(AltSigError::BadSignature)
+			Err(X509Error::BadAltSignature)
+		);
+		assert_eq!(
+			parsed.verify_classical_signature(&SubjectKey::EcdsaP256(ca.classical_public_key())),
+			Err(X509Error::BadClassicalSignature)
 		);
 	}
 
 	#[test]
 	fn garbage_is_rejected_without_panic() {
-		assert!(ParsedCert::parse(&[]).is_err());
-		assert!(ParsedCert::parse(&[0x30, 0x03, 0x30, 0x01, 0x00]).is_err());
-		assert!(ParsedCert::parse(&[0xff; 64]).is_err());
+		assert!(parse(&[]).is_err());
+		assert!(parse(&[0x30, 0x03, 0x30, 0x01, 0x00]).is_err());
+		assert!(parse(&[0xff; 64]).is_err());
+		assert!(tbs_of(&[]).is_err());
+		assert!(tbs_of(&[0x30, 0x03, 0x30, 0x01]).is_err());
+		assert!(tbs_of(&[0x30, 0x02, 0x04, 0x00]).is_err());
+		assert!(tbs_of(&[0x30, 0x02, 0x30, 0x00, 0x00]).is_err());
+	}
+
+	fn spec() -> LeafSpec {
+		LeafSpec {
+			common_name: "requester".into(),
+			subject_alt_names: vec!["node-b.hypermesh.test".into(), "2001:db8::2".into()],
+			serial: 0x1234_5678_9abc,
+			not_before: OffsetDateTime::from_unix_timestamp(1_750_000_000).unwrap(),
+			not_after: OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap(),
+		}
+	}
+
+	/// Checks a certificate issued by `ca` for `subject` and `falcon_pk` with primitives.
+	fn check_issued(ca: &HybridCa, cert: &[u8], subject: &SubjectKey, falcon_pk: &[u8]) {
+		let parsed = HybridCertificate::parse(cert).unwrap();
+		assert_eq!(&parsed.subject_key, subject);
+		assert_eq!(parsed.subject_falcon_key.as_deref(), Some(falcon_pk));
+		assert_eq!(
+			parsed.verify_classical_signature(&SubjectKey::EcdsaP256(ca.classical_public_key())),
+			Ok(())
+		);
+		assert_eq!(parsed.verify_alt_signature(&ca.falcon_public_key()), Ok(()));
+		let other = HybridCa::generate("other").unwrap();
+		assert_eq!(
+			parsed.verify_classical_signature(&SubjectKey::EcdsaP256(other.classical_public_key())),
+			Err(X509Error::BadClassicalSignature)
+		);
+		assert_eq!(
+			parsed.verify_alt_signature(&other.falcon_public_key()),
+			Err(X509Error::BadAltSignature)
+		);
+		assert_eq!(parsed.serial, [0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc]);
+		assert_eq!(parsed.not_before, 1_750_000_000);
+		assert_eq!(parsed.not_after, 1_790_000_000);
+		assert_eq!(parsed.dns_names, vec![b"node-b.hypermesh.test".to_vec()]);
+		assert_eq!(
+			parsed.ip_addresses,
+			vec!["2001:db8::2"
+				.parse::<std::net::Ipv6Addr>()
+				.unwrap()
+				.octets()
+				.to_vec()]
+		);
+		assert_eq!(parsed.issuer, parse(ca.cert_der()).unwrap().subject);
+		assert!(!parsed.is_ca);
+	}
+
+	#[test]
+	fn issue_for_ecdsa_p256_requester() {
+		let ca = HybridCa::generate("test ca").unwrap();
+		// The requester's keys; the CA never sees the private halves.
+		let requester = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+		let (falcon_pk, _falcon_sk) = falconpadded1024::keypair();
+		let subject = SubjectKey::EcdsaP256(requester.public_key_raw().to_vec());
+		assert_eq!(requester.public_key_raw().len(), 65);
+		let cert = ca
+			.issue_for(&spec(), &subject, falcon_pk.as_bytes())
+			.unwrap();
+		check_issued(&ca, &cert, &subject, falcon_pk.as_bytes());
+	}
+
+	#[test]
+	fn issue_for_ed25519_requester() {
+		let ca = HybridCa::generate("test ca").unwrap();
+		let requester = KeyPair::generate_for(&rcgen::PKCS_ED25519).unwrap();
+		let (falcon_pk, _falcon_sk) = falconpadded1024::keypair();
+		let subject = SubjectKey::Ed25519(requester.public_key_raw().try_into().unwrap());
+		let cert = ca
+			.issue_for(&spec(), &subject, falcon_pk.as_bytes())
+			.unwrap();
+		check_issued(&ca, &cert, &subject, falcon_pk.as_bytes());
+	}
+
+	#[test]
+	fn issue_for_compressed_p256_point() {
+		let ca = HybridCa::generate("test ca").unwrap();
+		let requester = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+		let raw = requester.public_key_raw();
+		let mut compressed = vec![0x02 | (raw[64] & 1)];
+		compressed.extend_from_slice(&raw[1..33]);
+		let (falcon_pk, _) = falconpadded1024::keypair();
+		let subject = SubjectKey::EcdsaP256(compressed);
+		let cert = ca
+			.issue_for(&spec(), &subject, falcon_pk.as_bytes())
+			.unwrap();
+		check_issued(&ca, &cert, &subject, falcon_pk.as_bytes());
+	}
+
+	#[test]
+	fn issue_for_refuses_malformed_keys() {
+		let ca = HybridCa::generate("test ca").unwrap();
+		let requester = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+		let subject = SubjectKey::EcdsaP256(requester.public_key_raw().to_vec());
+		let (falcon_pk, _) = falconpadded1024::keypair();
+		let pk = falcon_pk.as_bytes();
+		let mut wrong_header = pk.to_vec();
+		wrong_header[0] = 0x09;
+		for bad in [
+			&[][..],
+			&pk[..pk.len() - 1],
+			&[pk, &[0]].concat()[..],
+			&wrong_header[..],
+		] {
+			assert!(matches!(
+				ca.issue_for(&spec(), &subject, bad),
+				Err(StoqError::Certificate(_))
+			));
+		}
+		for bad in [vec![], vec![0x04; 64], vec![0x05; 65], vec![0x02; 65]] {
+			assert!(matches!(
+				ca.issue_for(&spec(), &SubjectKey::EcdsaP256(bad), pk),
+				Err(StoqError::Certificate(_))
+			));
+		}
+	}
+
+	#[test]
+	fn export_import_roundtrip_keeps_issuing() {
+		let ca = HybridCa::generate("test ca").unwrap();
+		let imported = HybridCa::import(&ca.export()).unwrap();
+		assert_eq!(imported.falcon_public_key(), ca.falcon_public_key());
+		assert_eq!(imported.classical_public_key(), ca.classical_public_key());
+		let id = imported
+			.issue_leaf(&LeafSpec::node("node-c", 9, 1))
+			.unwrap();
+		let parsed = HybridCertificate::parse(id.leaf()).unwrap();
+		assert_eq!(parsed.verify_alt_signature(&ca.falcon_public_key()), Ok(()));
+		assert_eq!(
+			parsed.verify_classical_signature(&SubjectKey::EcdsaP256(ca.classical_public_key())),
+			Ok(())
+		);
 	}
 }

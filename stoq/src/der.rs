@@ -1,10 +1,9 @@
-//! A minimal DER reader/writer, just enough to find and strip the X.509
-//! alternative-signature extensions of a certificate.
-//!
-//! webpki validates the classical chain but does not expose extensions, and the
-//! FALCON check needs the exact bytes of the TBSCertificate with the
-//! altSignatureValue extension removed, so we walk the DER ourselves. Every
-//! function here bounds-checks its input and returns `None` on malformed data.
+//! A minimal DER writer for the X.509 alternative-signature extensions STOQ puts
+//! in the certificates it issues, and a TLV reader the issuer uses to take the
+//! TBSCertificate out of the certificate rcgen built (the bytes the CA's FALCON
+//! key signs). Parsing and verifying certificates is
+//! `hypermesh_primitives::x509`. [`read_tlv`] bounds-checks its input and
+//! returns `None` on malformed data.
 
 /// One DER element: its tag, full encoding and content.
 #[derive(Debug, Clone, Copy)]
@@ -51,17 +50,6 @@ pub fn read_tlv(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
 	))
 }
 
-/// All elements contained in `content`, in order.
-pub fn children(mut content: &[u8]) -> Option<Vec<Tlv<'_>>> {
-	let mut out = Vec::new();
-	while !content.is_empty() {
-		let (t, rest) = read_tlv(content)?;
-		out.push(t);
-		content = rest;
-	}
-	Some(out)
-}
-
 /// Encodes a DER element with the given tag and content.
 pub fn encode(tag: u8, content: &[u8]) -> Vec<u8> {
 	let mut out = vec![tag];
@@ -97,7 +85,7 @@ pub fn encode_oid(arcs: &[u64]) -> Vec<u8> {
 			push(*a);
 		}
 	}
-	encode(0x06, &body)
+	encode(tag::OID, &body)
 }
 
 /// DER tags used by this crate.
@@ -108,16 +96,6 @@ pub mod tag {
 	pub const OID: u8 = 0x06;
 	/// BIT STRING.
 	pub const BIT_STRING: u8 = 0x03;
-	/// OCTET STRING.
-	pub const OCTET_STRING: u8 = 0x04;
-	/// BOOLEAN.
-	pub const BOOLEAN: u8 = 0x01;
-	/// INTEGER.
-	pub const INTEGER: u8 = 0x02;
-	/// `[0]` constructed (TBSCertificate version).
-	pub const CTX0: u8 = 0xa0;
-	/// `[3]` constructed (TBSCertificate extensions).
-	pub const CTX3: u8 = 0xa3;
 }
 
 #[cfg(test)]

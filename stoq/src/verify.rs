@@ -21,7 +21,9 @@ use rustls::{
 	SignatureScheme,
 };
 
-use crate::cert::{AltSigError, HybridCa, ParsedCert};
+use hypermesh_primitives::x509::{HybridCertificate, X509Error};
+
+use crate::cert::{self, AltSigError, HybridCa};
 use crate::error::{Result, StoqError};
 
 /// Answers whether a certificate has been revoked. TrustChain's on-chain
@@ -51,8 +53,8 @@ impl InMemoryRevocation {
 
 	/// Revokes the given certificate (by its issuer and serial).
 	pub fn revoke(&self, cert_der: &[u8]) -> Result<()> {
-		let p = ParsedCert::parse(cert_der)?;
-		let key = (p.issuer.to_vec(), strip_zeros(p.serial).to_vec());
+		let p = cert::parse(cert_der)?;
+		let key = (p.issuer, strip_zeros(&p.serial).to_vec());
 		self.revoked
 			.write()
 			.map_err(|_| StoqError::Config("revocation list lock poisoned".into()))?
@@ -92,7 +94,7 @@ impl HybridTrust {
 			roots
 				.add(cert.clone())
 				.map_err(|e| StoqError::Config(format!("bad CA certificate: {e}")))?;
-			let subject = ParsedCert::parse(cert)?.subject.to_vec();
+			let subject = cert::parse(cert)?.subject;
 			falcon.push((subject, fpk.clone()));
 		}
 		Ok(Self {
@@ -118,14 +120,22 @@ impl HybridTrust {
 	/// The post-quantum and revocation checks on a leaf whose classical chain
 	/// has already been verified.
 	pub fn check_leaf(&self, leaf: &[u8]) -> Result<(), AltSigError> {
-		let parsed = ParsedCert::parse(leaf).map_err(|_| AltSigError::Malformed)?;
+		let parsed = HybridCertificate::parse(leaf).map_err(|e| match e {
+			X509Error::MissingAltSignature => {
+				AltSigError::Missing("FALCON-1024 altSignatureAlgorithm/altSignatureValue")
+			}
+			_ => AltSigError::Malformed,
+		})?;
 		let (_, fpk) = self
 			.falcon
 			.iter()
-			.find(|(s, _)| s == parsed.issuer)
+			.find(|(s, _)| *s == parsed.issuer)
 			.ok_or(AltSigError::UnknownIssuer)?;
-		parsed.verify_alt_signature(fpk)?;
-		if self.revocation.is_revoked(parsed.issuer, parsed.serial) {
+		parsed.verify_alt_signature(fpk).map_err(|e| match e {
+			X509Error::MissingAltSignature => AltSigError::Missing("altSignatureAlgorithm"),
+			_ => AltSigError::BadSignature,
+		})?;
+		if self.revocation.is_revoked(&parsed.issuer, &parsed.serial) {
 			return Err(AltSigError::Revoked);
 		}
 		Ok(())
@@ -266,5 +276,65 @@ impl ClientCertVerifier for HybridClientVerifier {
 
 	fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
 		self.inner.supported_verify_schemes()
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::cert::LeafSpec;
+
+	fn trust(ca: &HybridCa) -> (HybridTrust, Arc<InMemoryRevocation>) {
+		let revocation = Arc::new(InMemoryRevocation::new());
+		(
+			HybridTrust::from_ca(ca, revocation.clone()).unwrap(),
+			revocation,
+		)
+	}
+
+	#[test]
+	fn check_leaf_outcomes() {
+		let ca = HybridCa::generate("test ca").unwrap();
+		let (trust, revocation) = trust(&ca);
+		let leaf = ca.issue_leaf(&LeafSpec::node("node", 5, 1)).unwrap();
+		assert_eq!(trust.check_leaf(leaf.leaf()), Ok(()));
+
+		// Another FALCON key signed it.
+		let forged = ca
+			.with_new_falcon_key()
+			.unwrap()
+			.issue_leaf(&LeafSpec::node("node", 6, 1))
+			.unwrap();
+		assert_eq!(
+			trust.check_leaf(forged.leaf()),
+			Err(AltSigError::BadSignature)
+		);
+
+		// Another CA issued it.
+		let other = HybridCa::generate("other ca")
+			.unwrap()
+			.issue_leaf(&LeafSpec::node("node", 7, 1))
+			.unwrap();
+		assert_eq!(
+			trust.check_leaf(other.leaf()),
+			Err(AltSigError::UnknownIssuer)
+		);
+
+		// Not a hybrid certificate: the CA's own (self-signed, no alt signature).
+		assert_eq!(
+			trust.check_leaf(ca.cert_der()),
+			Err(AltSigError::Missing("altSignatureAlgorithm"))
+		);
+
+		// Not a certificate.
+		assert_eq!(trust.check_leaf(&[]), Err(AltSigError::Malformed));
+		let mut trailing = leaf.leaf().to_vec();
+		trailing.push(0);
+		assert_eq!(trust.check_leaf(&trailing), Err(AltSigError::Malformed));
+
+		// Revoked (by issuer and serial).
+		revocation.revoke(leaf.leaf()).unwrap();
+		assert_eq!(trust.check_leaf(leaf.leaf()), Err(AltSigError::Revoked));
+		assert!(revocation.revoke(&[0x30, 0x00]).is_err());
 	}
 }

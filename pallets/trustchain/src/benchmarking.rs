@@ -1,5 +1,6 @@
 //! Benchmarks for every call and for `on_finalize`, each in its worst case: the longest
-//! name, the most records with the longest SRV targets, the longest certificates, a
+//! name, the most records with the longest SRV targets, real certificates and proofs whose
+//! signatures all verify (fixtures, see the `fixture` module), a
 //! Certificate Transparency log whose append and root cost the most hashing, and the
 //! paths that touch the most storage (an intermediate authority's parent, an expired
 //! name's previous owner). They run as tests on the mock runtime with
@@ -11,7 +12,7 @@ use alloc::{vec, vec::Vec};
 use codec::{Decode, Encode};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
-	fungible::{InspectHold, Mutate},
+	fungible::{InspectHold, Mutate, MutateHold},
 	Hooks,
 };
 use frame_system::RawOrigin;
@@ -71,26 +72,88 @@ fn max_records<T: Config>() -> RecordsOf<T> {
 		.expect("exactly the bound")
 }
 
-/// The longest certificate, its bytes varied by `seed` so that certificates differ.
-fn max_der<T: Config>(seed: u8) -> CertificateDerOf<T> {
-	let mut der = vec![seed; T::MaxCertificateLength::get() as usize];
-	if let Some(first) = der.first_mut() {
-		*first = 0x30;
+/// Fixed key material and certificates made by `fixtures::write_benchmark_fixtures`
+/// (public keys, certificates, proofs; no private key): the benchmarks run in the WASM
+/// runtime, where nothing can be generated, and every signature in them must verify.
+mod fixture {
+	pub const CA_DER: &[u8] = include_bytes!("benchmark_fixtures/ca.der");
+	pub const CA_P256: &[u8] = include_bytes!("benchmark_fixtures/ca_p256.bin");
+	pub const CA_FALCON: &[u8] = include_bytes!("benchmark_fixtures/ca_falcon.bin");
+	pub const CA2_DER: &[u8] = include_bytes!("benchmark_fixtures/ca2.der");
+	pub const CA2_P256: &[u8] = include_bytes!("benchmark_fixtures/ca2_p256.bin");
+	pub const CA2_FALCON: &[u8] = include_bytes!("benchmark_fixtures/ca2_falcon.bin");
+	pub const REQUESTER_P256: &[u8] = include_bytes!("benchmark_fixtures/requester_p256.bin");
+	pub const REQUESTER_FALCON: &[u8] = include_bytes!("benchmark_fixtures/requester_falcon.bin");
+	pub const POP_P256_8: &[u8] = include_bytes!("benchmark_fixtures/pop_p256_8.bin");
+	pub const POP_FALCON_8: &[u8] = include_bytes!("benchmark_fixtures/pop_falcon_8.bin");
+	pub const POP_P256_32: &[u8] = include_bytes!("benchmark_fixtures/pop_p256_32.bin");
+	pub const POP_FALCON_32: &[u8] = include_bytes!("benchmark_fixtures/pop_falcon_32.bin");
+	/// Issued by `ca.der` for the requester's keys and [`NAMES`], serial `u64::MAX`,
+	/// valid for 24 hours from [`NOT_BEFORE`].
+	pub const LEAF_DER: &[u8] = include_bytes!("benchmark_fixtures/leaf.der");
+	/// The bytes the requester's account id decodes from.
+	pub const ACCOUNT_BYTES: [u8; 32] = [0x42; 32];
+	/// The genesis hash the proofs are bound to.
+	pub const GENESIS_HASH: [u8; 32] = [0x47; 32];
+	/// The leaf's notBefore: 2026-01-01T00:00:00Z.
+	pub const NOT_BEFORE: u64 = 1_767_225_600;
+	/// The leaf's names.
+	pub const NAMES: [&str; 4] = [
+		"bench0.hypermesh",
+		"bench1.hypermesh",
+		"bench2.hypermesh",
+		"bench3.hypermesh",
+	];
+}
+
+fn bounded<B: TryFrom<Vec<u8>>>(bytes: &[u8]) -> Result<B, BenchmarkError> {
+	B::try_from(bytes.to_vec()).map_err(|_| BenchmarkError::Stop("fixture exceeds a bound"))
+}
+
+fn p256(point: &[u8]) -> Result<ClassicalPublicKey, BenchmarkError> {
+	Ok(ClassicalPublicKey::EcdsaP256(bounded(point)?))
+}
+
+/// The benchmark requester: the account the fixture's proofs were made for, funded.
+fn requester<T: Config>() -> Result<T::AccountId, BenchmarkError> {
+	let who = T::AccountId::decode(&mut &fixture::ACCOUNT_BYTES[..])
+		.map_err(|_| BenchmarkError::Stop("account id does not decode from 32 bytes"))?;
+	let amount = T::NameDeposit::get()
+		.saturating_add(T::RequestDeposit::get())
+		.saturating_mul(20u32.into())
+		.saturating_add(T::Currency::minimum_balance().saturating_mul(10u32.into()));
+	T::Currency::set_balance(&who, amount);
+	Ok(who)
+}
+
+/// Sets the genesis hash the fixture's proofs are bound to.
+fn set_genesis_hash<T: Config>() -> Result<(), BenchmarkError> {
+	let hash = T::Hash::decode(&mut &fixture::GENESIS_HASH[..])
+		.map_err(|_| BenchmarkError::Stop("hash does not decode from 32 bytes"))?;
+	frame_system::BlockHash::<T>::insert(BlockNumberFor::<T>::zero(), hash);
+	Ok(())
+}
+
+/// The fixture's first `n` names, registered to `owner`.
+fn register_names<T: Config>(
+	owner: &T::AccountId,
+	n: u32,
+) -> Result<CertificateNamesOf<T>, BenchmarkError> {
+	let mut names = Vec::new();
+	for i in 0..n as usize {
+		// Beyond the fixture's four names (if the runtime allows more), more names.
+		let name: NameOf<T> = if i < fixture::NAMES.len() {
+			bounded(fixture::NAMES[i].as_bytes())?
+		} else {
+			let zone = T::Zone::get();
+			bounded(alloc::format!("bench{i}.{zone}").as_bytes())?
+		};
+		TrustChain::<T>::register_name(RawOrigin::Signed(owner.clone()).into(), name.clone())?;
+		names.push(name);
 	}
-	der.try_into().expect("exactly the bound")
-}
-
-fn falcon(fill: u8) -> FalconPublicKey {
-	let mut key = vec![fill; FALCON_1024_PUBLIC_KEY_LEN as usize];
-	key[0] = FALCON_1024_PUBLIC_KEY_HEADER;
-	key.try_into().expect("exactly the bound")
-}
-
-/// The longest classical key: an uncompressed P-256 point.
-fn classical(fill: u8) -> ClassicalPublicKey {
-	let mut point = vec![fill; P256_UNCOMPRESSED_LEN];
-	point[0] = 0x04;
-	ClassicalPublicKey::EcdsaP256(point.try_into().expect("exactly the bound"))
+	names
+		.try_into()
+		.map_err(|_| BenchmarkError::Stop("more names than the bound"))
 }
 
 /// A log of `u64::MAX - 1` leaves: 63 frontier hashes (the most storage), and after one
@@ -102,7 +165,7 @@ fn largest_log() -> Result<hypermesh_primitives::ct::CompactMerkleLog, Benchmark
 		.map_err(|_| BenchmarkError::Stop("cannot build the largest log"))
 }
 
-/// Adds a root authority 0 with maximum-size material, operated by `operator`.
+/// Adds root authority 0 (the fixture CA), operated by `operator`.
 fn add_root<T: Config>(operator: &T::AccountId) -> Result<T::RuntimeOrigin, BenchmarkError> {
 	let origin =
 		T::AuthorityOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
@@ -111,11 +174,39 @@ fn add_root<T: Config>(operator: &T::AccountId) -> Result<T::RuntimeOrigin, Benc
 		0,
 		AuthorityKind::Root,
 		T::Lookup::unlookup(operator.clone()),
-		max_der::<T>(0),
-		classical(1),
-		falcon(1),
+		bounded(fixture::CA_DER)?,
+		p256(fixture::CA_P256)?,
+		bounded(fixture::CA_FALCON)?,
 	)?;
 	Ok(origin)
+}
+
+/// Stores a pending request 0 from `who` for the fixture's names and keys, with its
+/// deposit held (as `request_certificate` leaves it).
+fn pending_request<T: Config>(
+	who: &T::AccountId,
+) -> Result<CertificateRequestOf<T>, BenchmarkError> {
+	let mut names = Vec::new();
+	for name in fixture::NAMES {
+		names.push(bounded::<NameOf<T>>(name.as_bytes())?);
+	}
+	let deposit = T::RequestDeposit::get();
+	T::Currency::hold(&HoldReason::RequestDeposit.into(), who, deposit)?;
+	let request = CertificateRequest {
+		requester: who.clone(),
+		names: names
+			.try_into()
+			.map_err(|_| BenchmarkError::Stop("more names than the bound"))?,
+		classical_public_key: p256(fixture::REQUESTER_P256)?,
+		falcon_public_key: bounded(fixture::REQUESTER_FALCON)?,
+		deposit,
+		expires_at: frame_system::Pallet::<T>::block_number()
+			.saturating_add(T::RequestLifetime::get()),
+		renews: None,
+	};
+	Requests::<T>::insert(0, request.clone());
+	NextRequestId::<T>::put(1);
+	Ok(request)
 }
 
 /// Registers the longest name to `owner` with the most records.
@@ -148,9 +239,9 @@ mod benchmarks {
 			1,
 			kind,
 			T::Lookup::unlookup(operator.clone()),
-			max_der::<T>(1),
-			classical(2),
-			falcon(2),
+			bounded(fixture::CA2_DER)?,
+			p256(fixture::CA2_P256)?,
+			bounded(fixture::CA2_FALCON)?,
 		);
 
 		assert_eq!(Authorities::<T>::get(0).map(|a| a.children), Some(1));
@@ -173,9 +264,9 @@ mod benchmarks {
 			1,
 			AuthorityKind::Intermediate { parent: 0 },
 			T::Lookup::unlookup(operator),
-			max_der::<T>(1),
-			classical(2),
-			falcon(2),
+			bounded(fixture::CA2_DER)?,
+			p256(fixture::CA2_P256)?,
+			bounded(fixture::CA2_FALCON)?,
 		)?;
 
 		#[extrinsic_call]
@@ -196,14 +287,14 @@ mod benchmarks {
 		_(
 			origin as T::RuntimeOrigin,
 			0,
-			max_der::<T>(9),
-			classical(9),
-			falcon(9),
+			bounded(fixture::CA2_DER)?,
+			p256(fixture::CA2_P256)?,
+			bounded(fixture::CA2_FALCON)?,
 		);
 
 		assert_eq!(
-			Authorities::<T>::get(0).map(|a| a.falcon_public_key),
-			Some(falcon(9))
+			Authorities::<T>::get(0).map(|a| a.falcon_public_key.to_vec()),
+			Some(fixture::CA2_FALCON.to_vec())
 		);
 		assert_last_event::<T>(Event::AuthorityKeysRotated { id: 0 });
 		Ok(())
@@ -341,27 +432,107 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The longest certificate into the log whose new root costs the most hashing.
+	/// A request for `n` names (each read), with both proofs of possession verified
+	/// (ECDSA P-256 and FALCON-1024) and the deposit held.
 	#[benchmark]
-	fn record_certificate() -> Result<(), BenchmarkError> {
+	fn request_certificate(
+		n: Linear<1, { T::MaxNamesPerCertificate::get() }>,
+	) -> Result<(), BenchmarkError> {
+		frame_system::Pallet::<T>::set_block_number(1u32.into());
+		set_genesis_hash::<T>()?;
+		let who = requester::<T>()?;
+		let names = register_names::<T>(&who, n)?;
+		let (classical_proof, falcon_proof) = if who.encode().len() == 8 {
+			(fixture::POP_P256_8, fixture::POP_FALCON_8)
+		} else {
+			(fixture::POP_P256_32, fixture::POP_FALCON_32)
+		};
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(who.clone()),
+			names,
+			p256(fixture::REQUESTER_P256)?,
+			bounded(fixture::REQUESTER_FALCON)?,
+			bounded(classical_proof)?,
+			bounded(falcon_proof)?,
+			None,
+		);
+
+		assert!(Requests::<T>::get(0).is_some());
+		Ok(())
+	}
+
+	/// Anyone clearing an expired request (the deposit goes back to the requester).
+	#[benchmark]
+	fn cancel_request() -> Result<(), BenchmarkError> {
+		frame_system::Pallet::<T>::set_block_number(1u32.into());
+		let who = requester::<T>()?;
+		let request = pending_request::<T>(&who)?;
+		let caller = funded::<T>("caller");
+		frame_system::Pallet::<T>::set_block_number(request.expires_at);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0);
+
+		assert!(Requests::<T>::get(0).is_none());
+		let reason = HoldReason::RequestDeposit.into();
+		assert!(T::Currency::balance_on_hold(&reason, &who).is_zero());
+		Ok(())
+	}
+
+	/// Issuing the fixture certificate (four names) for a pending request into the log
+	/// whose new root costs the most hashing: two X.509 parses, an ECDSA P-256 and a
+	/// FALCON-1024 verification.
+	#[benchmark]
+	fn issue_certificate() -> Result<(), BenchmarkError> {
 		frame_system::Pallet::<T>::set_block_number(1u32.into());
 		let operator: T::AccountId = account("operator", 1, 0);
 		add_root::<T>(&operator)?;
+		let who = requester::<T>()?;
+		pending_request::<T>(&who)?;
 		CtLog::<T>::put(largest_log()?);
-		let der = max_der::<T>(7);
-		let leaf_hash = hypermesh_primitives::ct::leaf_hash(&der);
+		T::BenchmarkHelper::set_unix_time(fixture::NOT_BEFORE.saturating_add(60));
+		let der: CertificateDerOf<T> = bounded(fixture::LEAF_DER)?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(operator), 0, der);
+		_(RawOrigin::Signed(operator), 0, 0, der);
 
-		let head = TrustChain::<T>::tree_head();
-		assert_eq!(head.size, u64::MAX);
-		assert_last_event::<T>(Event::CertificateLogged {
-			authority: 0,
-			index: u64::MAX - 1,
-			leaf_hash,
-			tree_size: head.size,
-			root: head.root,
+		assert!(Issued::<T>::get(u64::MAX - 1).is_some());
+		assert_eq!(TrustChain::<T>::tree_head().size, u64::MAX);
+		Ok(())
+	}
+
+	/// The issuing authority's operator revoking (reads the authority too).
+	#[benchmark]
+	fn revoke_certificate() -> Result<(), BenchmarkError> {
+		frame_system::Pallet::<T>::set_block_number(1u32.into());
+		let operator: T::AccountId = account("operator", 1, 0);
+		add_root::<T>(&operator)?;
+		let holder = requester::<T>()?;
+		Issued::<T>::insert(
+			0,
+			IssuedCertificate {
+				holder,
+				authority: 0,
+				request: 0,
+				serial: bounded(&[0xff; MAX_SERIAL_LEN as usize])?,
+				not_before: fixture::NOT_BEFORE,
+				not_after: fixture::NOT_BEFORE.saturating_add(86_400),
+				revocation: Revocation::NotRevoked,
+			},
+		);
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(operator),
+			0,
+			RevocationReason::KeyCompromise,
+		);
+
+		assert_last_event::<T>(Event::CertificateRevoked {
+			id: 0,
+			reason: RevocationReason::KeyCompromise,
 		});
 		Ok(())
 	}

@@ -37,11 +37,14 @@
 extern crate alloc;
 
 pub mod dns;
+pub mod migrations;
 pub mod types;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(test)]
+mod fixtures;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -51,13 +54,20 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
-	traits::fungible::{self, Inspect, MutateHold},
+	traits::{
+		fungible::{self, Inspect, MutateHold},
+		UnixTime,
+	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use hypermesh_primitives::ct::{self, CompactMerkleLog, TreeHead};
-use sp_runtime::traits::StaticLookup;
+use hypermesh_primitives::{
+	ct::{self, CompactMerkleLog, TreeHead},
+	x509::{HybridCertificate, SubjectKey, X509Error},
+};
+use sp_runtime::traits::{StaticLookup, Zero};
 
 /// The balance type of [`Config::Currency`].
 pub type BalanceOf<T> =
@@ -101,6 +111,29 @@ pub type Resolved<T> = (
 	BlockNumberFor<T>,
 );
 
+/// The names of a certificate request.
+pub type CertificateNamesOf<T> = BoundedVec<NameOf<T>, <T as Config>::MaxNamesPerCertificate>;
+
+/// A certificate request with the runtime's types.
+pub type CertificateRequestOf<T> = CertificateRequest<
+	<T as frame_system::Config>::AccountId,
+	BlockNumberFor<T>,
+	BalanceOf<T>,
+	CertificateNamesOf<T>,
+>;
+
+/// An issued certificate's record with the runtime's types.
+pub type IssuedCertificateOf<T> =
+	IssuedCertificate<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+/// What the benchmarks need from the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// Sets the chain's clock ([`Config::UnixTime`]) to `secs` since the Unix epoch, so that
+	/// the fixture certificate is inside its validity.
+	fn set_unix_time(secs: u64);
+}
+
 type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
 
 #[frame_support::pallet]
@@ -110,7 +143,13 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{traits::Saturating, ArithmeticError};
 
+	/// The storage version: 1 added [`LeafHashes`] (filled for existing log entries by
+	/// [`crate::migrations::v1::MigrateToV1`]) and the certificate request and issuance
+	/// maps (new, empty).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// The pallet's configuration. Events need no `RuntimeEvent` item: FRAME adds the
@@ -166,8 +205,38 @@ pub mod pallet {
 		#[pallet::constant]
 		type TreeHeadHistory: Get<u32>;
 
+		/// The chain's wall-clock time (the timestamp pallet), against which certificate
+		/// validity periods are checked.
+		type UnixTime: UnixTime;
+
+		/// The amount held from a requester while a certificate request is pending.
+		#[pallet::constant]
+		type RequestDeposit: Get<BalanceOf<Self>>;
+
+		/// For how many blocks a certificate request can be fulfilled.
+		#[pallet::constant]
+		type RequestLifetime: Get<BlockNumberFor<Self>>;
+
+		/// The most names one certificate can carry.
+		#[pallet::constant]
+		type MaxNamesPerCertificate: Get<u32>;
+
+		/// The longest validity period (`notAfter - notBefore`, seconds) an issued
+		/// certificate may have. Authorities' CA services issue for this long.
+		#[pallet::constant]
+		type CertificateValidity: Get<u64>;
+
+		/// How far (seconds) an issued certificate's `notBefore` may lie ahead of the
+		/// chain's time, to allow for clock differences between the CA and the chain.
+		#[pallet::constant]
+		type MaxClockSkew: Get<u64>;
+
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
+
+		/// What the benchmarks need from the runtime: setting the chain's clock.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
 	}
 
 	/// Why this pallet holds funds.
@@ -176,6 +245,9 @@ pub mod pallet {
 		/// The deposit for a registered name.
 		#[codec(index = 0)]
 		NameDeposit,
+		/// The deposit for a pending certificate request.
+		#[codec(index = 1)]
+		RequestDeposit,
 	}
 
 	/// Certificate authorities by id.
@@ -212,6 +284,30 @@ pub mod pallet {
 	/// [`Config::TreeHeadHistory`] blocks.
 	#[pallet::storage]
 	pub type TreeHeads<T: Config> = StorageMap<_, Twox64Concat, BlockNumberFor<T>, TreeHead>;
+
+	/// The leaf hash of every logged certificate by its log index, from which the node
+	/// computes inclusion and consistency proofs.
+	#[pallet::storage]
+	pub type LeafHashes<T> = StorageMap<_, Twox64Concat, u64, ct::Hash>;
+
+	/// The id the next certificate request gets.
+	#[pallet::storage]
+	pub type NextRequestId<T> = StorageValue<_, RequestId, ValueQuery>;
+
+	/// Pending certificate requests.
+	#[pallet::storage]
+	pub type Requests<T: Config> = StorageMap<_, Twox64Concat, RequestId, CertificateRequestOf<T>>;
+
+	/// Certificates issued through requests, by log index, with their holder and
+	/// revocation state.
+	#[pallet::storage]
+	pub type Issued<T: Config> = StorageMap<_, Twox64Concat, CertificateId, IssuedCertificateOf<T>>;
+
+	/// The log index of each issued certificate by (authority, serial number): what a
+	/// relying party that only has the certificate looks its status up by.
+	#[pallet::storage]
+	pub type SerialIndex<T> =
+		StorageDoubleMap<_, Twox64Concat, AuthorityId, Blake2_128Concat, Serial, CertificateId>;
 
 	/// Whether the log changed in the current block (set by `record_certificate`, taken
 	/// by `on_finalize`).
@@ -293,7 +389,7 @@ pub mod pallet {
 		},
 		/// A certificate was appended to the Certificate Transparency log.
 		CertificateLogged {
-			/// The authority that recorded it.
+			/// The authority that issued it.
 			authority: AuthorityId,
 			/// Its index in the log.
 			index: u64,
@@ -303,6 +399,41 @@ pub mod pallet {
 			tree_size: u64,
 			/// The log's root after it.
 			root: ct::Hash,
+		},
+		/// A certificate request was made.
+		CertificateRequested {
+			/// Its id.
+			id: RequestId,
+			/// The requester.
+			requester: T::AccountId,
+			/// The first block at which it can no longer be fulfilled.
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A certificate request was cancelled (by its requester, or by anyone after it
+		/// expired) and its deposit returned.
+		CertificateRequestCancelled {
+			/// Its id.
+			id: RequestId,
+		},
+		/// A certificate was issued for a request, and logged.
+		CertificateIssued {
+			/// Its id: its index in the Certificate Transparency log.
+			id: CertificateId,
+			/// The request it fulfilled.
+			request: RequestId,
+			/// The issuing authority.
+			authority: AuthorityId,
+			/// Its holder (the requester).
+			holder: T::AccountId,
+			/// End of validity, Unix seconds.
+			not_after: u64,
+		},
+		/// A certificate was revoked.
+		CertificateRevoked {
+			/// Its id.
+			id: CertificateId,
+			/// Why.
+			reason: RevocationReason,
 		},
 		/// The log's tree head was committed for a block in which the log changed.
 		TreeHeadCommitted {
@@ -365,6 +496,64 @@ pub mod pallet {
 		LoopbackAddress,
 		/// An SRV record's target is not a lowercase host name or `.`.
 		InvalidSrvTarget,
+		/// The authority's CA certificate is not a DER X.509 v3 certificate with an
+		/// Ed25519 or ECDSA P-256 key.
+		BadAuthorityCertificate,
+		/// The authority's certificate does not say `cA = TRUE`.
+		AuthorityCertificateNotCa,
+		/// The authority's certificate holds another classical key than the one given, or
+		/// another FALCON-1024 key in subjectAltPublicKeyInfo.
+		AuthorityKeyMismatch,
+		/// A certificate request names no name.
+		NoNames,
+		/// A certificate request names the same name twice.
+		DuplicateName,
+		/// The proof of possession of the classical key does not verify.
+		BadClassicalProof,
+		/// The proof of possession of the FALCON-1024 key does not verify.
+		BadFalconProof,
+		/// There is no certificate request with this id.
+		UnknownRequest,
+		/// The caller did not make this request, and it has not expired.
+		NotRequester,
+		/// The request has expired.
+		RequestExpired,
+		/// The certificate is not a DER X.509 v3 certificate.
+		MalformedCertificate,
+		/// The certificate uses a signature algorithm or key type TrustChain does not
+		/// support (ECDSA P-256 with SHA-256 and Ed25519 are).
+		UnsupportedCertificate,
+		/// The certificate's issuer is not the authority's subject.
+		IssuerMismatch,
+		/// The certificate's classical signature does not verify with the authority's key.
+		BadCertificateSignature,
+		/// The certificate has no FALCON-1024 alternative signature, or no FALCON-1024
+		/// subject key.
+		MissingAltSignature,
+		/// The certificate's FALCON-1024 alternative signature does not verify with the
+		/// authority's FALCON key.
+		BadAltSignature,
+		/// The certificate's classical or FALCON-1024 subject key is not the request's.
+		CertificateKeyMismatch,
+		/// The certificate's DNS names are not exactly the request's names.
+		CertificateNamesMismatch,
+		/// The certificate says `cA = TRUE`, or carries IP addresses: TrustChain issues
+		/// leaf certificates for names only.
+		CertificateNotLeaf,
+		/// The certificate's validity is longer than [`Config::CertificateValidity`],
+		/// starts too far ahead, or has already ended.
+		BadValidity,
+		/// The authority already issued a certificate with this serial number.
+		DuplicateSerial,
+		/// No certificate was issued with this id.
+		UnknownCertificate,
+		/// The caller is neither the certificate's holder, nor its authority's operator,
+		/// nor the authority origin.
+		NotAllowedToRevoke,
+		/// The certificate is already revoked.
+		AlreadyRevoked,
+		/// The certificate to renew is revoked, not held by the requester, or unknown.
+		CannotRenew,
 	}
 
 	#[pallet::hooks]
@@ -446,6 +635,12 @@ pub mod pallet {
 				!Authorities::<T>::contains_key(id),
 				Error::<T>::AuthorityAlreadyExists
 			);
+			if let AuthorityKind::Intermediate { parent } = kind {
+				ensure!(
+					Authorities::<T>::contains_key(parent),
+					Error::<T>::UnknownParent
+				);
+			}
 			Self::check_authority_material(
 				&ca_certificate_der,
 				&classical_public_key,
@@ -508,6 +703,10 @@ pub mod pallet {
 			falcon_public_key: FalconPublicKey,
 		) -> DispatchResult {
 			T::AuthorityOrigin::ensure_origin(origin)?;
+			ensure!(
+				Authorities::<T>::contains_key(id),
+				Error::<T>::UnknownAuthority
+			);
 			Self::check_authority_material(
 				&ca_certificate_der,
 				&classical_public_key,
@@ -679,48 +878,195 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Appends a certificate issued by `authority` to the Certificate Transparency log
-		/// (origin: the authority's operator account). The leaf is `SHA-256(0x00 || der)`;
-		/// the certificate is kept under its log index. The same certificate cannot be
-		/// logged twice. The DER is not parsed in this slice.
-		#[pallet::call_index(20)]
-		#[pallet::weight(T::WeightInfo::record_certificate())]
-		pub fn record_certificate(
+		/// Asks the chain's authorities for a certificate for `names` (origin: signed), held
+		/// by the caller, holding [`Config::RequestDeposit`] until it is fulfilled or
+		/// cancelled. It can be fulfilled for [`Config::RequestLifetime`] blocks.
+		///
+		/// Every name must be a live name the caller owns (this is TrustChain's domain
+		/// validation). Both keys must be well formed, and the caller proves it holds both
+		/// private keys by signing [`hypermesh_primitives::pop::message`] (genesis hash,
+		/// caller, SCALE-encoded classical key, FALCON key) with each: `classical_proof`
+		/// (Ed25519, or DER ECDSA P-256 over SHA-256) and `falcon_proof` (padded
+		/// FALCON-1024). With `renews`, the caller's valid certificate of that id is
+		/// revoked as `Superseded` when the new one is issued.
+		#[pallet::call_index(21)]
+		#[pallet::weight(T::WeightInfo::request_certificate(names.len() as u32))]
+		pub fn request_certificate(
 			origin: OriginFor<T>,
+			names: CertificateNamesOf<T>,
+			classical_public_key: ClassicalPublicKey,
+			falcon_public_key: FalconPublicKey,
+			classical_proof: ClassicalSignature,
+			falcon_proof: FalconSignature,
+			renews: Option<CertificateId>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!names.is_empty(), Error::<T>::NoNames);
+			for (i, name) in names.iter().enumerate() {
+				ensure!(!names[..i].contains(name), Error::<T>::DuplicateName);
+				let label = Self::label_of(name)?;
+				Self::live_name_of(&label, &who)?;
+			}
+			Self::check_keys(&classical_public_key, &falcon_public_key)?;
+			if let Some(old) = renews {
+				let issued = Issued::<T>::get(old).ok_or(Error::<T>::CannotRenew)?;
+				ensure!(
+					issued.holder == who && issued.revocation == Revocation::NotRevoked,
+					Error::<T>::CannotRenew
+				);
+			}
+			let message =
+				Self::proof_of_possession_message(&who, &classical_public_key, &falcon_public_key);
+			hypermesh_primitives::classical::verify(
+				Self::classical_key_ref(&classical_public_key),
+				&message,
+				&classical_proof,
+			)
+			.map_err(|_| Error::<T>::BadClassicalProof)?;
+			hypermesh_primitives::falcon::verify(&falcon_public_key, &message, &falcon_proof)
+				.map_err(|_| Error::<T>::BadFalconProof)?;
+
+			let deposit = T::RequestDeposit::get();
+			T::Currency::hold(&HoldReason::RequestDeposit.into(), &who, deposit)?;
+			let id = NextRequestId::<T>::get();
+			NextRequestId::<T>::put(id.checked_add(1).ok_or(ArithmeticError::Overflow)?);
+			let expires_at =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::RequestLifetime::get());
+			Requests::<T>::insert(
+				id,
+				CertificateRequest {
+					requester: who.clone(),
+					names,
+					classical_public_key,
+					falcon_public_key,
+					deposit,
+					expires_at,
+					renews,
+				},
+			);
+			Self::deposit_event(Event::CertificateRequested {
+				id,
+				requester: who,
+				expires_at,
+			});
+			Ok(())
+		}
+
+		/// Withdraws a certificate request and returns its deposit. The requester can do
+		/// so at any time; once it has expired, anyone can (the deposit still goes to the
+		/// requester), which clears stale requests from storage.
+		#[pallet::call_index(22)]
+		#[pallet::weight(T::WeightInfo::cancel_request())]
+		pub fn cancel_request(origin: OriginFor<T>, id: RequestId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let request = Requests::<T>::get(id).ok_or(Error::<T>::UnknownRequest)?;
+			ensure!(
+				request.requester == who
+					|| request.expires_at <= frame_system::Pallet::<T>::block_number(),
+				Error::<T>::NotRequester
+			);
+			Requests::<T>::remove(id);
+			Self::release_request_deposit(&request)?;
+			Self::deposit_event(Event::CertificateRequestCancelled { id });
+			Ok(())
+		}
+
+		/// Fulfils a pending request with a certificate `authority` issued (origin: the
+		/// authority's operator account, i.e. its node's CA service).
+		///
+		/// The certificate is parsed and checked on chain: X.509 v3, issuer = the
+		/// authority's subject, classical signature by the authority's key, FALCON-1024
+		/// alternative signature by the authority's FALCON key (verified in the runtime),
+		/// subject keys = the request's keys, DNS names = the request's names, a leaf (no
+		/// `cA`, no IP addresses), validity at most [`Config::CertificateValidity`] long,
+		/// not ended, and starting at most [`Config::MaxClockSkew`] ahead of the chain,
+		/// and a serial number the authority has not used. It is then appended to the
+		/// Certificate Transparency log (its log index is its id), the request's deposit is
+		/// returned, and a renewed certificate is revoked as `Superseded`.
+		#[pallet::call_index(23)]
+		#[pallet::weight(T::WeightInfo::issue_certificate())]
+		pub fn issue_certificate(
+			origin: OriginFor<T>,
+			request: RequestId,
 			authority: AuthorityId,
 			der: CertificateDerOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let info = Authorities::<T>::get(authority).ok_or(Error::<T>::UnknownAuthority)?;
 			ensure!(info.operator == who, Error::<T>::NotAuthorityOperator);
-			ensure!(!der.is_empty(), Error::<T>::EmptyCertificate);
-			let leaf_hash = ct::leaf_hash(&der);
+			let pending = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
 			ensure!(
-				!CertificateIndex::<T>::contains_key(leaf_hash),
-				Error::<T>::CertificateAlreadyLogged
+				frame_system::Pallet::<T>::block_number() < pending.expires_at,
+				Error::<T>::RequestExpired
 			);
-			let mut log = CtLog::<T>::get();
-			let index = log.append(leaf_hash).map_err(|_| Error::<T>::CtLogFull)?;
-			let head = log.tree_head();
-			CtLog::<T>::put(log);
-			CtLogChanged::<T>::put(true);
-			CertificateIndex::<T>::insert(leaf_hash, index);
-			Certificates::<T>::insert(
-				index,
-				CertificateRecord {
+			let cert = Self::check_issued(authority, &info, &pending, &der)?;
+			let serial: Serial = cert
+				.serial
+				.clone()
+				.try_into()
+				.map_err(|_| Error::<T>::MalformedCertificate)?;
+			ensure!(
+				!SerialIndex::<T>::contains_key(authority, &serial),
+				Error::<T>::DuplicateSerial
+			);
+
+			let id = Self::append_to_log(authority, der)?;
+			SerialIndex::<T>::insert(authority, &serial, id);
+			Issued::<T>::insert(
+				id,
+				IssuedCertificate {
+					holder: pending.requester.clone(),
 					authority,
-					der,
-					recorded_at: frame_system::Pallet::<T>::block_number(),
+					request,
+					serial,
+					not_before: cert.not_before,
+					not_after: cert.not_after,
+					revocation: Revocation::NotRevoked,
 				},
 			);
-			Self::deposit_event(Event::CertificateLogged {
+			Requests::<T>::remove(request);
+			Self::release_request_deposit(&pending)?;
+			if let Some(old) = pending.renews {
+				// Checked when the request was made; it may have been revoked since.
+				Self::revoke(old, RevocationReason::Superseded).or_else(|e| {
+					if e == Error::<T>::AlreadyRevoked.into() {
+						Ok(())
+					} else {
+						Err(e)
+					}
+				})?;
+			}
+			Self::deposit_event(Event::CertificateIssued {
+				id,
+				request,
 				authority,
-				index,
-				leaf_hash,
-				tree_size: head.size,
-				root: head.root,
+				holder: pending.requester,
+				not_after: cert.not_after,
 			});
 			Ok(())
+		}
+
+		/// Revokes an issued certificate, finally, with an RFC 5280 reason. Allowed to its
+		/// holder, to its issuing authority's operator, and to [`Config::AuthorityOrigin`]
+		/// (governance). The certificate stays in the log; its status becomes revoked.
+		#[pallet::call_index(24)]
+		#[pallet::weight(T::WeightInfo::revoke_certificate())]
+		pub fn revoke_certificate(
+			origin: OriginFor<T>,
+			id: CertificateId,
+			reason: RevocationReason,
+		) -> DispatchResult {
+			let issued = Issued::<T>::get(id).ok_or(Error::<T>::UnknownCertificate)?;
+			if T::AuthorityOrigin::try_origin(origin.clone()).is_err() {
+				let who = ensure_signed(origin)?;
+				let is_operator = Authorities::<T>::get(issued.authority)
+					.is_some_and(|authority| authority.operator == who);
+				ensure!(
+					issued.holder == who || is_operator,
+					Error::<T>::NotAllowedToRevoke
+				);
+			}
+			Self::revoke(id, reason)
 		}
 	}
 }
@@ -736,6 +1082,49 @@ impl<T: Config> Pallet<T> {
 			info.records,
 			info.expires_at,
 		))
+	}
+
+	/// The leaf hashes of the first `tree_size` logged certificates, or `None` if the log
+	/// is shorter or a leaf hash is missing. Reads `tree_size` storage entries: for the
+	/// runtime API (proofs), not for calls.
+	pub fn leaf_hashes(tree_size: u64) -> Option<Vec<ct::Hash>> {
+		if tree_size > CtLog::<T>::get().size() {
+			return None;
+		}
+		(0..tree_size).map(LeafHashes::<T>::get).collect()
+	}
+
+	/// The CA certificates from `authority` up to its root, DER, `authority`'s first. Stops
+	/// at 16 levels (an authority's parent must exist when it is added, so there are no
+	/// cycles; the bound only limits the work).
+	pub fn authority_chain(authority: AuthorityId) -> Vec<Vec<u8>> {
+		let mut chain = Vec::new();
+		let mut next = Some(authority);
+		while let Some(id) = next {
+			if chain.len() >= 16 {
+				break;
+			}
+			let Some(der) = AuthorityCertificates::<T>::get(id) else {
+				break;
+			};
+			chain.push(der.into_inner());
+			next = match Authorities::<T>::get(id).map(|a| a.kind) {
+				Some(AuthorityKind::Intermediate { parent }) => Some(parent),
+				_ => None,
+			};
+		}
+		chain
+	}
+
+	/// The pending requests that have not expired, oldest first, at most `limit`.
+	pub fn pending_requests(limit: u32) -> Vec<(RequestId, CertificateRequestOf<T>)> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut pending: Vec<_> = Requests::<T>::iter()
+			.filter(|(_, request)| now < request.expires_at)
+			.collect();
+		pending.sort_by_key(|(id, _)| *id);
+		pending.truncate(limit as usize);
+		pending
 	}
 
 	/// The log's current tree head (size and root), whether or not it is committed yet.
@@ -797,13 +1186,37 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Checks what `add_authority` and `rotate_authority_keys` store.
+	/// Checks what `add_authority` and `rotate_authority_keys` store: well-formed keys,
+	/// and a CA certificate (X.509 v3, `cA = TRUE`) for exactly these keys (its
+	/// subjectAltPublicKeyInfo, if present, must be the FALCON key).
 	fn check_authority_material(
 		der: &CertificateDerOf<T>,
 		classical: &ClassicalPublicKey,
 		falcon: &FalconPublicKey,
 	) -> Result<(), Error<T>> {
 		ensure!(!der.is_empty(), Error::<T>::EmptyCertificate);
+		Self::check_keys(classical, falcon)?;
+		let cert =
+			HybridCertificate::parse(der).map_err(|_| Error::<T>::BadAuthorityCertificate)?;
+		ensure!(cert.is_ca, Error::<T>::AuthorityCertificateNotCa);
+		ensure!(
+			Self::same_classical_key(&cert.subject_key, classical),
+			Error::<T>::AuthorityKeyMismatch
+		);
+		ensure!(
+			cert.subject_falcon_key
+				.as_ref()
+				.is_none_or(|key| key.as_slice() == falcon.as_slice()),
+			Error::<T>::AuthorityKeyMismatch
+		);
+		Ok(())
+	}
+
+	/// Checks a classical key's encoding and a FALCON-1024 key's length and header.
+	fn check_keys(
+		classical: &ClassicalPublicKey,
+		falcon: &FalconPublicKey,
+	) -> Result<(), Error<T>> {
 		ensure!(classical.is_well_formed(), Error::<T>::BadClassicalKey);
 		ensure!(
 			falcon.len() == FALCON_1024_PUBLIC_KEY_LEN as usize,
@@ -814,5 +1227,191 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::BadFalconKeyHeader
 		);
 		Ok(())
+	}
+
+	/// Whether a certificate's subject key is `key`.
+	fn same_classical_key(subject: &SubjectKey, key: &ClassicalPublicKey) -> bool {
+		match (subject, key) {
+			(SubjectKey::Ed25519(a), ClassicalPublicKey::Ed25519(b)) => a == b,
+			(SubjectKey::EcdsaP256(a), ClassicalPublicKey::EcdsaP256(b)) => {
+				a.as_slice() == b.as_slice()
+			}
+			_ => false,
+		}
+	}
+
+	/// A stored classical key as the verifier takes it.
+	fn classical_key_ref(
+		key: &ClassicalPublicKey,
+	) -> hypermesh_primitives::classical::ClassicalKey<'_> {
+		match key {
+			ClassicalPublicKey::Ed25519(key) => {
+				hypermesh_primitives::classical::ClassicalKey::Ed25519(key)
+			}
+			ClassicalPublicKey::EcdsaP256(point) => {
+				hypermesh_primitives::classical::ClassicalKey::EcdsaP256(point)
+			}
+		}
+	}
+
+	/// What a requester signs with both keys (see [`hypermesh_primitives::pop`]): it binds
+	/// this chain's genesis hash, the requester and both keys.
+	pub fn proof_of_possession_message(
+		who: &T::AccountId,
+		classical: &ClassicalPublicKey,
+		falcon: &FalconPublicKey,
+	) -> Vec<u8> {
+		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		hypermesh_primitives::pop::message(
+			genesis.as_ref(),
+			&who.encode(),
+			&classical.encode(),
+			falcon,
+		)
+	}
+
+	/// Parses `der` and checks it is a certificate `authority` issued for `request`.
+	fn check_issued(
+		authority: AuthorityId,
+		info: &AuthorityInfoOf<T>,
+		request: &CertificateRequestOf<T>,
+		der: &[u8],
+	) -> Result<HybridCertificate, Error<T>> {
+		let cert = HybridCertificate::parse(der).map_err(|e| match e {
+			X509Error::MalformedDer | X509Error::NotVersion3 | X509Error::MalformedExtension => {
+				Error::<T>::MalformedCertificate
+			}
+			X509Error::MissingFalconKey | X509Error::MissingAltSignature => {
+				Error::<T>::MissingAltSignature
+			}
+			_ => Error::<T>::UnsupportedCertificate,
+		})?;
+		let ca_der =
+			AuthorityCertificates::<T>::get(authority).ok_or(Error::<T>::UnknownAuthority)?;
+		let ca =
+			HybridCertificate::parse(&ca_der).map_err(|_| Error::<T>::BadAuthorityCertificate)?;
+		ensure!(cert.issuer == ca.subject, Error::<T>::IssuerMismatch);
+		cert.verify_classical_signature(&ca.subject_key)
+			.map_err(|_| Error::<T>::BadCertificateSignature)?;
+		ensure!(
+			cert.subject_falcon_key.is_some(),
+			Error::<T>::MissingAltSignature
+		);
+		cert.verify_alt_signature(&info.falcon_public_key)
+			.map_err(|e| match e {
+				X509Error::MissingAltSignature => Error::<T>::MissingAltSignature,
+				_ => Error::<T>::BadAltSignature,
+			})?;
+		ensure!(
+			Self::same_classical_key(&cert.subject_key, &request.classical_public_key)
+				&& cert.subject_falcon_key.as_deref() == Some(request.falcon_public_key.as_slice()),
+			Error::<T>::CertificateKeyMismatch
+		);
+		ensure!(
+			!cert.is_ca && cert.ip_addresses.is_empty(),
+			Error::<T>::CertificateNotLeaf
+		);
+		let names_match = cert.dns_names.len() == request.names.len()
+			&& request
+				.names
+				.iter()
+				.all(|name| cert.dns_names.iter().any(|n| n == name.as_slice()))
+			&& cert
+				.dns_names
+				.iter()
+				.enumerate()
+				.all(|(i, name)| !cert.dns_names[..i].contains(name));
+		ensure!(names_match, Error::<T>::CertificateNamesMismatch);
+		let now = T::UnixTime::now().as_secs();
+		ensure!(
+			cert.not_before <= cert.not_after
+				&& cert.not_after - cert.not_before <= T::CertificateValidity::get()
+				&& cert.not_before <= now.saturating_add(T::MaxClockSkew::get())
+				&& now < cert.not_after,
+			Error::<T>::BadValidity
+		);
+		Ok(cert)
+	}
+
+	/// Appends a certificate to the CT log and keeps it under its log index.
+	fn append_to_log(
+		authority: AuthorityId,
+		der: CertificateDerOf<T>,
+	) -> Result<u64, DispatchError> {
+		let leaf_hash = ct::leaf_hash(&der);
+		ensure!(
+			!CertificateIndex::<T>::contains_key(leaf_hash),
+			Error::<T>::CertificateAlreadyLogged
+		);
+		let mut log = CtLog::<T>::get();
+		let index = log.append(leaf_hash).map_err(|_| Error::<T>::CtLogFull)?;
+		let head = log.tree_head();
+		CtLog::<T>::put(log);
+		CtLogChanged::<T>::put(true);
+		CertificateIndex::<T>::insert(leaf_hash, index);
+		LeafHashes::<T>::insert(index, leaf_hash);
+		Certificates::<T>::insert(
+			index,
+			CertificateRecord {
+				authority,
+				der,
+				recorded_at: frame_system::Pallet::<T>::block_number(),
+			},
+		);
+		Self::deposit_event(Event::CertificateLogged {
+			authority,
+			index,
+			leaf_hash,
+			tree_size: head.size,
+			root: head.root,
+		});
+		Ok(index)
+	}
+
+	/// Returns a (fulfilled or cancelled) request's deposit to its requester.
+	fn release_request_deposit(request: &CertificateRequestOf<T>) -> DispatchResult {
+		T::Currency::release(
+			&HoldReason::RequestDeposit.into(),
+			&request.requester,
+			request.deposit,
+			frame_support::traits::tokens::Precision::BestEffort,
+		)?;
+		Ok(())
+	}
+
+	/// Marks an issued certificate revoked.
+	fn revoke(id: CertificateId, reason: RevocationReason) -> DispatchResult {
+		Issued::<T>::try_mutate(id, |issued| -> DispatchResult {
+			let issued = issued.as_mut().ok_or(Error::<T>::UnknownCertificate)?;
+			ensure!(
+				issued.revocation == Revocation::NotRevoked,
+				Error::<T>::AlreadyRevoked
+			);
+			issued.revocation = Revocation::Revoked {
+				reason,
+				at: frame_system::Pallet::<T>::block_number(),
+			};
+			Ok(())
+		})?;
+		Self::deposit_event(Event::CertificateRevoked { id, reason });
+		Ok(())
+	}
+
+	/// An issued certificate's status at the chain's current time. For the runtime API.
+	pub fn certificate_status(id: CertificateId) -> CertificateStatus<BlockNumberFor<T>> {
+		let Some(issued) = Issued::<T>::get(id) else {
+			return CertificateStatus::Unknown;
+		};
+		if let Revocation::Revoked { reason, at } = issued.revocation {
+			return CertificateStatus::Revoked { reason, at };
+		}
+		let now = T::UnixTime::now().as_secs();
+		if now < issued.not_before {
+			CertificateStatus::NotYetValid
+		} else if now >= issued.not_after {
+			CertificateStatus::Expired
+		} else {
+			CertificateStatus::Valid
+		}
 	}
 }

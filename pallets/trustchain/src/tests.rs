@@ -1,7 +1,7 @@
 //! Unit tests on the mock runtime: every call, every error, and that a failed call
 //! changes nothing (`assert_noop!` compares the whole storage root).
 
-use crate::{mock::*, *};
+use crate::{fixtures::*, mock::*, *};
 use codec::{Decode, Encode};
 use frame_support::{
 	assert_noop, assert_ok,
@@ -38,28 +38,26 @@ fn ed25519(fill: u8) -> ClassicalPublicKey {
 	ClassicalPublicKey::Ed25519([fill; 32])
 }
 
-fn add_root(id: AuthorityId, operator: u64) -> DispatchResult {
+fn add_ca(id: AuthorityId, kind: AuthorityKind, operator: u64, test_ca: &TestCa) -> DispatchResult {
 	TrustChain::add_authority(
 		RuntimeOrigin::root(),
 		id,
-		AuthorityKind::Root,
+		kind,
 		operator,
-		der(b"root CA certificate"),
-		ed25519(1),
-		falcon(1),
+		test_ca.der.clone(),
+		test_ca.classical.clone(),
+		test_ca.falcon.clone(),
 	)
 }
 
+/// Adds authority `id` as a root with test CA 0.
+fn add_root(id: AuthorityId, operator: u64) -> DispatchResult {
+	add_ca(id, AuthorityKind::Root, operator, &ca(0))
+}
+
+/// Adds authority `id` as an intermediate under `parent` with test CA 1.
 fn add_intermediate(id: AuthorityId, parent: AuthorityId, operator: u64) -> DispatchResult {
-	TrustChain::add_authority(
-		RuntimeOrigin::root(),
-		id,
-		AuthorityKind::Intermediate { parent },
-		operator,
-		der(b"intermediate CA certificate"),
-		p256([&[0x02][..], &[9; 32]].concat()),
-		falcon(2),
-	)
+	add_ca(id, AuthorityKind::Intermediate { parent }, operator, &ca(1))
 }
 
 fn held(who: u64) -> u64 {
@@ -107,8 +105,51 @@ fn set_records(who: u64, n: &str, list: Vec<DnsRecordOf<Test>>) -> DispatchResul
 	TrustChain::set_records(RuntimeOrigin::signed(who), name(n), records(list))
 }
 
-fn record(operator: u64, authority: AuthorityId, bytes: &[u8]) -> DispatchResult {
-	TrustChain::record_certificate(RuntimeOrigin::signed(operator), authority, der(bytes))
+fn names(list: &[&str]) -> CertificateNamesOf<Test> {
+	list.iter()
+		.map(|n| name(n))
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("names within bound")
+}
+
+/// `who` requests a certificate for `list` with key set `k` (proofs made for `who`).
+fn request(who: u64, list: &[&str], k: usize, renews: Option<CertificateId>) -> DispatchResult {
+	let keys = keys(k);
+	let (classical_proof, falcon_proof) = keys.proofs(who);
+	TrustChain::request_certificate(
+		RuntimeOrigin::signed(who),
+		names(list),
+		keys.classical_public(),
+		keys.falcon_public.clone(),
+		classical_proof,
+		falcon_proof,
+		renews,
+	)
+}
+
+fn issue_der(
+	operator: u64,
+	request: RequestId,
+	authority: AuthorityId,
+	d: CertificateDerOf<Test>,
+) -> DispatchResult {
+	TrustChain::issue_certificate(RuntimeOrigin::signed(operator), request, authority, d)
+}
+
+/// Holder 1 owns `node1.hypermesh` (registered if needed), requests a certificate for it
+/// with key set 0, and authority 1 (test CA 0, operator 10) issues it with `serial`.
+/// Returns the certificate's id and DER.
+fn issue_new(serial: u64) -> (CertificateId, CertificateDerOf<Test>) {
+	if TrustChain::resolve(b"node1.hypermesh").is_none() {
+		assert_ok!(register(1, "node1.hypermesh"));
+	}
+	let request_id = NextRequestId::<Test>::get();
+	assert_ok!(request(1, &["node1.hypermesh"], 0, None));
+	let cert = issue(&ca(0), &keys(0), &Leaf::new(&["node1.hypermesh"], serial));
+	let id = TrustChain::tree_head().size;
+	assert_ok!(issue_der(10, request_id, 1, cert.clone()));
+	(id, cert)
 }
 
 fn run_to(n: u64) {
@@ -135,12 +176,12 @@ fn add_root_authority_works() {
 		let info = Authorities::<Test>::get(1).expect("added");
 		assert_eq!(info.kind, AuthorityKind::Root);
 		assert_eq!(info.operator, 10);
-		assert_eq!(info.classical_public_key, ed25519(1));
-		assert_eq!(info.falcon_public_key, falcon(1));
+		assert_eq!(info.classical_public_key, ca(0).classical);
+		assert_eq!(info.falcon_public_key, ca(0).falcon);
 		assert_eq!(info.children, 0);
 		assert_eq!(
 			AuthorityCertificates::<Test>::get(1),
-			Some(der(b"root CA certificate"))
+			Some(ca(0).der.clone())
 		);
 		System::assert_last_event(
 			Event::AuthorityAdded {
@@ -258,22 +299,53 @@ fn add_authority_errors_change_nothing() {
 				Error::<Test>::BadClassicalKey
 			);
 		}
-		// The good P-256 encodings are accepted.
+		// Well-formed keys, but the certificate is not a DER X.509 certificate.
+		let good_key = ca(1).classical.clone();
+		for garbage in [&b"ca"[..], &ca(1).der[..ca(1).der.len() - 1], &[0x30, 0x00]] {
+			assert_noop!(
+				add(
+					RuntimeOrigin::root(),
+					2,
+					root,
+					garbage,
+					good_key.clone(),
+					ca(1).falcon.clone()
+				),
+				Error::<Test>::BadAuthorityCertificate
+			);
+		}
+		// A real CA certificate for other keys than the ones given.
+		assert_noop!(
+			add(
+				RuntimeOrigin::root(),
+				2,
+				root,
+				&ca(1).der,
+				ca(2).classical.clone(),
+				ca(1).falcon.clone()
+			),
+			Error::<Test>::AuthorityKeyMismatch
+		);
+		// A leaf certificate is not a CA certificate.
+		let leaf = issue(&ca(1), &keys(0), &Leaf::new(&["node1.hypermesh"], 1));
+		assert_noop!(
+			add(
+				RuntimeOrigin::root(),
+				2,
+				root,
+				&leaf,
+				keys(0).classical_public(),
+				ca(1).falcon.clone()
+			),
+			Error::<Test>::AuthorityCertificateNotCa
+		);
 		assert_ok!(add(
 			RuntimeOrigin::root(),
 			2,
 			root,
-			b"ca",
-			p256([&[0x03][..], &[1; 32]].concat()),
-			falcon(1)
-		));
-		assert_ok!(add(
-			RuntimeOrigin::root(),
-			3,
-			root,
-			b"ca",
-			p256([&[0x04][..], &[1; 64]].concat()),
-			falcon(1)
+			&ca(1).der,
+			ca(1).classical.clone(),
+			ca(1).falcon.clone()
 		));
 	});
 }
@@ -302,7 +374,10 @@ fn remove_authority_works_and_updates_parent() {
 			TrustChain::remove_authority(RuntimeOrigin::root(), 1),
 			Error::<Test>::AuthorityHasChildren
 		);
-		assert_ok!(record(20, 2, b"leaf certificate"));
+		assert_ok!(register(1, "node1.hypermesh"));
+		assert_ok!(request(1, &["node1.hypermesh"], 0, None));
+		let leaf = issue(&ca(1), &keys(0), &Leaf::new(&["node1.hypermesh"], 1));
+		assert_ok!(issue_der(20, 0, 2, leaf));
 		assert_ok!(TrustChain::remove_authority(RuntimeOrigin::root(), 2));
 		System::assert_last_event(Event::AuthorityRemoved { id: 2 }.into());
 		assert!(Authorities::<Test>::get(2).is_none());
@@ -310,7 +385,9 @@ fn remove_authority_works_and_updates_parent() {
 		assert_eq!(Authorities::<Test>::get(1).unwrap().children, 0);
 		// What it logged stays logged; it can log no more.
 		assert_eq!(Certificates::<Test>::get(0).unwrap().authority, 2);
-		assert_noop!(record(20, 2, b"another"), Error::<Test>::UnknownAuthority);
+		assert_ok!(request(1, &["node1.hypermesh"], 0, None));
+		let leaf = issue(&ca(1), &keys(0), &Leaf::new(&["node1.hypermesh"], 2));
+		assert_noop!(issue_der(20, 1, 2, leaf), Error::<Test>::UnknownAuthority);
 		// Now the root has no children.
 		assert_ok!(TrustChain::remove_authority(RuntimeOrigin::root(), 1));
 		assert_eq!(Authorities::<Test>::iter().count(), 0);
@@ -336,23 +413,29 @@ fn remove_authority_errors_change_nothing() {
 fn rotate_authority_keys_works() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(add_root(1, 10));
-		let new_classical = p256([&[0x04][..], &[5; 64]].concat());
 		assert_ok!(TrustChain::rotate_authority_keys(
 			RuntimeOrigin::root(),
 			1,
-			der(b"re-keyed root"),
-			new_classical.clone(),
-			falcon(5),
+			ca(2).der.clone(),
+			ca(2).classical.clone(),
+			ca(2).falcon.clone(),
 		));
 		System::assert_last_event(Event::AuthorityKeysRotated { id: 1 }.into());
 		let info = Authorities::<Test>::get(1).unwrap();
-		assert_eq!(info.classical_public_key, new_classical);
-		assert_eq!(info.falcon_public_key, falcon(5));
+		assert_eq!(info.classical_public_key, ca(2).classical);
+		assert_eq!(info.falcon_public_key, ca(2).falcon);
 		assert_eq!(info.operator, 10);
 		assert_eq!(
 			AuthorityCertificates::<Test>::get(1),
-			Some(der(b"re-keyed root"))
+			Some(ca(2).der.clone())
 		);
+		// Certificates by the old keys are refused from now on, by the new keys accepted.
+		assert_ok!(register(1, "node1.hypermesh"));
+		assert_ok!(request(1, &["node1.hypermesh"], 0, None));
+		let old = issue(&ca(0), &keys(0), &Leaf::new(&["node1.hypermesh"], 1));
+		assert_noop!(issue_der(10, 0, 1, old), Error::<Test>::IssuerMismatch);
+		let new = issue(&ca(2), &keys(0), &Leaf::new(&["node1.hypermesh"], 1));
+		assert_ok!(issue_der(10, 0, 1, new));
 	});
 }
 
@@ -374,6 +457,26 @@ fn rotate_authority_keys_errors_change_nothing() {
 		assert_noop!(
 			rotate(RuntimeOrigin::root(), 1, b"", ed25519(2), falcon(2)),
 			Error::<Test>::EmptyCertificate
+		);
+		assert_noop!(
+			rotate(
+				RuntimeOrigin::root(),
+				1,
+				b"ca",
+				ca(2).classical.clone(),
+				ca(2).falcon.clone()
+			),
+			Error::<Test>::BadAuthorityCertificate
+		);
+		assert_noop!(
+			rotate(
+				RuntimeOrigin::root(),
+				1,
+				&ca(2).der,
+				ca(1).classical.clone(),
+				ca(2).falcon.clone()
+			),
+			Error::<Test>::AuthorityKeyMismatch
 		);
 		assert_noop!(
 			rotate(
@@ -421,8 +524,14 @@ fn set_authority_operator_works() {
 			.into(),
 		);
 		assert_eq!(Authorities::<Test>::get(1).unwrap().operator, 11);
-		assert_noop!(record(10, 1, b"cert"), Error::<Test>::NotAuthorityOperator);
-		assert_ok!(record(11, 1, b"cert"));
+		assert_ok!(register(1, "node1.hypermesh"));
+		assert_ok!(request(1, &["node1.hypermesh"], 0, None));
+		let cert = issue(&ca(0), &keys(0), &Leaf::new(&["node1.hypermesh"], 1));
+		assert_noop!(
+			issue_der(10, 0, 1, cert.clone()),
+			Error::<Test>::NotAuthorityOperator
+		);
+		assert_ok!(issue_der(11, 0, 1, cert));
 	});
 }
 
@@ -886,46 +995,337 @@ fn set_records_errors_change_nothing() {
 }
 
 // ---------------------------------------------------------------------------------------
-// certificate transparency log
+// certificate requests
 
 #[test]
-fn record_certificate_matches_the_reference_root() {
+fn request_certificate_holds_the_deposit_and_stores_the_request() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(1, "node1.hypermesh"));
+		assert_ok!(register(1, "api.hypermesh"));
+		// Ed25519 key set 1 this time.
+		assert_ok!(request(1, &["node1.hypermesh", "api.hypermesh"], 1, None));
+		let stored = Requests::<Test>::get(0).expect("stored");
+		assert_eq!(stored.requester, 1);
+		assert_eq!(stored.names, names(&["node1.hypermesh", "api.hypermesh"]));
+		assert_eq!(stored.classical_public_key, keys(1).classical_public());
+		assert_eq!(stored.falcon_public_key, keys(1).falcon_public);
+		assert_eq!(stored.deposit, REQUEST_DEPOSIT);
+		assert_eq!(stored.expires_at, 1 + REQUEST_LIFETIME);
+		assert_eq!(stored.renews, None);
+		assert_eq!(NextRequestId::<Test>::get(), 1);
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::RequestDeposit.into(), &1),
+			REQUEST_DEPOSIT
+		);
+		System::assert_last_event(
+			Event::CertificateRequested {
+				id: 0,
+				requester: 1,
+				expires_at: 1 + REQUEST_LIFETIME,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn request_certificate_errors_change_nothing() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(1, "node1.hypermesh"));
+		assert_ok!(register(2, "other.hypermesh"));
+		let k = keys(0);
+		let (classical_proof, falcon_proof) = k.proofs(1);
+		let call = |who: u64,
+		            list: &[&str],
+		            classical: ClassicalPublicKey,
+		            falcon_key: FalconPublicKey,
+		            cp: ClassicalSignature,
+		            fp: FalconSignature,
+		            renews: Option<CertificateId>| {
+			TrustChain::request_certificate(
+				RuntimeOrigin::signed(who),
+				names(list),
+				classical,
+				falcon_key,
+				cp,
+				fp,
+				renews,
+			)
+		};
+		let node1 = &["node1.hypermesh"][..];
+		let good = |who, list| {
+			call(
+				who,
+				list,
+				k.classical_public(),
+				k.falcon_public.clone(),
+				classical_proof.clone(),
+				falcon_proof.clone(),
+				None,
+			)
+		};
+		assert_noop!(good(1, &[]), Error::<Test>::NoNames);
+		assert_noop!(
+			good(1, &["node1.hypermesh", "node1.hypermesh"]),
+			Error::<Test>::DuplicateName
+		);
+		// Names the caller does not own, that do not exist, or are not in the zone.
+		assert_noop!(good(1, &["other.hypermesh"]), Error::<Test>::NotNameOwner);
+		assert_noop!(
+			good(1, &["node1.hypermesh", "nobody.hypermesh"]),
+			Error::<Test>::UnknownName
+		);
+		assert_noop!(good(1, &["node1.example"]), Error::<Test>::NameNotInZone);
+		// A proof made for account 1 does not work for account 2 (who owns its name).
+		assert_noop!(
+			good(2, &["other.hypermesh"]),
+			Error::<Test>::BadClassicalProof
+		);
+		// Each proof must be by its own key over the right message.
+		let other = keys(2);
+		let (other_classical, other_falcon) = other.proofs(1);
+		assert_noop!(
+			call(
+				1,
+				node1,
+				k.classical_public(),
+				k.falcon_public.clone(),
+				other_classical,
+				falcon_proof.clone(),
+				None
+			),
+			Error::<Test>::BadClassicalProof
+		);
+		assert_noop!(
+			call(
+				1,
+				node1,
+				k.classical_public(),
+				k.falcon_public.clone(),
+				classical_proof.clone(),
+				other_falcon,
+				None
+			),
+			Error::<Test>::BadFalconProof
+		);
+		// A FALCON proof of the wrong length (the unpadded encoding is refused).
+		let short: FalconSignature = falcon_proof[..1000].to_vec().try_into().unwrap();
+		assert_noop!(
+			call(
+				1,
+				node1,
+				k.classical_public(),
+				k.falcon_public.clone(),
+				classical_proof.clone(),
+				short,
+				None
+			),
+			Error::<Test>::BadFalconProof
+		);
+		// Garbage classical proofs of every length decode but do not verify.
+		for len in [0usize, 1, 64, 72] {
+			assert_noop!(
+				call(
+					1,
+					node1,
+					k.classical_public(),
+					k.falcon_public.clone(),
+					vec![0x30; len].try_into().unwrap(),
+					falcon_proof.clone(),
+					None
+				),
+				Error::<Test>::BadClassicalProof
+			);
+		}
+		// Malformed keys.
+		assert_noop!(
+			call(
+				1,
+				node1,
+				p256(vec![0x02; 10]),
+				k.falcon_public.clone(),
+				classical_proof.clone(),
+				falcon_proof.clone(),
+				None
+			),
+			Error::<Test>::BadClassicalKey
+		);
+		let mut bad_falcon = k.falcon_public.clone();
+		bad_falcon[0] = 0x09;
+		assert_noop!(
+			call(
+				1,
+				node1,
+				k.classical_public(),
+				bad_falcon,
+				classical_proof.clone(),
+				falcon_proof.clone(),
+				None
+			),
+			Error::<Test>::BadFalconKeyHeader
+		);
+		// A well-formed P-256 encoding that is not a point on the curve.
+		assert_noop!(
+			call(
+				1,
+				node1,
+				p256([&[0x04][..], &[1; 64]].concat()),
+				k.falcon_public.clone(),
+				classical_proof.clone(),
+				falcon_proof.clone(),
+				None
+			),
+			Error::<Test>::BadClassicalProof
+		);
+		// Renewing a certificate that does not exist.
+		assert_noop!(
+			call(
+				1,
+				node1,
+				k.classical_public(),
+				k.falcon_public.clone(),
+				classical_proof.clone(),
+				falcon_proof.clone(),
+				Some(7)
+			),
+			Error::<Test>::CannotRenew
+		);
+		// An expired name.
+		run_to(1 + PERIOD);
+		assert_noop!(good(1, node1), Error::<Test>::NameExpired);
+	});
+}
+
+#[test]
+fn request_certificate_needs_the_deposit() {
+	new_test_ext().execute_with(|| {
+		// Account 3 spends down to less than a request deposit after its name deposit.
+		assert_ok!(register(3, "poor.hypermesh"));
+		assert_ok!(Balances::transfer_allow_death(
+			RuntimeOrigin::signed(3),
+			4,
+			88
+		));
+		assert_noop!(
+			request(3, &["poor.hypermesh"], 0, None),
+			TokenError::FundsUnavailable
+		);
+	});
+}
+
+#[test]
+fn cancel_request_returns_the_deposit() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(1, "node1.hypermesh"));
+		assert_ok!(request(1, &["node1.hypermesh"], 0, None));
+		assert_ok!(request(1, &["node1.hypermesh"], 0, None));
+		assert_noop!(
+			TrustChain::cancel_request(RuntimeOrigin::signed(2), 0),
+			Error::<Test>::NotRequester
+		);
+		assert_noop!(
+			TrustChain::cancel_request(RuntimeOrigin::signed(1), 9),
+			Error::<Test>::UnknownRequest
+		);
+		assert_ok!(TrustChain::cancel_request(RuntimeOrigin::signed(1), 0));
+		System::assert_last_event(Event::CertificateRequestCancelled { id: 0 }.into());
+		assert!(Requests::<Test>::get(0).is_none());
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::RequestDeposit.into(), &1),
+			REQUEST_DEPOSIT
+		);
+		// Once expired, anyone can clear it; the deposit goes back to the requester.
+		run_to(1 + REQUEST_LIFETIME);
+		assert_ok!(TrustChain::cancel_request(RuntimeOrigin::signed(2), 1));
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::RequestDeposit.into(), &1),
+			0
+		);
+		assert_eq!(free(1), 100 - DEPOSIT);
+	});
+}
+
+// ---------------------------------------------------------------------------------------
+// issuance
+
+#[test]
+fn issue_certificate_logs_it_and_returns_the_deposit() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(add_root(1, 10));
+		assert_ok!(register(1, "node1.hypermesh"));
+		assert_ok!(register(1, "api.hypermesh"));
+		assert_ok!(request(1, &["node1.hypermesh", "api.hypermesh"], 1, None));
+		// The CA may order the names differently.
+		let leaf = Leaf::new(&["api.hypermesh", "node1.hypermesh"], 0x1234_5678);
+		let cert = issue(&ca(0), &keys(1), &leaf);
+		assert_ok!(issue_der(10, 0, 1, cert.clone()));
+		let leaf_hash = reference_leaf_hash(&cert);
+		System::assert_has_event(
+			Event::CertificateLogged {
+				authority: 1,
+				index: 0,
+				leaf_hash,
+				tree_size: 1,
+				root: leaf_hash,
+			}
+			.into(),
+		);
+		System::assert_last_event(
+			Event::CertificateIssued {
+				id: 0,
+				request: 0,
+				authority: 1,
+				holder: 1,
+				not_after: leaf.not_after as u64,
+			}
+			.into(),
+		);
+		let issued = Issued::<Test>::get(0).expect("issued");
+		assert_eq!(issued.holder, 1);
+		assert_eq!(issued.authority, 1);
+		assert_eq!(issued.request, 0);
+		assert_eq!(issued.serial.to_vec(), vec![0x12, 0x34, 0x56, 0x78]);
+		assert_eq!(
+			(issued.not_before, issued.not_after),
+			(leaf.not_before as u64, leaf.not_after as u64)
+		);
+		assert_eq!(issued.revocation, Revocation::NotRevoked);
+		let serial: Serial = vec![0x12, 0x34, 0x56, 0x78].try_into().unwrap();
+		assert_eq!(SerialIndex::<Test>::get(1, serial), Some(0));
+		assert_eq!(Certificates::<Test>::get(0).unwrap().der, cert);
+		assert_eq!(LeafHashes::<Test>::get(0), Some(leaf_hash));
+		assert_eq!(CertificateIndex::<Test>::get(leaf_hash), Some(0));
+		assert!(Requests::<Test>::get(0).is_none());
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::RequestDeposit.into(), &1),
+			0
+		);
+		assert_eq!(TrustChain::certificate_status(0), CertificateStatus::Valid);
+		assert_eq!(
+			TrustChain::certificate_status(1),
+			CertificateStatus::Unknown
+		);
+	});
+}
+
+#[test]
+fn issued_certificates_match_the_reference_root() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(add_root(1, 10));
 		assert_eq!(TrustChain::tree_head(), ct::TreeHead::empty());
 		let mut leaves = Vec::new();
-		for i in 0..17u64 {
-			// Distinct certificates of varied sizes, up to the maximum.
-			let len = if i == 16 {
-				MAX_DER as usize
-			} else {
-				1 + (i as usize) * 97
-			};
-			let mut cert = vec![i as u8; len];
-			cert[0] = 0x30; // DER SEQUENCE, as a real certificate starts
-			assert_ok!(record(10, 1, &cert));
-			let leaf = reference_leaf_hash(&cert);
-			leaves.push(leaf);
-			let root = ct::root(&leaves);
-			System::assert_last_event(
-				Event::CertificateLogged {
-					authority: 1,
-					index: i,
-					leaf_hash: leaf,
-					tree_size: i + 1,
-					root,
-				}
-				.into(),
-			);
-			let stored = Certificates::<Test>::get(i).expect("stored by index");
+		for serial in 1..=6u64 {
+			let (id, cert) = issue_new(serial);
+			assert_eq!(id, serial - 1);
+			leaves.push(reference_leaf_hash(&cert));
 			assert_eq!(
-				(stored.authority, stored.der.to_vec(), stored.recorded_at),
-				(1, cert, 1)
+				TrustChain::tree_head(),
+				ct::TreeHead {
+					size: serial,
+					root: ct::root(&leaves)
+				}
 			);
-			assert_eq!(CertificateIndex::<Test>::get(leaf), Some(i));
-			assert_eq!(TrustChain::tree_head(), ct::TreeHead { size: i + 1, root });
 		}
-		// Every certificate's inclusion proof against the on-chain root verifies.
 		let head = TrustChain::tree_head();
 		for (i, leaf) in leaves.iter().enumerate() {
 			let proof = ct::inclusion_proof(&leaves, i as u64).unwrap();
@@ -938,47 +1338,358 @@ fn record_certificate_matches_the_reference_root() {
 }
 
 #[test]
-fn record_certificate_errors_change_nothing() {
+fn issue_certificate_errors_change_nothing() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(add_root(1, 10));
 		assert_ok!(add_intermediate(2, 1, 20));
-		assert_ok!(record(10, 1, b"cert"));
-		assert_noop!(record(11, 1, b"other"), Error::<Test>::NotAuthorityOperator);
-		// An intermediate's operator cannot record for its parent (nor the reverse).
-		assert_noop!(record(20, 1, b"other"), Error::<Test>::NotAuthorityOperator);
-		assert_noop!(record(10, 2, b"other"), Error::<Test>::NotAuthorityOperator);
-		assert_noop!(record(10, 3, b"other"), Error::<Test>::UnknownAuthority);
-		assert_noop!(record(10, 1, b""), Error::<Test>::EmptyCertificate);
+		assert_ok!(register(1, "node1.hypermesh"));
+		assert_ok!(register(1, "api.hypermesh"));
+		assert_ok!(request(1, &["node1.hypermesh"], 0, None));
+		let node1 = &["node1.hypermesh"][..];
+		let good = issue(&ca(0), &keys(0), &Leaf::new(node1, 1));
+
+		// Who may issue, for which request.
 		assert_noop!(
-			record(10, 1, b"cert"),
-			Error::<Test>::CertificateAlreadyLogged
+			issue_der(11, 0, 1, good.clone()),
+			Error::<Test>::NotAuthorityOperator
 		);
 		assert_noop!(
-			TrustChain::record_certificate(RuntimeOrigin::root(), 1, der(b"other")),
+			issue_der(20, 0, 1, good.clone()),
+			Error::<Test>::NotAuthorityOperator
+		);
+		assert_noop!(
+			issue_der(10, 0, 9, good.clone()),
+			Error::<Test>::UnknownAuthority
+		);
+		assert_noop!(
+			issue_der(10, 5, 1, good.clone()),
+			Error::<Test>::UnknownRequest
+		);
+		assert_noop!(
+			TrustChain::issue_certificate(RuntimeOrigin::root(), 0, 1, good.clone()),
 			BadOrigin
 		);
-		assert_ok!(record(20, 2, b"other"));
-		assert_eq!(TrustChain::tree_head().size, 2);
+
+		// Malformed DER: garbage, truncated, trailing bytes.
+		assert_noop!(
+			issue_der(10, 0, 1, der(b"not a certificate")),
+			Error::<Test>::MalformedCertificate
+		);
+		for cut in [1usize, 100, good.len() / 2, good.len() - 1] {
+			assert_noop!(
+				issue_der(10, 0, 1, der(&good[..cut])),
+				Error::<Test>::MalformedCertificate
+			);
+		}
+		assert_noop!(
+			issue_der(10, 0, 1, der(&[&good[..], &[0u8][..]].concat())),
+			Error::<Test>::MalformedCertificate
+		);
+		// Issued by another CA (test CA 1 is authority 2's) for authority 1.
+		let by_other = issue(&ca(1), &keys(0), &Leaf::new(node1, 1));
+		assert_noop!(issue_der(10, 0, 1, by_other), Error::<Test>::IssuerMismatch);
+		// Same issuer name, different classical key: the classical signature fails.
+		let impostor = stoq::cert::HybridCa::generate("TrustChain test CA 0").unwrap();
+		let impostor = TestCa {
+			der: impostor.cert_der().to_vec().try_into().unwrap(),
+			classical: ca(0).classical.clone(),
+			falcon: ca(0).falcon.clone(),
+			ca: impostor,
+		};
+		let forged = issue(&impostor, &keys(0), &Leaf::new(node1, 1));
+		assert_noop!(
+			issue_der(10, 0, 1, forged),
+			Error::<Test>::BadCertificateSignature
+		);
+		// The right classical key, the wrong FALCON key.
+		let wrong_falcon = TestCa {
+			ca: ca(0).ca.with_new_falcon_key().unwrap(),
+			der: ca(0).der.clone(),
+			classical: ca(0).classical.clone(),
+			falcon: ca(0).falcon.clone(),
+		};
+		let forged = issue(&wrong_falcon, &keys(0), &Leaf::new(node1, 1));
+		assert_noop!(issue_der(10, 0, 1, forged), Error::<Test>::BadAltSignature);
+		// A byte of the FALCON signature flipped: the extension is inside the TBS, so the
+		// classical signature no longer verifies.
+		let mut flipped = good.to_vec();
+		let at = flipped.len() - 200;
+		flipped[at] ^= 1;
+		assert_noop!(
+			issue_der(10, 0, 1, der(&flipped)),
+			Error::<Test>::BadCertificateSignature
+		);
+		// Not the request's keys.
+		let other_keys = issue(&ca(0), &keys(2), &Leaf::new(node1, 1));
+		assert_noop!(
+			issue_der(10, 0, 1, other_keys),
+			Error::<Test>::CertificateKeyMismatch
+		);
+		// Not the request's names: one more, one other, none.
+		for list in [
+			&["node1.hypermesh", "api.hypermesh"][..],
+			&["api.hypermesh"],
+			&[],
+		] {
+			let cert = issue(&ca(0), &keys(0), &Leaf::new(list, 1));
+			assert_noop!(
+				issue_der(10, 0, 1, cert),
+				Error::<Test>::CertificateNamesMismatch
+			);
+		}
+		// A name repeated still has to match the request exactly.
+		let cert = issue(
+			&ca(0),
+			&keys(0),
+			&Leaf::new(&["node1.hypermesh", "node1.hypermesh"], 1),
+		);
+		assert_noop!(
+			issue_der(10, 0, 1, cert),
+			Error::<Test>::CertificateNamesMismatch
+		);
+		// An IP address in subjectAltName.
+		let cert = issue(
+			&ca(0),
+			&keys(0),
+			&Leaf::new(&["node1.hypermesh", "2001:db8::1"], 1),
+		);
+		assert_noop!(issue_der(10, 0, 1, cert), Error::<Test>::CertificateNotLeaf);
+		// Validity: too long, already over, starting too far ahead.
+		let now = <MockTime as frame_support::traits::UnixTime>::now().as_secs() as i64;
+		for (from, to) in [
+			(now - 60, now - 60 + VALIDITY as i64 + 1),
+			(now - 7200, now - 1),
+			(now + SKEW as i64 + 60, now + SKEW as i64 + 3600),
+			(now + 3600, now - 3600),
+		] {
+			let leaf = Leaf {
+				names: vec!["node1.hypermesh".into()],
+				serial: 1,
+				not_before: from,
+				not_after: to,
+			};
+			let cert = issue(&ca(0), &keys(0), &leaf);
+			assert_noop!(issue_der(10, 0, 1, cert), Error::<Test>::BadValidity);
+		}
+		// Exactly the longest validity, starting within the allowed skew, is accepted.
+		let leaf = Leaf {
+			names: vec!["node1.hypermesh".into()],
+			serial: 1,
+			not_before: now + SKEW as i64,
+			not_after: now + (SKEW + VALIDITY) as i64,
+		};
+		assert_ok!(issue_der(10, 0, 1, issue(&ca(0), &keys(0), &leaf)));
+		// The request is fulfilled: it cannot be fulfilled again.
+		assert_noop!(
+			issue_der(10, 0, 1, good.clone()),
+			Error::<Test>::UnknownRequest
+		);
+		// A serial number the authority used before is refused.
+		assert_ok!(request(1, node1, 0, None));
+		assert_noop!(
+			issue_der(10, 1, 1, good.clone()),
+			Error::<Test>::DuplicateSerial
+		);
+		// An expired request.
+		run_to(2 + REQUEST_LIFETIME);
+		let cert = issue(&ca(0), &keys(0), &Leaf::new(node1, 2));
+		assert_noop!(issue_der(10, 1, 1, cert), Error::<Test>::RequestExpired);
 	});
 }
 
 #[test]
-fn record_certificate_refuses_when_the_log_is_full() {
+fn issue_certificate_refuses_when_the_log_is_full() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(add_root(1, 10));
+		assert_ok!(register(1, "node1.hypermesh"));
+		assert_ok!(request(1, &["node1.hypermesh"], 0, None));
 		let mut bytes = u64::MAX.encode();
 		bytes.extend(vec![[7u8; 32]; 64].encode());
 		CtLog::<Test>::put(ct::CompactMerkleLog::decode(&mut &bytes[..]).unwrap());
-		assert_noop!(record(10, 1, b"cert"), Error::<Test>::CtLogFull);
+		let cert = issue(&ca(0), &keys(0), &Leaf::new(&["node1.hypermesh"], 1));
+		assert_noop!(issue_der(10, 0, 1, cert), Error::<Test>::CtLogFull);
 	});
 }
+
+// ---------------------------------------------------------------------------------------
+// revocation, status and renewal
+
+#[test]
+fn holder_operator_and_governance_can_revoke() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(add_root(1, 10));
+		let (a, _) = issue_new(1);
+		let (b, _) = issue_new(2);
+		let (c, _) = issue_new(3);
+		run_to(3);
+		assert_ok!(TrustChain::revoke_certificate(
+			RuntimeOrigin::signed(1),
+			a,
+			RevocationReason::KeyCompromise
+		));
+		System::assert_last_event(
+			Event::CertificateRevoked {
+				id: a,
+				reason: RevocationReason::KeyCompromise,
+			}
+			.into(),
+		);
+		assert_ok!(TrustChain::revoke_certificate(
+			RuntimeOrigin::signed(10),
+			b,
+			RevocationReason::PrivilegeWithdrawn
+		));
+		assert_ok!(TrustChain::revoke_certificate(
+			RuntimeOrigin::root(),
+			c,
+			RevocationReason::CaCompromise
+		));
+		assert_eq!(
+			TrustChain::certificate_status(a),
+			CertificateStatus::Revoked {
+				reason: RevocationReason::KeyCompromise,
+				at: 3
+			}
+		);
+		assert_eq!(
+			Issued::<Test>::get(b).unwrap().revocation,
+			Revocation::Revoked {
+				reason: RevocationReason::PrivilegeWithdrawn,
+				at: 3
+			}
+		);
+		// Revoked certificates stay in the log.
+		assert_eq!(TrustChain::tree_head().size, 3);
+		assert!(Certificates::<Test>::get(c).is_some());
+	});
+}
+
+#[test]
+fn revoke_certificate_errors_change_nothing() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(add_root(1, 10));
+		let (a, _) = issue_new(1);
+		assert_noop!(
+			TrustChain::revoke_certificate(
+				RuntimeOrigin::signed(2),
+				a,
+				RevocationReason::Unspecified
+			),
+			Error::<Test>::NotAllowedToRevoke
+		);
+		assert_noop!(
+			TrustChain::revoke_certificate(
+				RuntimeOrigin::signed(1),
+				9,
+				RevocationReason::Unspecified
+			),
+			Error::<Test>::UnknownCertificate
+		);
+		assert_ok!(TrustChain::revoke_certificate(
+			RuntimeOrigin::signed(1),
+			a,
+			RevocationReason::Unspecified
+		));
+		assert_noop!(
+			TrustChain::revoke_certificate(
+				RuntimeOrigin::root(),
+				a,
+				RevocationReason::KeyCompromise
+			),
+			Error::<Test>::AlreadyRevoked
+		);
+	});
+}
+
+#[test]
+fn revocation_reasons_encode_as_their_rfc_5280_codes() {
+	use RevocationReason::*;
+	for (reason, code) in [
+		(Unspecified, 0u8),
+		(KeyCompromise, 1),
+		(CaCompromise, 2),
+		(AffiliationChanged, 3),
+		(Superseded, 4),
+		(CessationOfOperation, 5),
+		(PrivilegeWithdrawn, 9),
+		(AaCompromise, 10),
+	] {
+		assert_eq!(reason.encode(), vec![code]);
+		assert_eq!(RevocationReason::decode(&mut &[code][..]), Ok(reason));
+	}
+	// certificateHold (6), value 7 (unused) and removeFromCRL (8) do not decode.
+	for code in [6u8, 7, 8, 11] {
+		assert!(RevocationReason::decode(&mut &[code][..]).is_err());
+	}
+}
+
+#[test]
+fn status_follows_the_chain_clock() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(add_root(1, 10));
+		let now = <MockTime as frame_support::traits::UnixTime>::now().as_secs();
+		let (a, _) = issue_new(1);
+		assert_eq!(TrustChain::certificate_status(a), CertificateStatus::Valid);
+		set_now(now - 3600);
+		assert_eq!(
+			TrustChain::certificate_status(a),
+			CertificateStatus::NotYetValid
+		);
+		set_now(now - 60 + VALIDITY);
+		assert_eq!(
+			TrustChain::certificate_status(a),
+			CertificateStatus::Expired
+		);
+		set_now(now);
+	});
+}
+
+#[test]
+fn renewal_supersedes_the_old_certificate() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(add_root(1, 10));
+		let (old, _) = issue_new(1);
+		// Only the holder can renew, and only a certificate that is not revoked.
+		assert_noop!(
+			request(2, &["node1.hypermesh"], 0, Some(old)),
+			Error::<Test>::NotNameOwner
+		);
+		assert_ok!(register(2, "two.hypermesh"));
+		assert_noop!(
+			request(2, &["two.hypermesh"], 0, Some(old)),
+			Error::<Test>::CannotRenew
+		);
+		// A new key pair (rotation) for the same name.
+		assert_ok!(request(1, &["node1.hypermesh"], 2, Some(old)));
+		let cert = issue(&ca(0), &keys(2), &Leaf::new(&["node1.hypermesh"], 2));
+		assert_ok!(issue_der(10, 1, 1, cert));
+		assert_eq!(
+			TrustChain::certificate_status(old),
+			CertificateStatus::Revoked {
+				reason: RevocationReason::Superseded,
+				at: 1
+			}
+		);
+		assert_eq!(
+			TrustChain::certificate_status(old + 1),
+			CertificateStatus::Valid
+		);
+		assert_noop!(
+			request(1, &["node1.hypermesh"], 0, Some(old)),
+			Error::<Test>::CannotRenew
+		);
+	});
+}
+
+// ---------------------------------------------------------------------------------------
+// certificate transparency log
 
 #[test]
 fn tree_heads_are_committed_per_block_when_the_log_changed() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(add_root(1, 10));
-		assert_ok!(record(10, 1, b"a"));
-		assert_ok!(record(10, 1, b"b"));
+		let (_, a) = issue_new(1);
+		let (_, b) = issue_new(2);
 		assert!(CtLogChanged::<Test>::get());
 		let head1 = TrustChain::tree_head();
 		run_to(2); // finalizes block 1
@@ -991,16 +1702,13 @@ fn tree_heads_are_committed_per_block_when_the_log_changed() {
 		}));
 		run_to(3); // block 2: no certificates, no head
 		assert_eq!(TreeHeads::<Test>::get(2), None);
-		assert_ok!(record(10, 1, b"c"));
+		let (_, c) = issue_new(3);
 		run_to(4);
 		let head3 = TreeHeads::<Test>::get(3).expect("committed");
+		let leaves = [a, b, c].map(|e| reference_leaf_hash(&e));
 		assert_eq!(head3.size, 3);
-		assert_eq!(
-			head3.root,
-			ct::root(&[b"a", b"b", b"c"].map(|e| ct::leaf_hash(e)))
-		);
+		assert_eq!(head3.root, ct::root(&leaves));
 		// The later head extends the earlier one: a consistency proof verifies.
-		let leaves = [b"a", b"b", b"c"].map(|e| ct::leaf_hash(e));
 		let proof = ct::consistency_proof(&leaves, 2, 3).unwrap();
 		assert_eq!(
 			ct::verify_consistency(2, 3, &head1.root, &head3.root, &proof),
@@ -1014,7 +1722,7 @@ fn tree_heads_are_pruned_after_the_history_window() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(add_root(1, 10));
 		for block in 1..=8u64 {
-			assert_ok!(record(10, 1, &block.to_le_bytes()));
+			issue_new(block);
 			run_to(block + 1);
 			// Heads are kept for the last HISTORY blocks finalized.
 			let oldest_kept = (block + 1).saturating_sub(u64::from(HISTORY)).max(1);
@@ -1029,6 +1737,43 @@ fn tree_heads_are_pruned_after_the_history_window() {
 		}
 		assert_eq!(TreeHeads::<Test>::iter().count(), HISTORY as usize);
 		assert_eq!(TreeHeads::<Test>::get(8).unwrap().size, 8);
+	});
+}
+
+// ---------------------------------------------------------------------------------------
+// migrations
+
+#[test]
+fn migration_to_v1_fills_leaf_hashes_once() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		// A version-0 chain: certificates logged, no leaf hashes.
+		StorageVersion::new(0).put::<TrustChain>();
+		for (i, bytes) in [&b"first"[..], b"second", b"third"].iter().enumerate() {
+			Certificates::<Test>::insert(
+				i as u64,
+				CertificateRecord {
+					authority: 1,
+					der: der(bytes),
+					recorded_at: 1,
+				},
+			);
+		}
+		crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(
+			TrustChain::on_chain_storage_version(),
+			StorageVersion::new(1)
+		);
+		for (i, bytes) in [&b"first"[..], b"second", b"third"].iter().enumerate() {
+			assert_eq!(
+				LeafHashes::<Test>::get(i as u64),
+				Some(reference_leaf_hash(bytes))
+			);
+		}
+		// Running it again (already at version 1) changes nothing.
+		LeafHashes::<Test>::remove(0);
+		crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(LeafHashes::<Test>::get(0), None);
 	});
 }
 

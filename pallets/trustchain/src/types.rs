@@ -153,3 +153,143 @@ pub struct CertificateRecord<BlockNumber, Der> {
 	/// The block in which it was recorded.
 	pub recorded_at: BlockNumber,
 }
+
+/// Identifier of a certificate request, assigned sequentially by the pallet.
+pub type RequestId = u64;
+
+/// Identifier of an issued certificate: its index in the Certificate Transparency log.
+pub type CertificateId = u64;
+
+/// The longest X.509 serial number (RFC 5280 §4.1.2.2: at most 20 octets).
+pub const MAX_SERIAL_LEN: u32 = 20;
+
+/// An X.509 serial number's content octets, as encoded in the certificate.
+pub type Serial = BoundedVec<u8, ConstU32<MAX_SERIAL_LEN>>;
+
+/// The longest classical proof-of-possession signature: a DER ECDSA P-256 signature is at
+/// most 72 bytes; an Ed25519 signature is 64.
+pub const MAX_CLASSICAL_SIGNATURE_LEN: u32 = 72;
+
+/// A classical signature (Ed25519: 64 bytes; ECDSA P-256: DER `ECDSA-Sig-Value`).
+pub type ClassicalSignature = BoundedVec<u8, ConstU32<MAX_CLASSICAL_SIGNATURE_LEN>>;
+
+/// A padded FALCON-1024 signature (1280 bytes; other lengths are refused).
+pub type FalconSignature =
+	BoundedVec<u8, ConstU32<{ hypermesh_primitives::falcon::SIGNATURE_LEN as u32 }>>;
+
+/// Why a certificate was revoked: the CRLReason codes of RFC 5280 §5.3.1, with the same
+/// numbers (the SCALE index of each variant is its RFC code). `certificateHold` (6) and
+/// `removeFromCRL` (8) are not offered: TrustChain revocation is final.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum RevocationReason {
+	/// unspecified (0).
+	#[codec(index = 0)]
+	Unspecified,
+	/// keyCompromise (1): the holder's private key is known or suspected to be exposed.
+	#[codec(index = 1)]
+	KeyCompromise,
+	/// cACompromise (2): the issuing authority's key is compromised.
+	#[codec(index = 2)]
+	CaCompromise,
+	/// affiliationChanged (3).
+	#[codec(index = 3)]
+	AffiliationChanged,
+	/// superseded (4): replaced by a newer certificate (set by renewal).
+	#[codec(index = 4)]
+	Superseded,
+	/// cessationOfOperation (5).
+	#[codec(index = 5)]
+	CessationOfOperation,
+	/// privilegeWithdrawn (9).
+	#[codec(index = 9)]
+	PrivilegeWithdrawn,
+	/// aACompromise (10).
+	#[codec(index = 10)]
+	AaCompromise,
+}
+
+/// A pending certificate request.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct CertificateRequest<AccountId, BlockNumber, Balance, Names> {
+	/// Who asked, and will hold the certificate.
+	pub requester: AccountId,
+	/// The full names (`node1.hypermesh`) the certificate is for, each owned by the
+	/// requester when the request was made. They become the certificate's DNS
+	/// subjectAltNames, in any order.
+	pub names: Names,
+	/// The subject's classical public key.
+	pub classical_public_key: ClassicalPublicKey,
+	/// The subject's FALCON-1024 public key.
+	pub falcon_public_key: FalconPublicKey,
+	/// The amount held from the requester until the request is fulfilled or cancelled.
+	pub deposit: Balance,
+	/// The first block at which the request can no longer be fulfilled.
+	pub expires_at: BlockNumber,
+	/// The certificate this request renews: when the new one is issued, the old one is
+	/// revoked as `Superseded`.
+	pub renews: Option<CertificateId>,
+}
+
+/// The revocation state of an issued certificate.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub enum Revocation<BlockNumber> {
+	/// Not revoked.
+	NotRevoked,
+	/// Revoked, finally.
+	Revoked {
+		/// Why.
+		reason: RevocationReason,
+		/// In which block.
+		at: BlockNumber,
+	},
+}
+
+/// What the chain knows about a certificate issued through a request.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct IssuedCertificate<AccountId, BlockNumber> {
+	/// The requester, who may revoke it and renew it.
+	pub holder: AccountId,
+	/// The issuing authority.
+	pub authority: AuthorityId,
+	/// The request it fulfilled.
+	pub request: RequestId,
+	/// Its serial number.
+	pub serial: Serial,
+	/// Start of validity, Unix seconds.
+	pub not_before: u64,
+	/// End of validity, Unix seconds.
+	pub not_after: u64,
+	/// Whether it was revoked.
+	pub revocation: Revocation<BlockNumber>,
+}
+
+/// A certificate's status as the runtime API reports it.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub enum CertificateStatus<BlockNumber> {
+	/// No certificate has this id.
+	Unknown,
+	/// Issued, not revoked, and the chain's time is inside its validity.
+	Valid,
+	/// Not yet valid (the chain's time is before `notBefore`).
+	NotYetValid,
+	/// Expired (the chain's time is past `notAfter`).
+	Expired,
+	/// Revoked.
+	Revoked {
+		/// Why.
+		reason: RevocationReason,
+		/// In which block.
+		at: BlockNumber,
+	},
+}

@@ -41,7 +41,10 @@ pub trait WeightInfo {
 	fn transfer_name() -> Weight;
 	fn release_name() -> Weight;
 	fn set_records() -> Weight;
-	fn record_certificate() -> Weight;
+	fn request_certificate(n: u32) -> Weight;
+	fn cancel_request() -> Weight;
+	fn issue_certificate() -> Weight;
+	fn revoke_certificate() -> Weight;
 	fn on_finalize() -> Weight;
 }
 
@@ -112,10 +115,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `TrustChain::Authorities` (r:1 w:0), `TrustChain::CertificateIndex` (r:1 w:1)
 	/// Storage: `TrustChain::CtLog` (r:1 w:1), `TrustChain::CtLogChanged` (r:0 w:1)
 	/// Storage: `TrustChain::Certificates` (r:0 w:1)
-	fn record_certificate() -> Weight {
-		Weight::from_parts(150_000_000, 6_000)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+	/// Storage: `TrustChain::Names` (r:n), `System::BlockHash` (r:1), `TrustChain::Issued`
+	/// (r:1), `Balances::Holds` (r:1 w:1), `TrustChain::NextRequestId` (r:1 w:1),
+	/// `TrustChain::Requests` (r:0 w:1). Execution: one FALCON-1024 and one ECDSA P-256
+	/// verification in WASM.
+	fn request_certificate(n: u32) -> Weight {
+		Weight::from_parts(40_000_000, 8_000)
+			.saturating_add(Weight::from_parts(5_000_000, 600).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((n as u64).into()))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `TrustChain::Requests` (r:1 w:1), `Balances::Holds` (r:1 w:1)
+	fn cancel_request() -> Weight {
+		Weight::from_parts(50_000_000, 6_000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `TrustChain::Authorities` (r:1), `TrustChain::Requests` (r:1 w:1),
+	/// `TrustChain::AuthorityCertificates` (r:1), `TrustChain::SerialIndex` (r:1 w:1),
+	/// `TrustChain::CertificateIndex` (r:1 w:1), `TrustChain::CtLog` (r:1 w:1),
+	/// `TrustChain::CtLogChanged` (w:1), `TrustChain::LeafHashes` (w:1),
+	/// `TrustChain::Certificates` (w:1), `TrustChain::Issued` (r:1 w:2), `Balances::Holds`
+	/// (r:1 w:1). Execution: two X.509 parses, one ECDSA P-256 and one FALCON-1024
+	/// verification in WASM; charged for the longest certificate.
+	fn issue_certificate() -> Weight {
+		Weight::from_parts(250_000_000, 30_000)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
+	}
+	/// Storage: `TrustChain::Issued` (r:1 w:1), `TrustChain::Authorities` (r:1)
+	fn revoke_certificate() -> Weight {
+		Weight::from_parts(30_000_000, 5_000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `TrustChain::CtLogChanged` (r:1 w:1), `TrustChain::CtLog` (r:1 w:0)
 	/// Storage: `TrustChain::TreeHeads` (r:0 w:2)
@@ -173,10 +206,40 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn record_certificate() -> Weight {
-		Weight::from_parts(150_000_000, 6_000)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	/// Storage: `TrustChain::Names` (r:n), `System::BlockHash` (r:1), `TrustChain::Issued`
+	/// (r:1), `Balances::Holds` (r:1 w:1), `TrustChain::NextRequestId` (r:1 w:1),
+	/// `TrustChain::Requests` (r:0 w:1). Execution: one FALCON-1024 and one ECDSA P-256
+	/// verification in WASM.
+	fn request_certificate(n: u32) -> Weight {
+		Weight::from_parts(40_000_000, 8_000)
+			.saturating_add(Weight::from_parts(5_000_000, 600).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((n as u64).into()))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	/// Storage: `TrustChain::Requests` (r:1 w:1), `Balances::Holds` (r:1 w:1)
+	fn cancel_request() -> Weight {
+		Weight::from_parts(50_000_000, 6_000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	/// Storage: `TrustChain::Authorities` (r:1), `TrustChain::Requests` (r:1 w:1),
+	/// `TrustChain::AuthorityCertificates` (r:1), `TrustChain::SerialIndex` (r:1 w:1),
+	/// `TrustChain::CertificateIndex` (r:1 w:1), `TrustChain::CtLog` (r:1 w:1),
+	/// `TrustChain::CtLogChanged` (w:1), `TrustChain::LeafHashes` (w:1),
+	/// `TrustChain::Certificates` (w:1), `TrustChain::Issued` (r:1 w:2), `Balances::Holds`
+	/// (r:1 w:1). Execution: two X.509 parses, one ECDSA P-256 and one FALCON-1024
+	/// verification in WASM; charged for the longest certificate.
+	fn issue_certificate() -> Weight {
+		Weight::from_parts(250_000_000, 30_000)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
+	}
+	/// Storage: `TrustChain::Issued` (r:1 w:1), `TrustChain::Authorities` (r:1)
+	fn revoke_certificate() -> Weight {
+		Weight::from_parts(30_000_000, 5_000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_finalize() -> Weight {
 		Weight::from_parts(60_000_000, 3_000)
