@@ -13,6 +13,10 @@ pub struct Cli {
 	/// Options of a running node.
 	#[clap(flatten)]
 	pub run: RunCmd,
+
+	/// Options of the TrustChain CA service.
+	#[clap(flatten)]
+	pub trustchain_ca: crate::trustchain_ca::CaServiceParams,
 }
 
 /// Maintenance subcommands.
@@ -54,4 +58,8 @@ pub enum Subcommand {
 
 	/// Database metadata.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// TrustChain keys and proofs: CA generation, requester keys, proofs of possession.
+	#[command(subcommand)]
+	Trustchain(crate::trustchain_ca::TrustChainCmd),
 }

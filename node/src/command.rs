@@ -158,8 +158,10 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		}
+		Some(Subcommand::Trustchain(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let trustchain_ca = cli.trustchain_ca.clone();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
@@ -167,12 +169,12 @@ pub fn run() -> sc_cli::Result<()> {
 							OpaqueBlock,
 							<OpaqueBlock as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config)
+					>(config, trustchain_ca)
 					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
-							.map_err(sc_cli::Error::Service)
-					}
+					sc_network::config::NetworkBackendType::Litep2p => service::new_full::<
+						sc_network::Litep2pNetworkBackend,
+					>(config, trustchain_ca)
+					.map_err(sc_cli::Error::Service),
 				}
 			})
 		}

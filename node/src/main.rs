@@ -7,6 +7,8 @@ mod cli;
 mod command;
 mod rpc;
 mod service;
+mod trustchain_ca;
+mod trustchain_rpc;
 
 fn main() -> sc_cli::Result<()> {
 	command::run()

@@ -2,11 +2,12 @@
 //! that `sc_service` serves (system, chain, state, author, chainHead, ...):
 //! account nonces (`system_accountNextIndex`, `system_dryRun`), fee queries
 //! (`payment_queryInfo`, `payment_queryFeeDetails`) and GRANDPA
-//! (`grandpa_roundState`, `grandpa_proveFinality`, `grandpa_subscribeJustifications`).
+//! (`grandpa_roundState`, `grandpa_proveFinality`, `grandpa_subscribeJustifications`)
+//! and TrustChain (`trustchain_*`, see [`crate::trustchain_rpc`]).
 
 use std::sync::Arc;
 
-use hypermesh_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use hypermesh_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use jsonrpsee::RpcModule;
 use sc_client_api::AuxStore;
 use sc_consensus_grandpa::{
@@ -57,10 +58,12 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: pallet_trustchain_runtime_api::TrustChainApi<Block, AccountId, BlockNumber, Balance>,
 	P: TransactionPool + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
 	B::State: sc_client_api::StateBackend<sp_runtime::traits::HashingFor<Block>>,
 {
+	use crate::trustchain_rpc::TrustChainRpcServer;
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
@@ -73,7 +76,8 @@ where
 	} = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(crate::trustchain_rpc::TrustChain::new(client).into_rpc())?;
 	module.merge(
 		Grandpa::new(
 			grandpa.subscription_executor,

@@ -149,6 +149,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	trustchain_ca: crate::trustchain_ca::CaServiceParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -279,6 +280,28 @@ pub fn new_full<
 		telemetry: telemetry.as_mut(),
 		tracing_execute_block: None,
 	})?;
+
+	if let (Some(ca_dir), Some(authority)) = (
+		trustchain_ca.trustchain_ca_dir,
+		trustchain_ca.trustchain_authority,
+	) {
+		let keystore = keystore_container.keystore();
+		if let Some(suri) = &trustchain_ca.trustchain_operator_suri {
+			crate::trustchain_ca::insert_operator_key(&keystore, suri)
+				.map_err(ServiceError::Other)?;
+		}
+		let service = crate::trustchain_ca::CaService::new(
+			client.clone(),
+			transaction_pool.clone(),
+			keystore,
+			&ca_dir,
+			authority,
+		)
+		.map_err(ServiceError::Other)?;
+		task_manager
+			.spawn_handle()
+			.spawn("trustchain-ca", Some("trustchain"), service.run());
+	}
 
 	if role.is_authority() {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(

@@ -1,0 +1,504 @@
+//! TrustChain on the node side: the CA service an authority's node runs, and the
+//! `trustchain` subcommands operators and clients use to make CA and requester keys and
+//! proofs of possession.
+//!
+//! **The CA service.** Started with `--trustchain-ca-dir <DIR> --trustchain-authority <ID>`,
+//! it loads the authority's CA (ECDSA P-256 key, FALCON-1024 key pair and CA certificate,
+//! from files that never go on chain), and on every finalized block asks the runtime for
+//! pending certificate requests. For each, it issues a hybrid X.509 certificate with rcgen
+//! (STOQ's `HybridCa`: the requested names as DNS subjectAltNames, the requester's
+//! classical key, its FALCON key in subjectAltPublicKeyInfo, a FALCON-1024 signature by
+//! the CA in altSignatureValue, valid for the runtime's `CertificateValidity`) and submits
+//! `TrustChain::issue_certificate`, signed by the authority's operator account, whose sr25519
+//! key is in the node's keystore under key type `tcop` (put there with `key insert`, or by
+//! `--trustchain-operator-suri` for development chains). The runtime checks everything again.
+//!
+//! Proofs of possession are checked by the runtime when a request is made; the service
+//! trusts the chain for that, and only issues for finalized requests.
+
+use std::{collections::HashMap, path::PathBuf, sync::Arc};
+
+use codec::Encode;
+use frame_system_rpc_runtime_api::AccountNonceApi;
+use futures::StreamExt;
+use hypermesh_runtime::{
+	opaque::Block, AccountId, Balance, BlockNumber, Nonce, RuntimeCall, SignedPayload, TxExtension,
+	UncheckedExtrinsic, VERSION,
+};
+use pallet_trustchain::ClassicalPublicKey;
+use pallet_trustchain_runtime_api::TrustChainApi;
+use sc_client_api::BlockchainEvents;
+use sc_transaction_pool_api::{TransactionPool, TransactionSource};
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_core::{crypto::KeyTypeId, sr25519, Pair as _};
+use sp_keystore::KeystorePtr;
+use sp_runtime::{generic::Era, traits::Block as BlockT, MultiAddress, MultiSignature};
+use stoq::cert::{CaParts, HybridCa, LeafSpec};
+
+/// The keystore key type of TrustChain operator accounts (sr25519).
+pub const OPERATOR_KEY_TYPE: KeyTypeId = KeyTypeId(*b"tcop");
+
+/// How many pending requests the service takes per finalized block.
+const REQUESTS_PER_BLOCK: u32 = 64;
+
+/// After how many finalized blocks a submitted request that is still pending is retried.
+const RETRY_AFTER_BLOCKS: BlockNumber = 10;
+
+/// Command-line options of the CA service.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CaServiceParams {
+	/// Run the TrustChain CA service with the CA in this directory (`ca.name`,
+	/// `ca.cert.der`, `ca.key.der`, `ca.falcon.pub`, `ca.falcon.key`, as written by
+	/// `hypermesh-node trustchain ca-generate`).
+	#[arg(long, value_name = "DIR", requires = "trustchain_authority")]
+	pub trustchain_ca_dir: Option<PathBuf>,
+
+	/// The on-chain id of the authority the CA service issues for.
+	#[arg(long, value_name = "ID")]
+	pub trustchain_authority: Option<u32>,
+
+	/// Development only: put this secret URI (e.g. `//Alice`) into the keystore as the
+	/// operator key (`tcop`) before starting. On a real chain, use `key insert`.
+	#[arg(long, value_name = "SURI", requires = "trustchain_ca_dir")]
+	pub trustchain_operator_suri: Option<String>,
+}
+
+/// The `trustchain` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum TrustChainCmd {
+	/// Generate a CA (ECDSA P-256 + FALCON-1024, self-signed CA certificate) into a
+	/// directory, and print what `TrustChain::add_authority` takes, as JSON.
+	CaGenerate {
+		/// Where to write the CA's files (created; existing files are not overwritten).
+		#[arg(long)]
+		out: PathBuf,
+		/// The CA's common name.
+		#[arg(long, default_value = "HyperMesh TrustChain CA")]
+		name: String,
+	},
+	/// Print the `add_authority` arguments of an existing CA directory, as JSON.
+	CaShow {
+		/// The CA's directory.
+		#[arg(long)]
+		dir: PathBuf,
+	},
+	/// Generate a requester's key pairs (ECDSA P-256 and FALCON-1024) into a directory.
+	Keygen {
+		/// Where to write the keys (created; existing files are not overwritten).
+		#[arg(long)]
+		out: PathBuf,
+	},
+	/// Print the `request_certificate` key and proof arguments for an account, as JSON:
+	/// both keys sign the proof-of-possession message for this chain and account.
+	Prove {
+		/// The requester's key directory (from `keygen`).
+		#[arg(long)]
+		keys: PathBuf,
+		/// The requesting account (SS58 or 0x-prefixed hex).
+		#[arg(long)]
+		account: String,
+		/// The chain's genesis hash (0x-prefixed hex).
+		#[arg(long)]
+		genesis: String,
+	},
+}
+
+type CmdResult = Result<(), String>;
+
+fn hex(bytes: &[u8]) -> String {
+	format!("0x{}", ::hex::encode(bytes))
+}
+
+fn unhex(s: &str) -> Result<Vec<u8>, String> {
+	::hex::decode(s.trim_start_matches("0x")).map_err(|e| format!("bad hex `{s}`: {e}"))
+}
+
+fn write_new(path: &std::path::Path, bytes: &[u8]) -> CmdResult {
+	use std::io::Write;
+	let mut file = std::fs::OpenOptions::new()
+		.write(true)
+		.create_new(true)
+		.open(path)
+		.map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+	file.write_all(bytes)
+		.map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn read(path: &std::path::Path) -> Result<Vec<u8>, String> {
+	std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Loads a CA directory.
+pub fn load_ca(dir: &std::path::Path) -> Result<HybridCa, String> {
+	let parts = CaParts {
+		common_name: String::from_utf8(read(&dir.join("ca.name"))?)
+			.map_err(|_| "ca.name is not UTF-8".to_string())?
+			.trim()
+			.to_string(),
+		cert_der: read(&dir.join("ca.cert.der"))?,
+		key_pkcs8: read(&dir.join("ca.key.der"))?,
+		falcon_public: read(&dir.join("ca.falcon.pub"))?,
+		falcon_secret: read(&dir.join("ca.falcon.key"))?,
+	};
+	HybridCa::import(&parts).map_err(|e| format!("CA in {}: {e}", dir.display()))
+}
+
+fn authority_json(ca: &HybridCa) -> serde_json::Value {
+	serde_json::json!({
+		"caCertificate": hex(ca.cert_der()),
+		"caCertificatePem": crate::trustchain_rpc::pem(ca.cert_der()),
+		"classicalPublicKey": { "EcdsaP256": hex(&ca.classical_public_key()) },
+		"falconPublicKey": hex(&ca.falcon_public_key()),
+	})
+}
+
+impl TrustChainCmd {
+	/// Runs the subcommand, printing JSON on stdout.
+	pub fn run(&self) -> CmdResult {
+		match self {
+			Self::CaGenerate { out, name } => {
+				std::fs::create_dir_all(out)
+					.map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+				let ca = HybridCa::generate(name).map_err(|e| e.to_string())?;
+				let parts = ca.export();
+				write_new(&out.join("ca.name"), parts.common_name.as_bytes())?;
+				write_new(&out.join("ca.cert.der"), &parts.cert_der)?;
+				write_new(&out.join("ca.key.der"), &parts.key_pkcs8)?;
+				write_new(&out.join("ca.falcon.pub"), &parts.falcon_public)?;
+				write_new(&out.join("ca.falcon.key"), &parts.falcon_secret)?;
+				println!("{}", authority_json(&ca));
+			}
+			Self::CaShow { dir } => println!("{}", authority_json(&load_ca(dir)?)),
+			Self::Keygen { out } => {
+				std::fs::create_dir_all(out)
+					.map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+				let rng = ring::rand::SystemRandom::new();
+				let pkcs8 = ring::signature::EcdsaKeyPair::generate_pkcs8(
+					&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+					&rng,
+				)
+				.map_err(|_| "P-256 key generation failed".to_string())?;
+				let (falcon_public, falcon_secret) = pqcrypto_falcon::falconpadded1024::keypair();
+				use pqcrypto_traits::sign::{PublicKey as _, SecretKey as _};
+				write_new(&out.join("p256.key.der"), pkcs8.as_ref())?;
+				write_new(&out.join("falcon.pub"), falcon_public.as_bytes())?;
+				write_new(&out.join("falcon.key"), falcon_secret.as_bytes())?;
+			}
+			Self::Prove {
+				keys,
+				account,
+				genesis,
+			} => {
+				println!("{}", prove(keys, account, genesis)?);
+			}
+		}
+		Ok(())
+	}
+}
+
+/// The `request_certificate` key and proof arguments (see [`TrustChainCmd::Prove`]).
+fn prove(
+	keys: &std::path::Path,
+	account: &str,
+	genesis: &str,
+) -> Result<serde_json::Value, String> {
+	use pqcrypto_traits::sign::{DetachedSignature as _, SecretKey as _};
+	use ring::signature::KeyPair as _;
+	use sp_core::crypto::Ss58Codec;
+	let rng = ring::rand::SystemRandom::new();
+	let pair = ring::signature::EcdsaKeyPair::from_pkcs8(
+		&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+		&read(&keys.join("p256.key.der"))?,
+		&rng,
+	)
+	.map_err(|_| "p256.key.der is not a P-256 PKCS#8 key".to_string())?;
+	let falcon_public = read(&keys.join("falcon.pub"))?;
+	let falcon_secret =
+		pqcrypto_falcon::falconpadded1024::SecretKey::from_bytes(&read(&keys.join("falcon.key"))?)
+			.map_err(|_| "falcon.key is not a FALCON-1024 secret key".to_string())?;
+	let account = if account.starts_with("0x") {
+		AccountId::new(
+			unhex(account)?
+				.try_into()
+				.map_err(|_| "an account id is 32 bytes".to_string())?,
+		)
+	} else {
+		AccountId::from_ss58check(account).map_err(|e| format!("bad account `{account}`: {e:?}"))?
+	};
+	let genesis = unhex(genesis)?;
+	if genesis.len() != 32 {
+		return Err("the genesis hash is 32 bytes".into());
+	}
+	let point = pair.public_key().as_ref().to_vec();
+	let classical = ClassicalPublicKey::EcdsaP256(
+		point
+			.clone()
+			.try_into()
+			.map_err(|_| "P-256 point too long".to_string())?,
+	);
+	let message = hypermesh_primitives::pop::message(
+		&genesis,
+		&account.encode(),
+		&classical.encode(),
+		&falcon_public,
+	);
+	let classical_proof = pair
+		.sign(&rng, &message)
+		.map_err(|_| "P-256 signing failed".to_string())?;
+	let falcon_proof = pqcrypto_falcon::falconpadded1024::detached_sign(&message, &falcon_secret);
+	Ok(serde_json::json!({
+		"classicalPublicKey": { "EcdsaP256": hex(&point) },
+		"falconPublicKey": hex(&falcon_public),
+		"classicalProof": hex(classical_proof.as_ref()),
+		"falconProof": hex(falcon_proof.as_bytes()),
+	}))
+}
+
+/// Puts a development operator key into the keystore (see
+/// [`CaServiceParams::trustchain_operator_suri`]).
+pub fn insert_operator_key(keystore: &KeystorePtr, suri: &str) -> Result<(), String> {
+	let pair = sr25519::Pair::from_string(suri, None)
+		.map_err(|e| format!("bad operator secret URI: {e:?}"))?;
+	keystore
+		.insert(OPERATOR_KEY_TYPE, suri, pair.public().as_ref())
+		.map_err(|_| "cannot insert the operator key into the keystore".to_string())
+}
+
+/// The CA service (see the module docs).
+pub struct CaService<C, P> {
+	client: Arc<C>,
+	pool: Arc<P>,
+	keystore: KeystorePtr,
+	ca: HybridCa,
+	authority: u32,
+}
+
+impl<C, P> CaService<C, P>
+where
+	C: ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ BlockchainEvents<Block>
+		+ Send
+		+ Sync
+		+ 'static,
+	C::Api: TrustChainApi<Block, AccountId, BlockNumber, Balance>
+		+ frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce>,
+	P: TransactionPool<Block = Block> + 'static,
+{
+	/// A CA service for `authority` with the CA in `ca_dir`.
+	pub fn new(
+		client: Arc<C>,
+		pool: Arc<P>,
+		keystore: KeystorePtr,
+		ca_dir: &std::path::Path,
+		authority: u32,
+	) -> Result<Self, String> {
+		Ok(Self {
+			client,
+			pool,
+			keystore,
+			ca: load_ca(ca_dir)?,
+			authority,
+		})
+	}
+
+	/// The operator's public key from the keystore.
+	fn operator(&self) -> Option<sr25519::Public> {
+		self.keystore
+			.sr25519_public_keys(OPERATOR_KEY_TYPE)
+			.into_iter()
+			.next()
+	}
+
+	/// Runs until the node stops.
+	pub async fn run(self) {
+		let mut finality = self.client.finality_notification_stream();
+		// Request id -> the finalized block number it was last submitted at.
+		let mut submitted: HashMap<u64, BlockNumber> = HashMap::new();
+		let mut next_nonce: Option<Nonce> = None;
+		log::info!(
+			target: "trustchain",
+			"CA service for authority {} started ({})",
+			self.authority,
+			match self.operator() {
+				Some(key) => format!("operator {}", AccountId::from(key)),
+				None => "no operator key (`tcop`) in the keystore: nothing will be issued".into(),
+			}
+		);
+		while let Some(notification) = finality.next().await {
+			let hash = notification.hash;
+			let number = *sp_runtime::traits::Header::number(&notification.header);
+			if let Err(e) = self
+				.on_finalized(hash, number, &mut submitted, &mut next_nonce)
+				.await
+			{
+				log::warn!(target: "trustchain", "CA service: {e}");
+			}
+		}
+	}
+
+	async fn on_finalized(
+		&self,
+		finalized: <Block as BlockT>::Hash,
+		number: BlockNumber,
+		submitted: &mut HashMap<u64, BlockNumber>,
+		next_nonce: &mut Option<Nonce>,
+	) -> Result<(), String> {
+		let Some(operator) = self.operator() else {
+			return Ok(());
+		};
+		let api = self.client.runtime_api();
+		let pending = api
+			.pending_requests(finalized, REQUESTS_PER_BLOCK)
+			.map_err(|e| format!("pending_requests: {e}"))?;
+		submitted.retain(|id, _| pending.iter().any(|(pending_id, _)| pending_id == id));
+		let validity = api
+			.certificate_validity(finalized)
+			.map_err(|e| e.to_string())?;
+		for (id, request) in pending {
+			if submitted
+				.get(&id)
+				.is_some_and(|at| number.saturating_sub(*at) < RETRY_AFTER_BLOCKS)
+			{
+				continue;
+			}
+			let der = match self.issue(&request, validity) {
+				Ok(der) => der,
+				Err(e) => {
+					log::warn!(target: "trustchain", "request {id}: cannot issue: {e}");
+					submitted.insert(id, number);
+					continue;
+				}
+			};
+			let call = RuntimeCall::TrustChain(pallet_trustchain::Call::issue_certificate {
+				request: id,
+				authority: self.authority,
+				der: der
+					.try_into()
+					.map_err(|_| "certificate longer than the chain allows")?,
+			});
+			let best = self.client.info().best_hash;
+			let account = AccountId::from(operator);
+			let chain_nonce = self
+				.client
+				.runtime_api()
+				.account_nonce(best, account.clone())
+				.map_err(|e| e.to_string())?;
+			let nonce = next_nonce.map_or(chain_nonce, |n| n.max(chain_nonce));
+			let xt = self.sign(call, &operator, nonce)?;
+			match self
+				.pool
+				.submit_one(best, TransactionSource::Local, xt)
+				.await
+			{
+				Ok(tx) => {
+					log::info!(target: "trustchain", "request {id}: certificate submitted ({tx:?})");
+					*next_nonce = Some(nonce + 1);
+				}
+				Err(e) => {
+					log::warn!(target: "trustchain", "request {id}: submission refused: {e}");
+					*next_nonce = None;
+				}
+			}
+			submitted.insert(id, number);
+		}
+		Ok(())
+	}
+
+	/// Issues the certificate for a request.
+	fn issue(
+		&self,
+		request: &pallet_trustchain::CertificateRequest<
+			AccountId,
+			BlockNumber,
+			Balance,
+			Vec<Vec<u8>>,
+		>,
+		validity: u64,
+	) -> Result<Vec<u8>, String> {
+		let names = request
+			.names
+			.iter()
+			.map(|n| String::from_utf8(n.clone()).map_err(|_| "a name is not UTF-8".to_string()))
+			.collect::<Result<Vec<_>, _>>()?;
+		let classical = match &request.classical_public_key {
+			ClassicalPublicKey::Ed25519(key) => {
+				hypermesh_primitives::x509::SubjectKey::Ed25519(*key)
+			}
+			ClassicalPublicKey::EcdsaP256(point) => {
+				hypermesh_primitives::x509::SubjectKey::EcdsaP256(point.to_vec())
+			}
+		};
+		let not_before = time::OffsetDateTime::now_utc() - time::Duration::seconds(60);
+		let spec = LeafSpec {
+			common_name: names.first().cloned().unwrap_or_default(),
+			subject_alt_names: names,
+			// Random, 63 bits: unique per authority with overwhelming probability (the
+			// chain refuses a repeated serial, and the service then retries).
+			serial: rand::random::<u64>() >> 1,
+			not_before,
+			not_after: not_before + time::Duration::seconds(validity as i64),
+		};
+		let der = self
+			.ca
+			.issue_for(&spec, &classical, &request.falcon_public_key)
+			.map_err(|e| e.to_string())?;
+		Ok(der.to_vec())
+	}
+
+	/// Signs `call` as the operator (immortal, no tip) with the keystore.
+	fn sign(
+		&self,
+		call: RuntimeCall,
+		operator: &sr25519::Public,
+		nonce: Nonce,
+	) -> Result<<Block as BlockT>::Extrinsic, String> {
+		let genesis = self.client.info().genesis_hash;
+		let tx_ext: TxExtension = (
+			frame_system::AuthorizeCall::new(),
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(Era::Immortal),
+			frame_system::CheckNonce::from(nonce),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::new(false),
+			frame_system::WeightReclaim::new(),
+		);
+		let payload = SignedPayload::from_raw(
+			call.clone(),
+			tx_ext.clone(),
+			(
+				(),
+				(),
+				VERSION.spec_version,
+				VERSION.transaction_version,
+				genesis,
+				genesis,
+				(),
+				(),
+				(),
+				None,
+				(),
+			),
+		);
+		let signature = payload
+			.using_encoded(|bytes| {
+				self.keystore
+					.sr25519_sign(OPERATOR_KEY_TYPE, operator, bytes)
+			})
+			.map_err(|e| format!("keystore: {e}"))?
+			.ok_or("the operator key is not in the keystore")?;
+		let xt = UncheckedExtrinsic::new_signed(
+			call,
+			MultiAddress::Id(AccountId::from(*operator)),
+			MultiSignature::Sr25519(signature),
+			tx_ext,
+		);
+		sp_runtime::OpaqueExtrinsic::try_from_encoded_extrinsic(&xt.encode())
+			.map_err(|e| format!("extrinsic encoding: {e}"))
+	}
+}
