@@ -26,28 +26,71 @@ fn wasm() -> Result<&'static [u8], String> {
 	})
 }
 
-/// `dev`: one validator (Alice), instant start.
-pub fn development() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
+/// A TrustChain root authority to put into a dev or local chain's genesis (see
+/// `--trustchain-genesis-ca`): only its certificate and public keys; its private keys stay
+/// in the CA directory.
+pub struct GenesisRoot {
+	/// The authority id.
+	pub id: u32,
+	/// The operator account (the CA service signs with it).
+	pub operator: hypermesh_runtime::AccountId,
+	/// The CA certificate, DER.
+	pub ca_certificate: Vec<u8>,
+	/// The CA's FALCON-1024 public key.
+	pub falcon_public_key: Vec<u8>,
+}
+
+/// Applies `preset`, plus a TrustChain genesis root if there is one.
+fn with_genesis(
+	builder: sc_chain_spec::ChainSpecBuilder,
+	preset: &str,
+	root: Option<&GenesisRoot>,
+) -> Result<sc_chain_spec::ChainSpecBuilder, String> {
+	let Some(root) = root else {
+		return Ok(builder.with_genesis_config_preset_name(preset));
+	};
+	let preset_json = hypermesh_runtime::genesis_config_presets::get_preset(&preset.into())
+		.ok_or_else(|| format!("the runtime has no genesis preset `{preset}`"))?;
+	let mut patch: serde_json::Value =
+		serde_json::from_slice(&preset_json).map_err(|e| format!("preset `{preset}`: {e}"))?;
+	use sp_core::crypto::Ss58Codec;
+	patch["trustChain"] = serde_json::json!({
+		"authorities": [[
+			root.id,
+			root.operator.to_ss58check(),
+			root.ca_certificate,
+			root.falcon_public_key,
+		]],
+	});
+	Ok(builder.with_genesis_config_patch(patch))
+}
+
+/// `dev`: one validator (Alice), instant start; with a TrustChain root if `root` is given.
+pub fn development(root: Option<&GenesisRoot>) -> Result<ChainSpec, String> {
+	let builder = ChainSpec::builder(wasm()?, None)
 		.with_name("HyperMesh Development")
 		.with_id("hypermesh_dev")
 		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
 		.with_protocol_id("hypermesh-dev")
-		.with_properties(properties())
-		.build())
+		.with_properties(properties());
+	Ok(with_genesis(builder, sp_genesis_builder::DEV_RUNTIME_PRESET, root)?.build())
 }
 
-/// `local`: three validators (Alice, Bob, Charlie) on one machine.
-pub fn local_testnet() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm()?, None)
+/// `local`: three validators (Alice, Bob, Charlie) on one machine; with a TrustChain root
+/// if `root` is given.
+pub fn local_testnet(root: Option<&GenesisRoot>) -> Result<ChainSpec, String> {
+	let builder = ChainSpec::builder(wasm()?, None)
 		.with_name("HyperMesh Local Testnet")
 		.with_id("hypermesh_local")
 		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
 		.with_protocol_id("hypermesh-local")
-		.with_properties(properties())
-		.build())
+		.with_properties(properties());
+	Ok(with_genesis(
+		builder,
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+		root,
+	)?
+	.build())
 }
 
 /// `staging`: three validators, no sudo key.

@@ -37,13 +37,37 @@ impl SubstrateCli for Cli {
 
 	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 		Ok(match id {
-			"dev" => Box::new(chain_spec::development()?),
-			"" | "local" => Box::new(chain_spec::local_testnet()?),
+			"dev" => Box::new(chain_spec::development(self.genesis_root()?.as_ref())?),
+			"" | "local" => Box::new(chain_spec::local_testnet(self.genesis_root()?.as_ref())?),
 			"staging" => Box::new(chain_spec::staging()?),
 			path => Box::new(chain_spec::ChainSpec::from_json_file(
 				std::path::PathBuf::from(path),
 			)?),
 		})
+	}
+}
+
+impl Cli {
+	/// The TrustChain root for a dev/local genesis, from `--trustchain-genesis-ca` (the CA is
+	/// generated into that directory if it has none yet).
+	fn genesis_root(&self) -> Result<Option<chain_spec::GenesisRoot>, String> {
+		let params = &self.trustchain_ca;
+		let Some(dir) = &params.trustchain_genesis_ca else {
+			return Ok(None);
+		};
+		let ca = crate::trustchain_ca::load_or_generate_ca(dir)?;
+		let operator = crate::trustchain_ca::operator_account(
+			params
+				.trustchain_operator_suri
+				.as_deref()
+				.unwrap_or("//Alice"),
+		)?;
+		Ok(Some(chain_spec::GenesisRoot {
+			id: params.trustchain_authority.unwrap_or(0),
+			operator,
+			ca_certificate: ca.cert_der().to_vec(),
+			falcon_public_key: ca.falcon_public_key(),
+		}))
 	}
 }
 

@@ -281,10 +281,8 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
-	if let (Some(ca_dir), Some(authority)) = (
-		trustchain_ca.trustchain_ca_dir,
-		trustchain_ca.trustchain_authority,
-	) {
+	if let Some(ca_dir) = trustchain_ca.trustchain_ca_dir {
+		let authority = trustchain_ca.trustchain_authority.unwrap_or(0);
 		let keystore = keystore_container.keystore();
 		if let Some(suri) = &trustchain_ca.trustchain_operator_suri {
 			crate::trustchain_ca::insert_operator_key(&keystore, suri)

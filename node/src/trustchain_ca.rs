@@ -51,16 +51,24 @@ pub struct CaServiceParams {
 	/// Run the TrustChain CA service with the CA in this directory (`ca.name`,
 	/// `ca.cert.der`, `ca.key.der`, `ca.falcon.pub`, `ca.falcon.key`, as written by
 	/// `hypermesh-node trustchain ca-generate`).
-	#[arg(long, value_name = "DIR", requires = "trustchain_authority")]
+	#[arg(long, value_name = "DIR")]
 	pub trustchain_ca_dir: Option<PathBuf>,
 
-	/// The on-chain id of the authority the CA service issues for.
-	#[arg(long, value_name = "ID")]
+	/// The on-chain id of the authority the CA service issues for (default 0).
+	#[arg(long, value_name = "ID", global = true)]
 	pub trustchain_authority: Option<u32>,
+
+	/// Dev and local chains only: put a TrustChain root authority into genesis, with the CA
+	/// in this directory (generated there if it has none). Its id is
+	/// `--trustchain-authority` (default 0) and its operator the account of
+	/// `--trustchain-operator-suri` (default `//Alice`). Works with `build-spec` and when
+	/// starting a node (`--dev`), so the CA service can issue from the first block.
+	#[arg(long, value_name = "DIR", global = true)]
+	pub trustchain_genesis_ca: Option<PathBuf>,
 
 	/// Development only: put this secret URI (e.g. `//Alice`) into the keystore as the
 	/// operator key (`tcop`) before starting. On a real chain, use `key insert`.
-	#[arg(long, value_name = "SURI", requires = "trustchain_ca_dir")]
+	#[arg(long, value_name = "SURI", global = true)]
 	pub trustchain_operator_suri: Option<String>,
 }
 
@@ -153,20 +161,43 @@ fn authority_json(ca: &HybridCa) -> serde_json::Value {
 	})
 }
 
+/// Generates a CA into `dir` (which must not hold one yet).
+fn generate_ca(dir: &std::path::Path, name: &str) -> Result<HybridCa, String> {
+	std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+	let ca = HybridCa::generate(name).map_err(|e| e.to_string())?;
+	let parts = ca.export();
+	write_new(&dir.join("ca.name"), parts.common_name.as_bytes())?;
+	write_new(&dir.join("ca.cert.der"), &parts.cert_der)?;
+	write_new(&dir.join("ca.key.der"), &parts.key_pkcs8)?;
+	write_new(&dir.join("ca.falcon.pub"), &parts.falcon_public)?;
+	write_new(&dir.join("ca.falcon.key"), &parts.falcon_secret)?;
+	Ok(ca)
+}
+
+/// Loads the CA in `dir`, generating one there first if it has none.
+pub fn load_or_generate_ca(dir: &std::path::Path) -> Result<HybridCa, String> {
+	if dir.join("ca.cert.der").exists() {
+		load_ca(dir)
+	} else {
+		let ca = generate_ca(dir, "HyperMesh TrustChain development root CA")?;
+		log::info!(target: "trustchain", "generated a TrustChain CA in {}", dir.display());
+		Ok(ca)
+	}
+}
+
+/// The account of an sr25519 secret URI.
+pub fn operator_account(suri: &str) -> Result<AccountId, String> {
+	let pair = sr25519::Pair::from_string(suri, None)
+		.map_err(|e| format!("bad operator secret URI: {e:?}"))?;
+	Ok(AccountId::from(pair.public()))
+}
+
 impl TrustChainCmd {
 	/// Runs the subcommand, printing JSON on stdout.
 	pub fn run(&self) -> CmdResult {
 		match self {
 			Self::CaGenerate { out, name } => {
-				std::fs::create_dir_all(out)
-					.map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-				let ca = HybridCa::generate(name).map_err(|e| e.to_string())?;
-				let parts = ca.export();
-				write_new(&out.join("ca.name"), parts.common_name.as_bytes())?;
-				write_new(&out.join("ca.cert.der"), &parts.cert_der)?;
-				write_new(&out.join("ca.key.der"), &parts.key_pkcs8)?;
-				write_new(&out.join("ca.falcon.pub"), &parts.falcon_public)?;
-				write_new(&out.join("ca.falcon.key"), &parts.falcon_secret)?;
+				let ca = generate_ca(out, name)?;
 				println!("{}", authority_json(&ca));
 			}
 			Self::CaShow { dir } => println!("{}", authority_json(&load_ca(dir)?)),

@@ -247,3 +247,85 @@ fn committed_runtime_identifies_as_hypermesh() {
 	// SCALE: spec_name is a compact-length-prefixed string (9 bytes: 9 << 2 = 0x24).
 	assert_eq!(&version[..10], b"\x24hypermesh");
 }
+
+/// `--trustchain-genesis-ca` puts a generated root authority into a dev or local genesis:
+/// its certificate and FALCON key are those of the CA written to the directory (whose
+/// private keys never enter the spec), the same CA is reused on the next run, the raw
+/// genesis builds (the pallet checks the authority there), and a bad CA directory is a
+/// clear error.
+#[test]
+fn genesis_ca_is_generated_once_and_embedded() {
+	let dir = std::env::temp_dir().join(format!("hypermesh-genesis-ca-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&dir);
+	let ca_dir = dir.join("ca");
+	let build = |raw: bool| {
+		let mut cmd = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"));
+		cmd.args(["build-spec", "--chain", "local", "--trustchain-genesis-ca"])
+			.arg(&ca_dir)
+			.args(["--trustchain-authority", "3"]);
+		if raw {
+			cmd.arg("--raw");
+		}
+		let out = cmd.output().expect("hypermesh-node runs");
+		assert!(
+			out.status.success(),
+			"{}",
+			String::from_utf8_lossy(&out.stderr)
+		);
+		String::from_utf8(out.stdout).expect("UTF-8 spec")
+	};
+	let first = build(false);
+	let spec: serde_json::Value = serde_json::from_str(&first).unwrap();
+	let authorities = &spec["genesis"]["runtimeGenesis"]["patch"]["trustChain"]["authorities"];
+	let root = &authorities[0];
+	assert_eq!(root[0], 3);
+	// //Alice is the default operator.
+	assert_eq!(root[1], "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
+	let bytes = |v: &serde_json::Value| -> Vec<u8> {
+		v.as_array()
+			.unwrap()
+			.iter()
+			.map(|b| b.as_u64().unwrap() as u8)
+			.collect()
+	};
+	assert_eq!(
+		bytes(&root[2]),
+		std::fs::read(ca_dir.join("ca.cert.der")).unwrap()
+	);
+	assert_eq!(
+		bytes(&root[3]),
+		std::fs::read(ca_dir.join("ca.falcon.pub")).unwrap()
+	);
+	// The secret keys are in the directory and nowhere in the spec.
+	let secret = std::fs::read(ca_dir.join("ca.falcon.key")).unwrap();
+	let secret_run = secret[1..17]
+		.iter()
+		.map(|b| b.to_string())
+		.collect::<Vec<_>>()
+		.join(",");
+	assert!(!first.contains(&secret_run));
+	let ca_key = std::fs::read(ca_dir.join("ca.key.der")).unwrap();
+	let key_run = ca_key[40..56]
+		.iter()
+		.map(|b| b.to_string())
+		.collect::<Vec<_>>()
+		.join(",");
+	assert!(!first.contains(&key_run));
+	// Same CA the second time; the raw genesis (built through the pallet's checks) works.
+	assert_eq!(build(false), first);
+	assert!(build(true).contains("\"raw\""));
+	// A damaged CA directory is a clear error, not a silent new CA.
+	std::fs::write(ca_dir.join("ca.key.der"), b"garbage").unwrap();
+	let out = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
+		.args(["build-spec", "--chain", "dev", "--trustchain-genesis-ca"])
+		.arg(&ca_dir)
+		.output()
+		.unwrap();
+	assert!(!out.status.success());
+	assert!(
+		String::from_utf8_lossy(&out.stderr).contains("CA in"),
+		"{}",
+		String::from_utf8_lossy(&out.stderr)
+	);
+	let _ = std::fs::remove_dir_all(&dir);
+}

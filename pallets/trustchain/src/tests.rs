@@ -8,7 +8,7 @@ use frame_support::{
 	traits::{fungible::InspectHold, Hooks},
 };
 use hypermesh_primitives::ct;
-use sp_runtime::{traits::BadOrigin, DispatchError, DispatchResult, TokenError};
+use sp_runtime::{traits::BadOrigin, BuildStorage, DispatchError, DispatchResult, TokenError};
 
 // ---------------------------------------------------------------------------------------
 // helpers
@@ -1785,6 +1785,54 @@ fn on_initialize_accounts_for_on_finalize() {
 			<() as WeightInfo>::on_finalize()
 		);
 	});
+}
+
+#[test]
+fn genesis_roots_are_checked_and_stored() {
+	set_now(1_767_225_600);
+	let build = |authorities: Vec<(AuthorityId, u64, Vec<u8>, Vec<u8>)>| {
+		let mut storage = frame_system::GenesisConfig::<Test>::default()
+			.build_storage()
+			.unwrap();
+		crate::GenesisConfig::<Test> { authorities }
+			.assimilate_storage(&mut storage)
+			.map(|_| sp_io::TestExternalities::new(storage))
+	};
+	let root = ca(0);
+	let mut ext = build(vec![(7, 10, root.der.to_vec(), root.falcon.to_vec())]).unwrap();
+	ext.execute_with(|| {
+		let info = Authorities::<Test>::get(7).expect("genesis root");
+		assert_eq!(info.kind, AuthorityKind::Root);
+		assert_eq!(info.operator, 10);
+		assert_eq!(info.classical_public_key, root.classical);
+		assert_eq!(info.falcon_public_key, root.falcon);
+		assert_eq!(
+			AuthorityCertificates::<Test>::get(7),
+			Some(root.der.clone())
+		);
+	});
+	// A bad entry fails the genesis build.
+	let panics = |authorities: Vec<(AuthorityId, u64, Vec<u8>, Vec<u8>)>| {
+		std::panic::catch_unwind(move || build(authorities)).is_err()
+	};
+	assert!(panics(vec![(
+		1,
+		10,
+		b"not DER".to_vec(),
+		root.falcon.to_vec()
+	)]));
+	assert!(panics(vec![(
+		1,
+		10,
+		root.der.to_vec(),
+		ca(1).falcon.to_vec()[..100].to_vec()
+	)]));
+	assert!(panics(vec![
+		(1, 10, root.der.to_vec(), root.falcon.to_vec()),
+		(1, 10, root.der.to_vec(), root.falcon.to_vec())
+	]));
+	let leaf = issue(&ca(0), &keys(0), &Leaf::new(&["node1.hypermesh"], 1));
+	assert!(panics(vec![(1, 10, leaf.to_vec(), root.falcon.to_vec())]));
 }
 
 #[test]
