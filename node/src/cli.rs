@@ -17,6 +17,10 @@ pub struct Cli {
 	/// Options of the TrustChain CA service.
 	#[clap(flatten)]
 	pub trustchain_ca: crate::trustchain_ca::CaServiceParams,
+
+	/// Options of the TrustChain certificate holder service.
+	#[clap(flatten)]
+	pub trustchain_holder: crate::trustchain_holder::HolderParams,
 }
 
 /// Maintenance subcommands.

@@ -155,9 +155,12 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| match cmd {
 				BenchmarkCmd::Pallet(cmd) => {
-					if !cfg!(feature = "runtime-benchmarks") {
-						return Err("FRAME benchmarks need a node built with \
-							`--features runtime-benchmarks`"
+					// The benchmarks run in a runtime built with `runtime-benchmarks`:
+					// this node's own (if built with the feature) or `--runtime <WASM>`.
+					if !cfg!(feature = "runtime-benchmarks") && cmd.runtime.is_none() {
+						return Err("FRAME benchmarks need a runtime built with \
+							`--features runtime-benchmarks`: build the node with it, or pass \
+							`--runtime <WASM>` of such a runtime"
 							.into());
 					}
 					cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
@@ -186,19 +189,26 @@ pub fn run() -> sc_cli::Result<()> {
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let trustchain_ca = cli.trustchain_ca.clone();
+			let trustchain_holder = cli.trustchain_holder.clone();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
-					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
-						sc_network::NetworkWorker<
-							OpaqueBlock,
-							<OpaqueBlock as sp_runtime::traits::Block>::Hash,
-						>,
-					>(config, trustchain_ca)
-					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p => service::new_full::<
-						sc_network::Litep2pNetworkBackend,
-					>(config, trustchain_ca)
-					.map_err(sc_cli::Error::Service),
+					sc_network::config::NetworkBackendType::Libp2p => {
+						service::new_full::<
+							sc_network::NetworkWorker<
+								OpaqueBlock,
+								<OpaqueBlock as sp_runtime::traits::Block>::Hash,
+							>,
+						>(config, trustchain_ca, trustchain_holder)
+						.map_err(sc_cli::Error::Service)
+					}
+					sc_network::config::NetworkBackendType::Litep2p => {
+						service::new_full::<sc_network::Litep2pNetworkBackend>(
+							config,
+							trustchain_ca,
+							trustchain_holder,
+						)
+						.map_err(sc_cli::Error::Service)
+					}
 				}
 			})
 		}

@@ -8,6 +8,7 @@ mod command;
 mod rpc;
 mod service;
 mod trustchain_ca;
+mod trustchain_holder;
 mod trustchain_rpc;
 
 fn main() -> sc_cli::Result<()> {

@@ -150,6 +150,7 @@ pub fn new_full<
 >(
 	config: Configuration,
 	trustchain_ca: crate::trustchain_ca::CaServiceParams,
+	trustchain_holder: crate::trustchain_holder::HolderParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -285,8 +286,12 @@ pub fn new_full<
 		let authority = trustchain_ca.trustchain_authority.unwrap_or(0);
 		let keystore = keystore_container.keystore();
 		if let Some(suri) = &trustchain_ca.trustchain_operator_suri {
-			crate::trustchain_ca::insert_operator_key(&keystore, suri)
-				.map_err(ServiceError::Other)?;
+			crate::trustchain_ca::insert_dev_key(
+				&keystore,
+				crate::trustchain_ca::OPERATOR_KEY_TYPE,
+				suri,
+			)
+			.map_err(ServiceError::Other)?;
 		}
 		let service = crate::trustchain_ca::CaService::new(
 			client.clone(),
@@ -299,6 +304,32 @@ pub fn new_full<
 		task_manager
 			.spawn_handle()
 			.spawn("trustchain-ca", Some("trustchain"), service.run());
+	}
+
+	if let Some(holder_dir) = trustchain_holder.trustchain_holder_dir.clone() {
+		let keystore = keystore_container.keystore();
+		if let Some(suri) = &trustchain_holder.trustchain_holder_suri {
+			crate::trustchain_ca::insert_dev_key(
+				&keystore,
+				crate::trustchain_holder::HOLDER_KEY_TYPE,
+				suri,
+			)
+			.map_err(ServiceError::Other)?;
+		}
+		let names = crate::trustchain_holder::checked_names(&trustchain_holder)
+			.map_err(ServiceError::Other)?;
+		let service = crate::trustchain_holder::HolderService::new(
+			client.clone(),
+			transaction_pool.clone(),
+			keystore,
+			holder_dir,
+			names,
+			trustchain_holder.trustchain_renew_before,
+		)
+		.map_err(ServiceError::Other)?;
+		task_manager
+			.spawn_handle()
+			.spawn("trustchain-holder", Some("trustchain"), service.run());
 	}
 
 	if role.is_authority() {

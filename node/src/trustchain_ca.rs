@@ -201,21 +201,7 @@ impl TrustChainCmd {
 				println!("{}", authority_json(&ca));
 			}
 			Self::CaShow { dir } => println!("{}", authority_json(&load_ca(dir)?)),
-			Self::Keygen { out } => {
-				std::fs::create_dir_all(out)
-					.map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-				let rng = ring::rand::SystemRandom::new();
-				let pkcs8 = ring::signature::EcdsaKeyPair::generate_pkcs8(
-					&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
-					&rng,
-				)
-				.map_err(|_| "P-256 key generation failed".to_string())?;
-				let (falcon_public, falcon_secret) = pqcrypto_falcon::falconpadded1024::keypair();
-				use pqcrypto_traits::sign::{PublicKey as _, SecretKey as _};
-				write_new(&out.join("p256.key.der"), pkcs8.as_ref())?;
-				write_new(&out.join("falcon.pub"), falcon_public.as_bytes())?;
-				write_new(&out.join("falcon.key"), falcon_secret.as_bytes())?;
-			}
+			Self::Keygen { out } => write_requester_keys(out)?,
 			Self::Prove {
 				keys,
 				account,
@@ -228,26 +214,103 @@ impl TrustChainCmd {
 	}
 }
 
+/// A requester's keys and proofs of possession, as `request_certificate` takes them.
+pub struct RequestProofs {
+	/// The classical (ECDSA P-256) public key.
+	pub classical_public_key: ClassicalPublicKey,
+	/// The FALCON-1024 public key.
+	pub falcon_public_key: Vec<u8>,
+	/// The DER ECDSA signature of the proof-of-possession message.
+	pub classical_proof: Vec<u8>,
+	/// The padded FALCON-1024 signature of the proof-of-possession message.
+	pub falcon_proof: Vec<u8>,
+}
+
+/// Writes a new requester key set (ECDSA P-256 PKCS#8, FALCON-1024 public and secret
+/// keys) into `dir`.
+pub fn write_requester_keys(dir: &std::path::Path) -> CmdResult {
+	use pqcrypto_traits::sign::{PublicKey as _, SecretKey as _};
+	std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+	let rng = ring::rand::SystemRandom::new();
+	let pkcs8 = ring::signature::EcdsaKeyPair::generate_pkcs8(
+		&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+		&rng,
+	)
+	.map_err(|_| "P-256 key generation failed".to_string())?;
+	let (falcon_public, falcon_secret) = pqcrypto_falcon::falconpadded1024::keypair();
+	write_new(&dir.join("p256.key.der"), pkcs8.as_ref())?;
+	write_new(&dir.join("falcon.pub"), falcon_public.as_bytes())?;
+	write_new(&dir.join("falcon.key"), falcon_secret.as_bytes())
+}
+
+/// The ECDSA P-256 public key (SEC1, uncompressed) of the key set in `dir`.
+pub fn requester_classical_key(dir: &std::path::Path) -> Result<Vec<u8>, String> {
+	use ring::signature::KeyPair as _;
+	let pair = ring::signature::EcdsaKeyPair::from_pkcs8(
+		&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+		&read(&dir.join("p256.key.der"))?,
+		&ring::rand::SystemRandom::new(),
+	)
+	.map_err(|_| "p256.key.der is not a P-256 PKCS#8 key".to_string())?;
+	Ok(pair.public_key().as_ref().to_vec())
+}
+
+/// Signs the proof-of-possession message for `account` on the chain with `genesis` with
+/// both keys of the key set in `dir`.
+pub fn proofs_of_possession(
+	dir: &std::path::Path,
+	account: &AccountId,
+	genesis: &[u8],
+) -> Result<RequestProofs, String> {
+	use pqcrypto_traits::sign::{DetachedSignature as _, SecretKey as _};
+	use ring::signature::KeyPair as _;
+	let rng = ring::rand::SystemRandom::new();
+	let pair = ring::signature::EcdsaKeyPair::from_pkcs8(
+		&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+		&read(&dir.join("p256.key.der"))?,
+		&rng,
+	)
+	.map_err(|_| "p256.key.der is not a P-256 PKCS#8 key".to_string())?;
+	let falcon_public_key = read(&dir.join("falcon.pub"))?;
+	let falcon_secret =
+		pqcrypto_falcon::falconpadded1024::SecretKey::from_bytes(&read(&dir.join("falcon.key"))?)
+			.map_err(|_| "falcon.key is not a FALCON-1024 secret key".to_string())?;
+	let classical_public_key = ClassicalPublicKey::EcdsaP256(
+		pair.public_key()
+			.as_ref()
+			.to_vec()
+			.try_into()
+			.map_err(|_| "P-256 point too long".to_string())?,
+	);
+	let message = hypermesh_primitives::pop::message(
+		genesis,
+		&account.encode(),
+		&classical_public_key.encode(),
+		&falcon_public_key,
+	);
+	let classical_proof = pair
+		.sign(&rng, &message)
+		.map_err(|_| "P-256 signing failed".to_string())?
+		.as_ref()
+		.to_vec();
+	let falcon_proof = pqcrypto_falcon::falconpadded1024::detached_sign(&message, &falcon_secret)
+		.as_bytes()
+		.to_vec();
+	Ok(RequestProofs {
+		classical_public_key,
+		falcon_public_key,
+		classical_proof,
+		falcon_proof,
+	})
+}
+
 /// The `request_certificate` key and proof arguments (see [`TrustChainCmd::Prove`]).
 fn prove(
 	keys: &std::path::Path,
 	account: &str,
 	genesis: &str,
 ) -> Result<serde_json::Value, String> {
-	use pqcrypto_traits::sign::{DetachedSignature as _, SecretKey as _};
-	use ring::signature::KeyPair as _;
 	use sp_core::crypto::Ss58Codec;
-	let rng = ring::rand::SystemRandom::new();
-	let pair = ring::signature::EcdsaKeyPair::from_pkcs8(
-		&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
-		&read(&keys.join("p256.key.der"))?,
-		&rng,
-	)
-	.map_err(|_| "p256.key.der is not a P-256 PKCS#8 key".to_string())?;
-	let falcon_public = read(&keys.join("falcon.pub"))?;
-	let falcon_secret =
-		pqcrypto_falcon::falconpadded1024::SecretKey::from_bytes(&read(&keys.join("falcon.key"))?)
-			.map_err(|_| "falcon.key is not a FALCON-1024 secret key".to_string())?;
 	let account = if account.starts_with("0x") {
 		AccountId::new(
 			unhex(account)?
@@ -261,46 +324,160 @@ fn prove(
 	if genesis.len() != 32 {
 		return Err("the genesis hash is 32 bytes".into());
 	}
-	let point = pair.public_key().as_ref().to_vec();
-	let classical = ClassicalPublicKey::EcdsaP256(
-		point
-			.clone()
-			.try_into()
-			.map_err(|_| "P-256 point too long".to_string())?,
-	);
-	let message = hypermesh_primitives::pop::message(
-		&genesis,
-		&account.encode(),
-		&classical.encode(),
-		&falcon_public,
-	);
-	let classical_proof = pair
-		.sign(&rng, &message)
-		.map_err(|_| "P-256 signing failed".to_string())?;
-	let falcon_proof = pqcrypto_falcon::falconpadded1024::detached_sign(&message, &falcon_secret);
+	let proofs = proofs_of_possession(keys, &account, &genesis)?;
+	let ClassicalPublicKey::EcdsaP256(point) = &proofs.classical_public_key else {
+		return Err("key sets are ECDSA P-256".into());
+	};
 	Ok(serde_json::json!({
-		"classicalPublicKey": { "EcdsaP256": hex(&point) },
-		"falconPublicKey": hex(&falcon_public),
-		"classicalProof": hex(classical_proof.as_ref()),
-		"falconProof": hex(falcon_proof.as_bytes()),
+		"classicalPublicKey": { "EcdsaP256": hex(point) },
+		"falconPublicKey": hex(&proofs.falcon_public_key),
+		"classicalProof": hex(&proofs.classical_proof),
+		"falconProof": hex(&proofs.falcon_proof),
 	}))
 }
 
-/// Puts a development operator key into the keystore (see
-/// [`CaServiceParams::trustchain_operator_suri`]).
-pub fn insert_operator_key(keystore: &KeystorePtr, suri: &str) -> Result<(), String> {
-	let pair = sr25519::Pair::from_string(suri, None)
-		.map_err(|e| format!("bad operator secret URI: {e:?}"))?;
+/// Signs calls with an sr25519 key from the keystore and submits them to the pool,
+/// counting nonces across submissions that are not yet in a block.
+pub struct Submitter<C, P> {
+	client: Arc<C>,
+	pool: Arc<P>,
+	keystore: KeystorePtr,
+	key_type: KeyTypeId,
+	next_nonce: Option<Nonce>,
+}
+
+impl<C, P> Submitter<C, P>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: AccountNonceApi<Block, AccountId, Nonce>,
+	P: TransactionPool<Block = Block> + 'static,
+{
+	/// Submits as the first `key_type` sr25519 key of `keystore`.
+	pub fn new(client: Arc<C>, pool: Arc<P>, keystore: KeystorePtr, key_type: KeyTypeId) -> Self {
+		Self {
+			client,
+			pool,
+			keystore,
+			key_type,
+			next_nonce: None,
+		}
+	}
+
+	/// The signing key, if the keystore has one.
+	pub fn public(&self) -> Option<sr25519::Public> {
+		self.keystore
+			.sr25519_public_keys(self.key_type)
+			.into_iter()
+			.next()
+	}
+
+	/// The signing account, if the keystore has its key.
+	pub fn account(&self) -> Option<AccountId> {
+		self.public().map(AccountId::from)
+	}
+
+	/// Signs `call` (immortal, no tip) and submits it at the best block.
+	pub async fn submit(&mut self, call: RuntimeCall) -> Result<(), String> {
+		let public = self
+			.public()
+			.ok_or_else(|| format!("no `{}` key in the keystore", key_type_name(self.key_type)))?;
+		let best = self.client.info().best_hash;
+		let chain_nonce = self
+			.client
+			.runtime_api()
+			.account_nonce(best, AccountId::from(public))
+			.map_err(|e| e.to_string())?;
+		let nonce = self.next_nonce.map_or(chain_nonce, |n| n.max(chain_nonce));
+		let xt = self.sign(call, &public, nonce)?;
+		match self
+			.pool
+			.submit_one(best, TransactionSource::Local, xt)
+			.await
+		{
+			Ok(_) => {
+				self.next_nonce = Some(nonce + 1);
+				Ok(())
+			}
+			Err(e) => {
+				self.next_nonce = None;
+				Err(format!("the pool refused the transaction: {e}"))
+			}
+		}
+	}
+
+	fn sign(
+		&self,
+		call: RuntimeCall,
+		public: &sr25519::Public,
+		nonce: Nonce,
+	) -> Result<<Block as BlockT>::Extrinsic, String> {
+		let genesis = self.client.info().genesis_hash;
+		let tx_ext: TxExtension = (
+			frame_system::AuthorizeCall::new(),
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(Era::Immortal),
+			frame_system::CheckNonce::from(nonce),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::new(false),
+			frame_system::WeightReclaim::new(),
+		);
+		let payload = SignedPayload::from_raw(
+			call.clone(),
+			tx_ext.clone(),
+			(
+				(),
+				(),
+				VERSION.spec_version,
+				VERSION.transaction_version,
+				genesis,
+				genesis,
+				(),
+				(),
+				(),
+				None,
+				(),
+			),
+		);
+		let signature = payload
+			.using_encoded(|bytes| self.keystore.sr25519_sign(self.key_type, public, bytes))
+			.map_err(|e| format!("keystore: {e}"))?
+			.ok_or("the signing key is not in the keystore")?;
+		let xt = UncheckedExtrinsic::new_signed(
+			call,
+			MultiAddress::Id(AccountId::from(*public)),
+			MultiSignature::Sr25519(signature),
+			tx_ext,
+		);
+		sp_runtime::OpaqueExtrinsic::try_from_encoded_extrinsic(&xt.encode())
+			.map_err(|e| format!("extrinsic encoding: {e}"))
+	}
+}
+
+fn key_type_name(key_type: KeyTypeId) -> String {
+	String::from_utf8_lossy(&key_type.0).into_owned()
+}
+
+/// Puts a development key (`suri`) into the keystore under `key_type`.
+pub fn insert_dev_key(
+	keystore: &KeystorePtr,
+	key_type: KeyTypeId,
+	suri: &str,
+) -> Result<(), String> {
+	let pair =
+		sr25519::Pair::from_string(suri, None).map_err(|e| format!("bad secret URI: {e:?}"))?;
 	keystore
-		.insert(OPERATOR_KEY_TYPE, suri, pair.public().as_ref())
-		.map_err(|_| "cannot insert the operator key into the keystore".to_string())
+		.insert(key_type, suri, pair.public().as_ref())
+		.map_err(|_| "cannot insert the key into the keystore".to_string())
 }
 
 /// The CA service (see the module docs).
 pub struct CaService<C, P> {
 	client: Arc<C>,
-	pool: Arc<P>,
-	keystore: KeystorePtr,
+	submitter: Submitter<C, P>,
 	ca: HybridCa,
 	authority: u32,
 }
@@ -314,7 +491,7 @@ where
 		+ Sync
 		+ 'static,
 	C::Api: TrustChainApi<Block, AccountId, BlockNumber, Balance>
-		+ frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce>,
+		+ AccountNonceApi<Block, AccountId, Nonce>,
 	P: TransactionPool<Block = Block> + 'static,
 {
 	/// A CA service for `authority` with the CA in `ca_dir`.
@@ -326,42 +503,31 @@ where
 		authority: u32,
 	) -> Result<Self, String> {
 		Ok(Self {
+			submitter: Submitter::new(client.clone(), pool, keystore, OPERATOR_KEY_TYPE),
 			client,
-			pool,
-			keystore,
 			ca: load_ca(ca_dir)?,
 			authority,
 		})
 	}
 
-	/// The operator's public key from the keystore.
-	fn operator(&self) -> Option<sr25519::Public> {
-		self.keystore
-			.sr25519_public_keys(OPERATOR_KEY_TYPE)
-			.into_iter()
-			.next()
-	}
-
 	/// Runs until the node stops.
-	pub async fn run(self) {
+	pub async fn run(mut self) {
 		let mut finality = self.client.finality_notification_stream();
 		// Request id -> the finalized block number it was last submitted at.
 		let mut submitted: HashMap<u64, BlockNumber> = HashMap::new();
-		let mut next_nonce: Option<Nonce> = None;
 		log::info!(
 			target: "trustchain",
 			"CA service for authority {} started ({})",
 			self.authority,
-			match self.operator() {
-				Some(key) => format!("operator {}", AccountId::from(key)),
+			match self.submitter.account() {
+				Some(account) => format!("operator {account}"),
 				None => "no operator key (`tcop`) in the keystore: nothing will be issued".into(),
 			}
 		);
 		while let Some(notification) = finality.next().await {
-			let hash = notification.hash;
 			let number = *sp_runtime::traits::Header::number(&notification.header);
 			if let Err(e) = self
-				.on_finalized(hash, number, &mut submitted, &mut next_nonce)
+				.on_finalized(notification.hash, number, &mut submitted)
 				.await
 			{
 				log::warn!(target: "trustchain", "CA service: {e}");
@@ -370,15 +536,14 @@ where
 	}
 
 	async fn on_finalized(
-		&self,
+		&mut self,
 		finalized: <Block as BlockT>::Hash,
 		number: BlockNumber,
 		submitted: &mut HashMap<u64, BlockNumber>,
-		next_nonce: &mut Option<Nonce>,
 	) -> Result<(), String> {
-		let Some(operator) = self.operator() else {
+		if self.submitter.public().is_none() {
 			return Ok(());
-		};
+		}
 		let api = self.client.runtime_api();
 		let pending = api
 			.pending_requests(finalized, REQUESTS_PER_BLOCK)
@@ -394,11 +559,11 @@ where
 			{
 				continue;
 			}
+			submitted.insert(id, number);
 			let der = match self.issue(&request, validity) {
 				Ok(der) => der,
 				Err(e) => {
 					log::warn!(target: "trustchain", "request {id}: cannot issue: {e}");
-					submitted.insert(id, number);
 					continue;
 				}
 			};
@@ -409,30 +574,10 @@ where
 					.try_into()
 					.map_err(|_| "certificate longer than the chain allows")?,
 			});
-			let best = self.client.info().best_hash;
-			let account = AccountId::from(operator);
-			let chain_nonce = self
-				.client
-				.runtime_api()
-				.account_nonce(best, account.clone())
-				.map_err(|e| e.to_string())?;
-			let nonce = next_nonce.map_or(chain_nonce, |n| n.max(chain_nonce));
-			let xt = self.sign(call, &operator, nonce)?;
-			match self
-				.pool
-				.submit_one(best, TransactionSource::Local, xt)
-				.await
-			{
-				Ok(tx) => {
-					log::info!(target: "trustchain", "request {id}: certificate submitted ({tx:?})");
-					*next_nonce = Some(nonce + 1);
-				}
-				Err(e) => {
-					log::warn!(target: "trustchain", "request {id}: submission refused: {e}");
-					*next_nonce = None;
-				}
+			match self.submitter.submit(call).await {
+				Ok(()) => log::info!(target: "trustchain", "request {id}: certificate submitted"),
+				Err(e) => log::warn!(target: "trustchain", "request {id}: {e}"),
 			}
-			submitted.insert(id, number);
 		}
 		Ok(())
 	}
@@ -476,60 +621,5 @@ where
 			.issue_for(&spec, &classical, &request.falcon_public_key)
 			.map_err(|e| e.to_string())?;
 		Ok(der.to_vec())
-	}
-
-	/// Signs `call` as the operator (immortal, no tip) with the keystore.
-	fn sign(
-		&self,
-		call: RuntimeCall,
-		operator: &sr25519::Public,
-		nonce: Nonce,
-	) -> Result<<Block as BlockT>::Extrinsic, String> {
-		let genesis = self.client.info().genesis_hash;
-		let tx_ext: TxExtension = (
-			frame_system::AuthorizeCall::new(),
-			frame_system::CheckNonZeroSender::new(),
-			frame_system::CheckSpecVersion::new(),
-			frame_system::CheckTxVersion::new(),
-			frame_system::CheckGenesis::new(),
-			frame_system::CheckEra::from(Era::Immortal),
-			frame_system::CheckNonce::from(nonce),
-			frame_system::CheckWeight::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::from(0),
-			frame_metadata_hash_extension::CheckMetadataHash::new(false),
-			frame_system::WeightReclaim::new(),
-		);
-		let payload = SignedPayload::from_raw(
-			call.clone(),
-			tx_ext.clone(),
-			(
-				(),
-				(),
-				VERSION.spec_version,
-				VERSION.transaction_version,
-				genesis,
-				genesis,
-				(),
-				(),
-				(),
-				None,
-				(),
-			),
-		);
-		let signature = payload
-			.using_encoded(|bytes| {
-				self.keystore
-					.sr25519_sign(OPERATOR_KEY_TYPE, operator, bytes)
-			})
-			.map_err(|e| format!("keystore: {e}"))?
-			.ok_or("the operator key is not in the keystore")?;
-		let xt = UncheckedExtrinsic::new_signed(
-			call,
-			MultiAddress::Id(AccountId::from(*operator)),
-			MultiSignature::Sr25519(signature),
-			tx_ext,
-		);
-		sp_runtime::OpaqueExtrinsic::try_from_encoded_extrinsic(&xt.encode())
-			.map_err(|e| format!("extrinsic encoding: {e}"))
 	}
 }

@@ -67,6 +67,11 @@ pub trait TrustChainRpc {
 		at: Option<BlockHash>,
 	) -> RpcResult<Value>;
 
+	/// The certificates issued to an account (SS58), oldest first: id, authority, request,
+	/// serial, validity and status.
+	#[method(name = "certificatesOf")]
+	fn certificates_of(&self, account: String, at: Option<BlockHash>) -> RpcResult<Vec<Value>>;
+
 	/// Resolves a full name (`node1.hypermesh`): owner, expiry block and records; `null`
 	/// if the name is not registered or has expired.
 	#[method(name = "resolve")]
@@ -277,6 +282,36 @@ where
 			"proof": proof.iter().map(|h| hex(h)).collect::<Vec<_>>(),
 			"at": at,
 		}))
+	}
+
+	fn certificates_of(&self, account: String, at: Option<BlockHash>) -> RpcResult<Vec<Value>> {
+		let holder = AccountId::from_ss58check(&account).map_err(|e| {
+			ErrorObject::owned(
+				jsonrpsee::types::error::INVALID_PARAMS_CODE,
+				format!("`{account}` is not an SS58 account: {e:?}"),
+				None::<()>,
+			)
+		})?;
+		let at = self.at(at);
+		let api = self.client.runtime_api();
+		let certificates = api
+			.certificates_of(at, holder, u32::MAX)
+			.map_err(runtime_error)?;
+		certificates
+			.into_iter()
+			.map(|(id, issued)| {
+				let status = api.status(at, id).map_err(runtime_error)?;
+				Ok(json!({
+					"id": id,
+					"authority": issued.authority,
+					"request": issued.request,
+					"serial": hex(&issued.serial),
+					"notBefore": issued.not_before,
+					"notAfter": issued.not_after,
+					"status": status_json(status),
+				}))
+			})
+			.collect()
 	}
 
 	fn resolve(&self, name: String, at: Option<BlockHash>) -> RpcResult<Option<Value>> {

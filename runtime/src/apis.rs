@@ -275,6 +275,13 @@ impl_runtime_apis! {
 				.collect()
 		}
 
+		fn certificates_of(
+			holder: AccountId,
+			limit: u32,
+		) -> Vec<(u64, pallet_trustchain::IssuedCertificate<AccountId, BlockNumber>)> {
+			TrustChain::certificates_of(&holder, limit)
+		}
+
 		fn certificate_validity() -> u64 {
 			<Runtime as pallet_trustchain::Config>::CertificateValidity::get()
 		}

@@ -309,6 +309,19 @@ pub mod pallet {
 	pub type SerialIndex<T> =
 		StorageDoubleMap<_, Twox64Concat, AuthorityId, Blake2_128Concat, Serial, CertificateId>;
 
+	/// The certificates issued to each holder, for wallets and for the holder's own node
+	/// (which renews them before they expire).
+	#[pallet::storage]
+	pub type HolderCertificates<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		CertificateId,
+		(),
+		OptionQuery,
+	>;
+
 	/// Whether the log changed in the current block (set by `record_certificate`, taken
 	/// by `on_finalize`).
 	#[pallet::storage]
@@ -1035,6 +1048,7 @@ pub mod pallet {
 
 			let id = Self::append_to_log(authority, der)?;
 			SerialIndex::<T>::insert(authority, &serial, id);
+			HolderCertificates::<T>::insert(&pending.requester, id, ());
 			Issued::<T>::insert(
 				id,
 				IssuedCertificate {
@@ -1137,6 +1151,20 @@ impl<T: Config> Pallet<T> {
 			};
 		}
 		chain
+	}
+
+	/// The certificates issued to `holder`, oldest first, at most `limit`.
+	pub fn certificates_of(
+		holder: &T::AccountId,
+		limit: u32,
+	) -> Vec<(CertificateId, IssuedCertificateOf<T>)> {
+		let mut ids: Vec<CertificateId> =
+			HolderCertificates::<T>::iter_key_prefix(holder).collect();
+		ids.sort_unstable();
+		ids.into_iter()
+			.take(limit as usize)
+			.filter_map(|id| Issued::<T>::get(id).map(|issued| (id, issued)))
+			.collect()
 	}
 
 	/// The pending requests that have not expired, oldest first, at most `limit`.

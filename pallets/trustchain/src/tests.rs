@@ -1305,6 +1305,15 @@ fn issue_certificate_logs_it_and_returns_the_deposit() {
 			TrustChain::certificate_status(1),
 			CertificateStatus::Unknown
 		);
+		assert_eq!(HolderCertificates::<Test>::get(1, 0), Some(()));
+		assert_eq!(
+			TrustChain::certificates_of(&1, 10)
+				.into_iter()
+				.map(|(id, _)| id)
+				.collect::<Vec<_>>(),
+			vec![0]
+		);
+		assert!(TrustChain::certificates_of(&2, 10).is_empty());
 	});
 }
 

@@ -136,13 +136,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// `TrustChain::AuthorityCertificates` (r:1), `TrustChain::SerialIndex` (r:1 w:1),
 	/// `TrustChain::CertificateIndex` (r:1 w:1), `TrustChain::CtLog` (r:1 w:1),
 	/// `TrustChain::CtLogChanged` (w:1), `TrustChain::LeafHashes` (w:1),
-	/// `TrustChain::Certificates` (w:1), `TrustChain::Issued` (r:1 w:2), `Balances::Holds`
-	/// (r:1 w:1). Execution: two X.509 parses, one ECDSA P-256 and one FALCON-1024
+	/// `TrustChain::Certificates` (w:1), `TrustChain::Issued` (r:1 w:2),
+	/// `TrustChain::HolderCertificates` (w:1), `Balances::Holds` (r:1 w:1). Execution: two X.509 parses, one ECDSA P-256 and one FALCON-1024
 	/// verification in WASM; charged for the longest certificate.
 	fn issue_certificate() -> Weight {
 		Weight::from_parts(250_000_000, 30_000)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `TrustChain::Issued` (r:1 w:1), `TrustChain::Authorities` (r:1)
 	fn revoke_certificate() -> Weight {
@@ -227,13 +227,13 @@ impl WeightInfo for () {
 	/// `TrustChain::AuthorityCertificates` (r:1), `TrustChain::SerialIndex` (r:1 w:1),
 	/// `TrustChain::CertificateIndex` (r:1 w:1), `TrustChain::CtLog` (r:1 w:1),
 	/// `TrustChain::CtLogChanged` (w:1), `TrustChain::LeafHashes` (w:1),
-	/// `TrustChain::Certificates` (w:1), `TrustChain::Issued` (r:1 w:2), `Balances::Holds`
-	/// (r:1 w:1). Execution: two X.509 parses, one ECDSA P-256 and one FALCON-1024
+	/// `TrustChain::Certificates` (w:1), `TrustChain::Issued` (r:1 w:2),
+	/// `TrustChain::HolderCertificates` (w:1), `Balances::Holds` (r:1 w:1). Execution: two X.509 parses, one ECDSA P-256 and one FALCON-1024
 	/// verification in WASM; charged for the longest certificate.
 	fn issue_certificate() -> Weight {
 		Weight::from_parts(250_000_000, 30_000)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	/// Storage: `TrustChain::Issued` (r:1 w:1), `TrustChain::Authorities` (r:1)
 	fn revoke_certificate() -> Weight {

@@ -95,6 +95,8 @@ sp_api::decl_runtime_apis! {
 		fn resolve(name: Vec<u8>) -> Option<Resolution<AccountId, BlockNumber>>;
 		/// The pending, unexpired requests, oldest first, at most `limit`.
 		fn pending_requests(limit: u32) -> Vec<PendingRequest<AccountId, BlockNumber, Balance>>;
+		/// The certificates issued to `holder`, oldest first, at most `limit`.
+		fn certificates_of(holder: AccountId, limit: u32) -> Vec<(CertificateId, IssuedCertificate<AccountId, BlockNumber>)>;
 		/// The longest validity (seconds) the chain accepts for an issued certificate.
 		fn certificate_validity() -> u64;
 	}

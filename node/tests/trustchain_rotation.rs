@@ -1,0 +1,209 @@
+//! A dev node that is both a TrustChain authority (root generated into genesis by
+//! `--trustchain-genesis-ca`, CA service operated by //Alice) and a certificate holder
+//! (//Bob, for `node1.hypermesh`) keeps its own certificate: it registers the name,
+//! requests a certificate with fresh keys, installs it, and renews it with new keys before
+//! it expires; the chain revokes the old one as superseded. Checked through the node's
+//! JSON-RPC, the files the holder writes, and `openssl verify`.
+
+use std::{
+	io::{Read, Write},
+	net::TcpStream,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+
+struct Node(Child);
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		let _ = self.0.kill();
+		let _ = self.0.wait();
+	}
+}
+
+fn free_port() -> u16 {
+	std::net::TcpListener::bind("127.0.0.1:0")
+		.unwrap()
+		.local_addr()
+		.unwrap()
+		.port()
+}
+
+/// One JSON-RPC call over HTTP/1.1, without a client library.
+fn rpc(port: u16, method: &str, params: serde_json::Value) -> Option<serde_json::Value> {
+	let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
+		.to_string();
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+	stream
+		.set_read_timeout(Some(Duration::from_secs(30)))
+		.ok()?;
+	write!(
+		stream,
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+		body.len(),
+		body
+	)
+	.ok()?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response).ok()?;
+	let json = response.split("\r\n\r\n").nth(1)?;
+	let value: serde_json::Value = serde_json::from_str(json).ok()?;
+	assert!(value.get("error").is_none(), "{method}: {value}");
+	value.get("result").cloned()
+}
+
+fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+	let start = Instant::now();
+	loop {
+		if let Some(value) = f() {
+			return value;
+		}
+		assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+		std::thread::sleep(Duration::from_secs(2));
+	}
+}
+
+fn openssl(args: &[&str], dir: &Path) -> (bool, String) {
+	let out = Command::new("openssl")
+		.args(args)
+		.current_dir(dir)
+		.output()
+		.expect("openssl runs");
+	(
+		out.status.success(),
+		format!(
+			"{}{}",
+			String::from_utf8_lossy(&out.stdout),
+			String::from_utf8_lossy(&out.stderr)
+		),
+	)
+}
+
+#[test]
+fn holder_gets_and_rotates_its_certificate() {
+	let dir: PathBuf =
+		std::env::temp_dir().join(format!("hypermesh-rotation-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&dir);
+	std::fs::create_dir_all(&dir).unwrap();
+	let (rpc_port, p2p_port) = (free_port(), free_port());
+	let log = std::fs::File::create(dir.join("node.log")).unwrap();
+	let _node = Node(
+		Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
+			.args(["--dev", "--tmp", "--no-prometheus", "--no-telemetry"])
+			.args([
+				"--rpc-port",
+				&rpc_port.to_string(),
+				"--port",
+				&p2p_port.to_string(),
+			])
+			.arg("--trustchain-genesis-ca")
+			.arg(dir.join("ca"))
+			.arg("--trustchain-ca-dir")
+			.arg(dir.join("ca"))
+			.args(["--trustchain-operator-suri", "//Alice"])
+			.arg("--trustchain-holder-dir")
+			.arg(dir.join("holder"))
+			.args(["--trustchain-holder-names", "node1.hypermesh"])
+			.args(["--trustchain-holder-suri", "//Bob"])
+			// Certificates last 24 h from a minute before issuance: renew two minutes
+			// into each one's life.
+			.args(["--trustchain-renew-before", &(86_400 - 180).to_string()])
+			.stdout(Stdio::null())
+			.stderr(log)
+			.spawn()
+			.expect("hypermesh-node starts"),
+	);
+	let timeout = Duration::from_secs(420);
+	let certificates = || {
+		rpc(
+			rpc_port,
+			"trustchain_certificatesOf",
+			serde_json::json!([BOB]),
+		)
+	};
+
+	// The first certificate, installed by the holder.
+	let first = wait_for("the first certificate", timeout, || {
+		let list = certificates()?;
+		let first = list.as_array()?.first()?.clone();
+		let installed = std::fs::read_to_string(dir.join("holder/cert.id")).ok()?;
+		(installed.trim() == first["id"].to_string()).then_some(first)
+	});
+	assert_eq!(first["status"]["status"], "valid", "{first}");
+	let first_der = std::fs::read(dir.join("holder/cert.der")).unwrap();
+	let (ok, out) = openssl(
+		&["verify", "-CAfile", "chain.pem", "cert.pem"],
+		&dir.join("holder"),
+	);
+	assert!(ok && out.contains("cert.pem: OK"), "{out}");
+	// The name was registered by the holder, and the certificate names it.
+	let resolved = rpc(
+		rpc_port,
+		"trustchain_resolve",
+		serde_json::json!(["node1.hypermesh"]),
+	)
+	.expect("name registered");
+	assert_eq!(resolved["owner"], BOB);
+	let (_, text) = openssl(
+		&[
+			"x509",
+			"-in",
+			"cert.pem",
+			"-noout",
+			"-ext",
+			"subjectAltName",
+		],
+		&dir.join("holder"),
+	);
+	assert!(text.contains("DNS:node1.hypermesh"), "{text}");
+
+	// The renewal: a second certificate with new keys; the first is superseded.
+	let second = wait_for("the renewed certificate", timeout, || {
+		let list = certificates()?;
+		let second = list.as_array()?.get(1)?.clone();
+		let installed = std::fs::read_to_string(dir.join("holder/cert.id")).ok()?;
+		(installed.trim() == second["id"].to_string()).then_some(second)
+	});
+	let first_status = rpc(
+		rpc_port,
+		"trustchain_status",
+		serde_json::json!([first["id"]]),
+	)
+	.unwrap();
+	assert_eq!(first_status["status"], "revoked", "{first_status}");
+	assert_eq!(first_status["reason"], "superseded");
+	assert_eq!(first_status["reasonCode"], 4);
+	let second_der = std::fs::read(dir.join("holder/cert.der")).unwrap();
+	assert_ne!(first_der, second_der);
+	let spki = |der: &[u8]| {
+		let cert = hypermesh_primitives::x509::HybridCertificate::parse(der).unwrap();
+		(cert.subject_key, cert.subject_falcon_key)
+	};
+	assert_ne!(
+		spki(&first_der),
+		spki(&second_der),
+		"the renewal rotated both keys"
+	);
+	let (ok, out) = openssl(
+		&["verify", "-CAfile", "chain.pem", "cert.pem"],
+		&dir.join("holder"),
+	);
+	assert!(ok && out.contains("cert.pem: OK"), "{out}");
+	// The chain's copy is the holder's copy; both are in the CT log.
+	let on_chain = rpc(
+		rpc_port,
+		"trustchain_certificate",
+		serde_json::json!([second["id"]]),
+	)
+	.unwrap();
+	assert_eq!(
+		on_chain["der"].as_str().unwrap(),
+		format!("0x{}", hex::encode(&second_der))
+	);
+	let head = rpc(rpc_port, "trustchain_treeHead", serde_json::json!([])).unwrap();
+	assert!(head["size"].as_u64().unwrap() >= 2);
+	let _ = std::fs::remove_dir_all(&dir);
+}
