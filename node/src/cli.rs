@@ -21,6 +21,10 @@ pub struct Cli {
 	/// Options of the TrustChain certificate holder service.
 	#[clap(flatten)]
 	pub trustchain_holder: crate::trustchain_holder::HolderParams,
+
+	/// Options of the STOQ endpoint.
+	#[clap(flatten)]
+	pub stoq: crate::stoq_service::StoqParams,
 }
 
 /// Maintenance subcommands.

@@ -190,6 +190,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(&cli.run)?;
 			let trustchain_ca = cli.trustchain_ca.clone();
 			let trustchain_holder = cli.trustchain_holder.clone();
+			let stoq = cli.stoq.clone();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => {
@@ -198,7 +199,7 @@ pub fn run() -> sc_cli::Result<()> {
 								OpaqueBlock,
 								<OpaqueBlock as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, trustchain_ca, trustchain_holder)
+						>(config, trustchain_ca, trustchain_holder, stoq)
 						.map_err(sc_cli::Error::Service)
 					}
 					sc_network::config::NetworkBackendType::Litep2p => {
@@ -206,6 +207,7 @@ pub fn run() -> sc_cli::Result<()> {
 							config,
 							trustchain_ca,
 							trustchain_holder,
+							stoq,
 						)
 						.map_err(sc_cli::Error::Service)
 					}

@@ -7,6 +7,7 @@ mod cli;
 mod command;
 mod rpc;
 mod service;
+mod stoq_service;
 mod trustchain_ca;
 mod trustchain_holder;
 mod trustchain_rpc;

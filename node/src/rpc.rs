@@ -39,6 +39,8 @@ pub struct FullDeps<C, P, B> {
 	pub client: Arc<C>,
 	/// The transaction pool.
 	pub pool: Arc<P>,
+	/// The STOQ service's status, when it runs (`stoq_status`).
+	pub stoq_status: Option<crate::stoq_service::SharedStatus>,
 	/// GRANDPA.
 	pub grandpa: GrandpaDeps<B>,
 }
@@ -72,8 +74,13 @@ where
 	let FullDeps {
 		client,
 		pool,
+		stoq_status,
 		grandpa,
 	} = deps;
+	if let Some(status) = stoq_status {
+		use crate::stoq_service::StoqRpcServer;
+		module.merge(crate::stoq_service::StoqRpcImpl(status).into_rpc())?;
+	}
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;

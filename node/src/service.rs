@@ -151,6 +151,7 @@ pub fn new_full<
 	config: Configuration,
 	trustchain_ca: crate::trustchain_ca::CaServiceParams,
 	trustchain_holder: crate::trustchain_holder::HolderParams,
+	stoq: crate::stoq_service::StoqParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -239,8 +240,12 @@ pub fn new_full<
 	let prometheus_registry = config.prometheus_registry().cloned();
 
 	let shared_voter_state = SharedVoterState::empty();
+	let stoq_status = stoq
+		.stoq_port
+		.map(|_| crate::stoq_service::SharedStatus::default());
 	let rpc_extensions_builder = {
 		let client = client.clone();
+		let stoq_status = stoq_status.clone();
 		let pool = transaction_pool.clone();
 		let shared_voter_state = shared_voter_state.clone();
 		let shared_authority_set = grandpa_link.shared_authority_set().clone();
@@ -254,6 +259,7 @@ pub fn new_full<
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
+				stoq_status: stoq_status.clone(),
 				grandpa: crate::rpc::GrandpaDeps {
 					shared_voter_state: shared_voter_state.clone(),
 					shared_authority_set: shared_authority_set.clone(),
@@ -330,6 +336,33 @@ pub fn new_full<
 		task_manager
 			.spawn_handle()
 			.spawn("trustchain-holder", Some("trustchain"), service.run());
+	}
+
+	if let Some(status) = stoq_status {
+		let holder_dir = trustchain_holder
+			.trustchain_holder_dir
+			.clone()
+			.ok_or_else(|| {
+				ServiceError::Other(
+				"--stoq-port needs --trustchain-holder-dir: the holder's TrustChain certificate \
+				 is the node's STOQ identity"
+					.into(),
+			)
+			})?;
+		let names = crate::trustchain_holder::checked_names(&trustchain_holder)
+			.map_err(ServiceError::Other)?;
+		let service = crate::stoq_service::StoqService::new(
+			client.clone(),
+			transaction_pool.clone(),
+			keystore_container.keystore(),
+			stoq,
+			holder_dir,
+			names,
+			status,
+		);
+		task_manager
+			.spawn_handle()
+			.spawn("stoq", Some("stoq"), service.run());
 	}
 
 	if role.is_authority() {

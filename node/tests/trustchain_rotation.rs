@@ -42,7 +42,7 @@ fn rpc(port: u16, method: &str, params: serde_json::Value) -> Option<serde_json:
 		.ok()?;
 	write!(
 		stream,
-		"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
 		body.len(),
 		body
 	)

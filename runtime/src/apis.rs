@@ -275,6 +275,15 @@ impl_runtime_apis! {
 				.collect()
 		}
 
+		fn certificate_authorities() -> Vec<(u32, Vec<u8>, Vec<u8>)> {
+			pallet_trustchain::Authorities::<Runtime>::iter()
+				.filter_map(|(id, info)| {
+					let der = pallet_trustchain::AuthorityCertificates::<Runtime>::get(id)?;
+					Some((id, der.into_inner(), info.falcon_public_key.into_inner()))
+				})
+				.collect()
+		}
+
 		fn certificates_of(
 			holder: AccountId,
 			limit: u32,

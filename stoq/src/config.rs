@@ -26,9 +26,11 @@ impl std::str::FromStr for PqPolicy {
 	type Err = String;
 	fn from_str(s: &str) -> Result<Self, Self::Err> {
 		match s {
-			"required" => Ok(Self::Required),
-			"preferred" => Ok(Self::Preferred),
-			other => Err(format!("unknown policy {other:?} (use required|preferred)")),
+			"required" | "pq-required" => Ok(Self::Required),
+			"preferred" | "pq-preferred" => Ok(Self::Preferred),
+			other => Err(format!(
+				"unknown policy {other:?} (use pq-required|pq-preferred)"
+			)),
 		}
 	}
 }

@@ -95,6 +95,9 @@ sp_api::decl_runtime_apis! {
 		fn resolve(name: Vec<u8>) -> Option<Resolution<AccountId, BlockNumber>>;
 		/// The pending, unexpired requests, oldest first, at most `limit`.
 		fn pending_requests(limit: u32) -> Vec<PendingRequest<AccountId, BlockNumber, Balance>>;
+		/// Every certificate authority: id, CA certificate (DER) and FALCON-1024 public key.
+		/// Relying parties (STOQ peers) trust these.
+		fn certificate_authorities() -> Vec<(AuthorityId, Vec<u8>, Vec<u8>)>;
 		/// The certificates issued to `holder`, oldest first, at most `limit`.
 		fn certificates_of(holder: AccountId, limit: u32) -> Vec<(CertificateId, IssuedCertificate<AccountId, BlockNumber>)>;
 		/// The longest validity (seconds) the chain accepts for an issued certificate.

@@ -1,0 +1,346 @@
+//! Two nodes of one chain talk STOQ, found through TrustChain and authenticated by it.
+//!
+//! Node A authors the chain (whose TrustChain root was generated into genesis) and runs the
+//! CA service; A and B each hold a certificate for their own name (`node-a.hypermesh`,
+//! `node-b.hypermesh`), publish AAAA + SRV records for their STOQ endpoint, and connect to
+//! each other by name only. Then a STOQ client in this test, speaking the post-quantum
+//! handshake, checks what the endpoints accept: B's certificate is accepted and A answers
+//! a DNS-over-STOQ lookup from chain state; a certificate from a CA the chain does not know,
+//! and one from the chain's own CA that was never logged on chain, are both refused.
+
+use std::{
+	io::{Read, Write},
+	net::{Ipv6Addr, SocketAddr, TcpStream},
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	sync::Arc,
+	time::{Duration, Instant},
+};
+
+use stoq::{
+	cert::{CaParts, HybridCa, LeafSpec, NodeIdentity},
+	config::{PqPolicy, StoqConfig},
+	endpoint::StoqNode,
+	verify::{HybridTrust, InMemoryRevocation},
+};
+
+struct Node(Child);
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		let _ = self.0.kill();
+		let _ = self.0.wait();
+	}
+}
+
+fn free_port() -> u16 {
+	std::net::TcpListener::bind("127.0.0.1:0")
+		.unwrap()
+		.local_addr()
+		.unwrap()
+		.port()
+}
+
+fn free_udp_port() -> u16 {
+	std::net::UdpSocket::bind("[::]:0")
+		.unwrap()
+		.local_addr()
+		.unwrap()
+		.port()
+}
+
+/// A global or unique-local IPv6 address of this machine (AAAA records refuse `::1`).
+fn own_ipv6() -> Ipv6Addr {
+	let table = std::fs::read_to_string("/proc/net/if_inet6").unwrap_or_default();
+	table
+		.lines()
+		.filter_map(|line| {
+			let mut fields = line.split_whitespace();
+			let hex = fields.next()?;
+			let scope = fields.nth(2)?;
+			let bytes: Vec<u8> = (0..16)
+				.map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16))
+				.collect::<Result<_, _>>()
+				.ok()?;
+			let address = Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?);
+			(scope == "00").then_some(address)
+		})
+		.find(|a| !a.is_loopback())
+		.expect("this test needs an IPv6 address other than ::1 (none in /proc/net/if_inet6)")
+}
+
+fn rpc(port: u16, method: &str, params: serde_json::Value) -> Option<serde_json::Value> {
+	let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
+		.to_string();
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+	stream
+		.set_read_timeout(Some(Duration::from_secs(30)))
+		.ok()?;
+	write!(
+		stream,
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+		body.len(),
+		body
+	)
+	.ok()?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response).ok()?;
+	let value: serde_json::Value = serde_json::from_str(response.split("\r\n\r\n").nth(1)?).ok()?;
+	value.get("result").cloned()
+}
+
+fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+	let start = Instant::now();
+	loop {
+		if let Some(value) = f() {
+			return value;
+		}
+		assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+		std::thread::sleep(Duration::from_secs(2));
+	}
+}
+
+fn node(args: &[String], log: &Path) -> Node {
+	Node(
+		Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
+			.args(args)
+			.stdout(Stdio::null())
+			.stderr(std::fs::File::create(log).unwrap())
+			.spawn()
+			.expect("hypermesh-node starts"),
+	)
+}
+
+fn load_ca(dir: &Path) -> HybridCa {
+	let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+	HybridCa::import(&CaParts {
+		common_name: String::from_utf8(read("ca.name"))
+			.unwrap()
+			.trim()
+			.to_string(),
+		cert_der: read("ca.cert.der"),
+		key_pkcs8: read("ca.key.der"),
+		falcon_public: read("ca.falcon.pub"),
+		falcon_secret: read("ca.falcon.key"),
+	})
+	.unwrap()
+}
+
+/// A STOQ client with `identity`, trusting the chain's CA (read from its directory).
+fn client(identity: NodeIdentity, chain_ca: &HybridCa) -> StoqNode {
+	let trust = HybridTrust::from_ca(chain_ca, Arc::new(InMemoryRevocation::new())).unwrap();
+	StoqNode::bind(
+		SocketAddr::from((Ipv6Addr::UNSPECIFIED, 0)),
+		StoqConfig::new(PqPolicy::Required, identity, Arc::new(trust)),
+	)
+	.unwrap()
+}
+
+#[test]
+fn nodes_find_and_authenticate_each_other_through_trustchain() {
+	let dir: PathBuf = std::env::temp_dir().join(format!("hypermesh-stoq-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&dir);
+	std::fs::create_dir_all(&dir).unwrap();
+	let address = own_ipv6();
+
+	// The chain: a dev spec with a TrustChain root generated into genesis.
+	let spec = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
+		.args([
+			"build-spec",
+			"--chain",
+			"dev",
+			"--raw",
+			"--trustchain-genesis-ca",
+		])
+		.arg(dir.join("ca"))
+		.output()
+		.unwrap();
+	assert!(
+		spec.status.success(),
+		"{}",
+		String::from_utf8_lossy(&spec.stderr)
+	);
+	std::fs::write(dir.join("spec.json"), &spec.stdout).unwrap();
+
+	let s = |p: &Path| p.display().to_string();
+	let (rpc_a, rpc_b) = (free_port(), free_port());
+	let (p2p_a, p2p_b) = (free_port(), free_port());
+	let (stoq_a, stoq_b) = (free_udp_port(), free_udp_port());
+	let common =
+		|rpc: u16, p2p: u16, holder: &str, name: &str, suri: &str, stoq: u16, peer: &str| {
+			vec![
+				"--chain".into(),
+				s(&dir.join("spec.json")),
+				"--tmp".into(),
+				"--no-prometheus".into(),
+				"--no-telemetry".into(),
+				"--no-mdns".into(),
+				"--rpc-port".into(),
+				rpc.to_string(),
+				"--port".into(),
+				p2p.to_string(),
+				"--trustchain-holder-dir".into(),
+				s(&dir.join(holder)),
+				"--trustchain-holder-names".into(),
+				name.into(),
+				"--trustchain-holder-suri".into(),
+				suri.into(),
+				"--stoq-port".into(),
+				stoq.to_string(),
+				"--stoq-advertise".into(),
+				address.to_string(),
+				"--stoq-peers".into(),
+				peer.into(),
+			]
+		};
+	let mut args_a = common(
+		rpc_a,
+		p2p_a,
+		"a",
+		"node-a.hypermesh",
+		"//Bob",
+		stoq_a,
+		"node-b.hypermesh",
+	);
+	args_a.extend(
+		[
+			"--alice",
+			"--validator",
+			"--force-authoring",
+			"--node-key",
+			"0000000000000000000000000000000000000000000000000000000000000001",
+			"--trustchain-ca-dir",
+			&s(&dir.join("ca")),
+			"--trustchain-operator-suri",
+			"//Alice",
+		]
+		.map(String::from),
+	);
+	let _a = node(&args_a, &dir.join("a.log"));
+	// The peer id of node key 0x…01.
+	let bootnode = format!(
+		"/ip4/127.0.0.1/tcp/{p2p_a}/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"
+	);
+	let mut args_b = common(
+		rpc_b,
+		p2p_b,
+		"b",
+		"node-b.hypermesh",
+		"//Alice//stash",
+		stoq_b,
+		"node-a.hypermesh",
+	);
+	args_b.extend(["--bootnodes".to_string(), bootnode]);
+	let _b = node(&args_b, &dir.join("b.log"));
+
+	let timeout = Duration::from_secs(600);
+	let connected = |port: u16, peer: &str| {
+		let status = rpc(port, "stoq_status", serde_json::json!([]))?;
+		let state = &status["peers"][peer];
+		(state["connected"] == true).then(|| state.clone())
+	};
+	let b_to_a = wait_for("B connected to A", timeout, || {
+		connected(rpc_b, "node-a.hypermesh")
+	});
+	assert_eq!(
+		b_to_a["address"],
+		format!("[{address}]:{stoq_a}"),
+		"{b_to_a}"
+	);
+	assert!(
+		b_to_a["detail"]
+			.as_str()
+			.unwrap()
+			.contains("node-a.hypermesh"),
+		"{b_to_a}"
+	);
+	let a_to_b = wait_for("A connected to B", timeout, || {
+		connected(rpc_a, "node-b.hypermesh")
+	});
+	assert!(
+		a_to_b["detail"]
+			.as_str()
+			.unwrap()
+			.contains("node-b.hypermesh"),
+		"{a_to_b}"
+	);
+
+	// A STOQ client with B's own identity: accepted, and A answers from chain state.
+	let chain_ca = load_ca(&dir.join("ca"));
+	let read = |p: &str| std::fs::read(dir.join(p)).unwrap();
+	let b_identity = NodeIdentity {
+		cert_chain: vec![read("b/cert.der").into()],
+		key_pkcs8: read("b/current/p256.key.der"),
+		falcon_public: read("b/current/falcon.pub"),
+		falcon_secret: read("b/current/falcon.key"),
+	};
+	let a_address = SocketAddr::from((address, stoq_a));
+	let runtime = tokio::runtime::Runtime::new().unwrap();
+	let limit = Duration::from_secs(60);
+	runtime.block_on(async {
+		let as_b = client(b_identity, &chain_ca);
+		let connection = tokio::time::timeout(limit, as_b.connect(a_address, "node-a.hypermesh"))
+			.await
+			.expect("connect in time")
+			.expect("B is accepted");
+		let answer = tokio::time::timeout(
+			limit,
+			connection.request(br#"{"op":"resolve","name":"node-b.hypermesh"}"#),
+		)
+		.await
+		.expect("answer in time")
+		.unwrap();
+		let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+		let records = answer["records"].as_array().unwrap();
+		assert!(records
+			.iter()
+			.any(|r| r["type"] == "AAAA" && r["address"] == address.to_string()));
+		assert!(records
+			.iter()
+			.any(|r| r["type"] == "SRV" && r["port"] == stoq_b));
+		let malformed = tokio::time::timeout(limit, connection.request(b"not json"))
+			.await
+			.expect("answer in time");
+		assert!(
+			malformed.is_err(),
+			"a malformed request gets an error frame"
+		);
+
+		// With TLS 1.3 the server checks the client's certificate after the client has
+		// finished its side of the handshake, so a refusal shows on the first request.
+		async fn ping(node: &StoqNode, to: SocketAddr) -> Result<(), String> {
+			let limit = Duration::from_secs(60);
+			let connection = tokio::time::timeout(limit, node.connect(to, "node-a.hypermesh"))
+				.await
+				.map_err(|_| "connect timed out".to_string())?
+				.map_err(|e| e.to_string())?;
+			tokio::time::timeout(limit, connection.request(br#"{"op":"ping"}"#))
+				.await
+				.map_err(|_| "request timed out".to_string())?
+				.map_err(|e| e.to_string())?;
+			Ok(())
+		}
+
+		// A certificate from a CA the chain does not know: refused by A.
+		let stranger_ca = HybridCa::generate("not on the chain").unwrap();
+		let stranger = stranger_ca
+			.issue_leaf(&LeafSpec::node("stranger", 7, 1))
+			.unwrap();
+		let refused = ping(&client(stranger, &chain_ca), a_address).await;
+		assert!(
+			refused.is_err(),
+			"a certificate from an unknown CA is refused"
+		);
+
+		// A certificate from the chain's own CA that the chain never logged: refused too.
+		let unlogged = chain_ca
+			.issue_leaf(&LeafSpec::node("unlogged", 8, 1))
+			.unwrap();
+		let refused = ping(&client(unlogged, &chain_ca), a_address).await;
+		assert!(
+			refused.is_err(),
+			"a certificate the chain has not logged is refused: {refused:?}"
+		);
+	});
+	let _ = std::fs::remove_dir_all(&dir);
+}
