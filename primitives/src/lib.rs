@@ -13,6 +13,8 @@
 //! * [`falcon`]: FALCON-1024 verification in pure Rust, so the runtime checks it in WASM.
 //! * [`classical`]: Ed25519 and ECDSA P-256 verification.
 //! * [`pop`]: the message a certificate requester signs to prove possession of its keys.
+//! * [`proofs`]: the four proofs (PoSpace, PoStake, PoWork, PoTime) guarded transactions
+//!   carry, with their checks and builders.
 //!
 //! Build without the default `std` feature for the runtime.
 
@@ -26,4 +28,5 @@ pub mod classical;
 pub mod ct;
 pub mod falcon;
 pub mod pop;
+pub mod proofs;
 pub mod x509;
