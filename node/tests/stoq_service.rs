@@ -8,13 +8,15 @@
 //! a DNS-over-STOQ lookup from chain state; a certificate from a CA the chain does not know,
 //! and one from the chain's own CA that was never logged on chain, are both refused.
 
+mod common;
+
+use common::{free_port, free_udp_port, rpc, wait_for, Node};
 use std::{
-	io::{Read, Write},
-	net::{Ipv6Addr, SocketAddr, TcpStream},
+	net::{Ipv6Addr, SocketAddr},
 	path::{Path, PathBuf},
-	process::{Child, Command, Stdio},
+	process::{Command, Stdio},
 	sync::Arc,
-	time::{Duration, Instant},
+	time::Duration,
 };
 
 use stoq::{
@@ -23,31 +25,6 @@ use stoq::{
 	endpoint::StoqNode,
 	verify::{HybridTrust, InMemoryRevocation},
 };
-
-struct Node(Child);
-
-impl Drop for Node {
-	fn drop(&mut self) {
-		let _ = self.0.kill();
-		let _ = self.0.wait();
-	}
-}
-
-fn free_port() -> u16 {
-	std::net::TcpListener::bind("127.0.0.1:0")
-		.unwrap()
-		.local_addr()
-		.unwrap()
-		.port()
-}
-
-fn free_udp_port() -> u16 {
-	std::net::UdpSocket::bind("[::]:0")
-		.unwrap()
-		.local_addr()
-		.unwrap()
-		.port()
-}
 
 /// A global or unique-local IPv6 address of this machine (AAAA records refuse `::1`).
 fn own_ipv6() -> Ipv6Addr {
@@ -67,37 +44,6 @@ fn own_ipv6() -> Ipv6Addr {
 		})
 		.find(|a| !a.is_loopback())
 		.expect("this test needs an IPv6 address other than ::1 (none in /proc/net/if_inet6)")
-}
-
-fn rpc(port: u16, method: &str, params: serde_json::Value) -> Option<serde_json::Value> {
-	let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
-		.to_string();
-	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-	stream
-		.set_read_timeout(Some(Duration::from_secs(30)))
-		.ok()?;
-	write!(
-		stream,
-		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-		body.len(),
-		body
-	)
-	.ok()?;
-	let mut response = String::new();
-	stream.read_to_string(&mut response).ok()?;
-	let value: serde_json::Value = serde_json::from_str(response.split("\r\n\r\n").nth(1)?).ok()?;
-	value.get("result").cloned()
-}
-
-fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-	let start = Instant::now();
-	loop {
-		if let Some(value) = f() {
-			return value;
-		}
-		assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-		std::thread::sleep(Duration::from_secs(2));
-	}
 }
 
 fn node(args: &[String], log: &Path) -> Node {

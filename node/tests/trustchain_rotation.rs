@@ -5,66 +5,16 @@
 //! it expires; the chain revokes the old one as superseded. Checked through the node's
 //! JSON-RPC, the files the holder writes, and `openssl verify`.
 
+mod common;
+
+use common::{free_port, rpc, wait_for, Node};
 use std::{
-	io::{Read, Write},
-	net::TcpStream,
 	path::{Path, PathBuf},
-	process::{Child, Command, Stdio},
-	time::{Duration, Instant},
+	process::{Command, Stdio},
+	time::Duration,
 };
 
 const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
-
-struct Node(Child);
-
-impl Drop for Node {
-	fn drop(&mut self) {
-		let _ = self.0.kill();
-		let _ = self.0.wait();
-	}
-}
-
-fn free_port() -> u16 {
-	std::net::TcpListener::bind("127.0.0.1:0")
-		.unwrap()
-		.local_addr()
-		.unwrap()
-		.port()
-}
-
-/// One JSON-RPC call over HTTP/1.1, without a client library.
-fn rpc(port: u16, method: &str, params: serde_json::Value) -> Option<serde_json::Value> {
-	let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
-		.to_string();
-	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-	stream
-		.set_read_timeout(Some(Duration::from_secs(30)))
-		.ok()?;
-	write!(
-		stream,
-		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-		body.len(),
-		body
-	)
-	.ok()?;
-	let mut response = String::new();
-	stream.read_to_string(&mut response).ok()?;
-	let json = response.split("\r\n\r\n").nth(1)?;
-	let value: serde_json::Value = serde_json::from_str(json).ok()?;
-	assert!(value.get("error").is_none(), "{method}: {value}");
-	value.get("result").cloned()
-}
-
-fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-	let start = Instant::now();
-	loop {
-		if let Some(value) = f() {
-			return value;
-		}
-		assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-		std::thread::sleep(Duration::from_secs(2));
-	}
-}
 
 fn openssl(args: &[&str], dir: &Path) -> (bool, String) {
 	let out = Command::new("openssl")

@@ -203,23 +203,7 @@ pub fn issue(ca: &TestCa, keys: &TestKeys, leaf: &Leaf) -> CertificateDerOf<Test
 		.expect("certificate within bound")
 }
 
-/// The benchmarks' fixed inputs (see `benchmarking.rs`): the requester account bytes, the
-/// genesis hash, the clock and the names the benchmark certificate is for.
-pub mod bench {
-	/// The bytes the benchmark requester's account id decodes from.
-	pub const ACCOUNT_BYTES: [u8; 32] = [0x42; 32];
-	/// The genesis hash the benchmarks set.
-	pub const GENESIS_HASH: [u8; 32] = [0x47; 32];
-	/// The benchmark certificate's notBefore: 2026-01-01T00:00:00Z.
-	pub const NOT_BEFORE: u64 = 1_767_225_600;
-	/// The names of the benchmark certificate.
-	pub const NAMES: [&str; 4] = [
-		"bench0.hypermesh",
-		"bench1.hypermesh",
-		"bench2.hypermesh",
-		"bench3.hypermesh",
-	];
-}
+use crate::benchmark_fixture as bench;
 
 /// Regenerates `src/benchmark_fixtures/` (public keys, certificates and proofs of
 /// possession; no private key is written). Run with

@@ -41,6 +41,8 @@ pub mod migrations;
 pub mod types;
 pub mod weights;
 
+#[cfg(any(test, feature = "runtime-benchmarks"))]
+mod benchmark_fixture;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 #[cfg(test)]

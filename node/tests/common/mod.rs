@@ -1,0 +1,74 @@
+//! Helpers the node's integration tests share: a node process that is killed when the
+//! test ends, free ports, JSON-RPC over plain HTTP and polling.
+
+#![allow(dead_code)]
+
+use std::{
+	io::{Read, Write},
+	net::TcpStream,
+	process::Child,
+	time::{Duration, Instant},
+};
+
+/// A node process, killed (and reaped) when dropped.
+pub struct Node(pub Child);
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		let _ = self.0.kill();
+		let _ = self.0.wait();
+	}
+}
+
+/// A TCP port free on 127.0.0.1 at the time of the call.
+pub fn free_port() -> u16 {
+	std::net::TcpListener::bind("127.0.0.1:0")
+		.unwrap()
+		.local_addr()
+		.unwrap()
+		.port()
+}
+
+/// A UDP port free on `[::]` at the time of the call.
+pub fn free_udp_port() -> u16 {
+	std::net::UdpSocket::bind("[::]:0")
+		.unwrap()
+		.local_addr()
+		.unwrap()
+		.port()
+}
+
+/// One JSON-RPC call over HTTP/1.1 without a client library: the result, or `None` if
+/// the node is not reachable yet or answered with an error.
+pub fn rpc(port: u16, method: &str, params: serde_json::Value) -> Option<serde_json::Value> {
+	let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
+		.to_string();
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+	stream
+		.set_read_timeout(Some(Duration::from_secs(30)))
+		.ok()?;
+	// The Host header must name the port: nodes refuse other hosts.
+	write!(
+		stream,
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+		body.len(),
+		body
+	)
+	.ok()?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response).ok()?;
+	let value: serde_json::Value = serde_json::from_str(response.split("\r\n\r\n").nth(1)?).ok()?;
+	value.get("result").cloned()
+}
+
+/// Polls `f` every 2 s until it returns `Some`, failing the test after `timeout`.
+pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+	let start = Instant::now();
+	loop {
+		if let Some(value) = f() {
+			return value;
+		}
+		assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+		std::thread::sleep(Duration::from_secs(2));
+	}
+}
