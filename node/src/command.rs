@@ -151,6 +151,12 @@ pub fn run() -> sc_cli::Result<()> {
 				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
 			})
 		}
+		// With `--runtime <WASM>` the pallet benchmarks need no chain spec (and none can be
+		// given): run them without a runner, so that a node built without the runtime's
+		// WASM (e.g. `SKIP_WASM_BUILD=1`, see scripts/weights) can run them.
+		Some(Subcommand::Benchmark(BenchmarkCmd::Pallet(cmd))) if cmd.runtime.is_some() => {
+			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(None)
+		}
 		Some(Subcommand::Benchmark(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| match cmd {
