@@ -184,37 +184,12 @@ where
 					.map_err(|e| format!("runtime: {e}"))?;
 				match resolution {
 					None => serde_json::Value::Null,
-					Some(resolution) => serde_json::json!({
-						"name": name,
-						"owner": resolution.owner.to_string(),
-						"expiresAt": resolution.expires_at,
-						"records": resolution.records.iter().map(record_json).collect::<Vec<_>>(),
-					}),
+					Some(resolution) => crate::trustchain_rpc::resolution_json(name, &resolution),
 				}
 			}
 			_ => return Err("unknown op: expected `ping` or `resolve`".into()),
 		};
 		Ok(Bytes::from(answer.to_string()))
-	}
-}
-
-fn record_json(record: &DnsRecord<Vec<u8>, Vec<u8>>) -> serde_json::Value {
-	match record {
-		DnsRecord::Aaaa(address) => {
-			serde_json::json!({ "type": "AAAA", "address": Ipv6Addr::from(*address).to_string() })
-		}
-		DnsRecord::Srv {
-			priority,
-			weight,
-			port,
-			target,
-		} => serde_json::json!({
-			"type": "SRV", "priority": priority, "weight": weight, "port": port,
-			"target": String::from_utf8_lossy(target),
-		}),
-		DnsRecord::Txt(data) => {
-			serde_json::json!({ "type": "TXT", "text": String::from_utf8_lossy(data) })
-		}
 	}
 }
 

@@ -316,14 +316,10 @@ pub fn checked_names(params: &HolderParams) -> Result<Vec<String>, String> {
 		.iter()
 		.map(|name| {
 			let name = name.trim().to_string();
-			if name.is_empty()
-				|| !name
-					.bytes()
-					.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-			{
-				Err(format!("`{name}` is not a lowercase host name"))
-			} else {
+			if pallet_trustchain::dns::is_hostname(name.as_bytes()) {
 				Ok(name)
+			} else {
+				Err(format!("`{name}` is not a lowercase host name"))
 			}
 		})
 		.collect()

@@ -154,6 +154,46 @@ fn status_json(status: CertificateStatus<BlockNumber>) -> Value {
 	}
 }
 
+/// A name's resolution as `trustchain_resolve` (and DNS over STOQ) answer it.
+pub fn resolution_json(
+	name: &str,
+	resolution: &pallet_trustchain_runtime_api::Resolution<AccountId, BlockNumber>,
+) -> Value {
+	let records: Vec<Value> = resolution
+		.records
+		.iter()
+		.map(|record| match record {
+			DnsRecord::Aaaa(address) => json!({
+				"type": "AAAA",
+				"address": std::net::Ipv6Addr::from(*address).to_string(),
+			}),
+			DnsRecord::Srv {
+				priority,
+				weight,
+				port,
+				target,
+			} => json!({
+				"type": "SRV",
+				"priority": priority,
+				"weight": weight,
+				"port": port,
+				"target": String::from_utf8_lossy(target),
+			}),
+			DnsRecord::Txt(data) => json!({
+				"type": "TXT",
+				"text": String::from_utf8_lossy(data),
+				"data": hex(data),
+			}),
+		})
+		.collect();
+	json!({
+		"name": name,
+		"owner": account(&resolution.owner),
+		"expiresAt": resolution.expires_at,
+		"records": records,
+	})
+}
+
 fn account(who: &AccountId) -> String {
 	who.to_ss58check()
 }
@@ -324,38 +364,6 @@ where
 		else {
 			return Ok(None);
 		};
-		let records: Vec<Value> = resolution
-			.records
-			.iter()
-			.map(|record| match record {
-				DnsRecord::Aaaa(address) => json!({
-					"type": "AAAA",
-					"address": std::net::Ipv6Addr::from(*address).to_string(),
-				}),
-				DnsRecord::Srv {
-					priority,
-					weight,
-					port,
-					target,
-				} => json!({
-					"type": "SRV",
-					"priority": priority,
-					"weight": weight,
-					"port": port,
-					"target": String::from_utf8_lossy(target),
-				}),
-				DnsRecord::Txt(data) => json!({
-					"type": "TXT",
-					"text": String::from_utf8_lossy(data),
-					"data": hex(data),
-				}),
-			})
-			.collect();
-		Ok(Some(json!({
-			"name": name,
-			"owner": account(&resolution.owner),
-			"expiresAt": resolution.expires_at,
-			"records": records,
-		})))
+		Ok(Some(resolution_json(&name, &resolution)))
 	}
 }
