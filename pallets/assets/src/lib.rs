@@ -1,4 +1,4 @@
-//! # HyperMesh asset registry (first slice)
+//! # HyperMesh asset registry
 //!
 //! HyperMesh providers offer hardware to consumers: CPU, GPU, memory, storage, network and
 //! container slots. This pallet is the registry they meet at:
@@ -11,30 +11,51 @@
 //!   most [`Config::MaxLease`] blocks. The sum of live allocations never exceeds the capacity
 //!   (checked arithmetic, refused otherwise), an owner cannot shrink an asset below what is
 //!   allocated, and an expired lease can be released by anyone.
-//! * **Usage reports** by the owner, kept per asset for payment (Caesar, later). A report
-//!   that contradicts the registered capacity (more used than exists) costs the asset
-//!   [`Config::ReputationPenalty`] of its reputation (out of 1000).
-//!
-//! Not in this slice: the four-proof transaction extension guarding these calls (its
-//! primitives are in `hypermesh_primitives::proofs`), proxies chosen by stake and
-//! reputation, the runtime API/RPC, FRAME benchmarks and generated weights (the weights
-//! below are hand estimates), and the pallet is not in the runtime yet.
+//! * **Telemetry** reported by the owner (the hardware oracle): the capacity it measured and
+//!   what is in use, kept per asset for payment (Caesar, later). A report that contradicts
+//!   the registration (less capacity measured than registered, or more in use than exists)
+//!   costs the asset [`Config::ReputationPenalty`] of its reputation (out of 1000).
+//! * **Four-proof validity**: registering, updating, allocating and reporting each carry a
+//!   [`ConsensusProof`] (space, stake, work, time; see `hypermesh_primitives::proofs`). The
+//!   [`CheckConsensusProof`] transaction extension checks it in the transaction pool, so an
+//!   invalid proof never enters a block, each failure with its own
+//!   `InvalidTransaction::Custom` code ([`ProofRejection`]); the call checks it again and
+//!   marks it used, so a runtime without the extension still refuses unproven calls.
+//!   PoSpace answers challenges against a commitment registered with
+//!   [`Pallet::commit_space`]; PoStake reads the signer's bonded stake through
+//!   [`Config::Stake`] (funds held by [`Pallet::bond`] until Caesar provides staking).
+//! * **Proxies**: [`Pallet::select_proxies`] ranks public network assets by reputation, then
+//!   by their owner's bonded stake: the trust-based choice of remote proxies.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod extension;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
+pub mod weights;
 
+pub use extension::{CheckConsensusProof, ProofRejection};
+pub use hypermesh_primitives::proofs::{
+	ConsensusProof, SpaceCommitment, SpaceProof, StakeProof, TimeProof, WorkProof,
+};
 pub use pallet::*;
+pub use weights::WeightInfo;
 
+use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
+use hypermesh_primitives::{ct::Hash, proofs};
 use scale_info::TypeInfo;
+use sp_runtime::SaturatedConversion;
 
 /// An asset's identifier, assigned sequentially.
 pub type AssetId = u64;
@@ -44,6 +65,9 @@ pub type AllocationId = u64;
 
 /// The highest reputation (and every asset's starting reputation).
 pub const MAX_REPUTATION: u32 = 1000;
+
+/// The domain tag in front of every operation hash (see [`Call::operation`]).
+pub const OPERATION_DOMAIN: &[u8] = b"HyperMesh assets operation v1\0";
 
 /// What an asset is, with its capacity in the unit allocations are counted in.
 #[derive(
@@ -129,7 +153,7 @@ impl AssetKind {
 pub enum Privacy {
 	/// Only its owner.
 	Private,
-	/// Only its owner's network (in this slice: only its owner).
+	/// Only its owner's network (for now: only its owner).
 	PrivateNetwork,
 	/// Peers, directly.
 	P2P,
@@ -145,6 +169,11 @@ impl Privacy {
 			Self::Private | Self::PrivateNetwork => owner == who,
 			Self::P2P | Self::PublicNetwork | Self::FullPublic => true,
 		}
+	}
+
+	/// Whether the asset may serve as a remote proxy for anyone.
+	pub fn is_public(&self) -> bool {
+		matches!(self, Self::PublicNetwork | Self::FullPublic)
 	}
 }
 
@@ -178,13 +207,64 @@ pub struct Allocation<AccountId, BlockNumber> {
 	pub expires_at: BlockNumber,
 }
 
-/// An owner's usage report.
+/// What the owner's hardware oracle measured for an asset.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Telemetry {
+	/// The capacity found on the machine, in the asset's unit (`None` where the oracle
+	/// cannot measure it, e.g. a link's bandwidth or container slots).
+	pub measured_capacity: Option<u64>,
+	/// Capacity in use, in the asset's unit.
+	pub used: u64,
+}
+
+/// An accepted telemetry report.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
 pub struct UsageRecord<BlockNumber> {
 	/// When it was reported.
 	pub at: BlockNumber,
-	/// Capacity in use, in the asset's unit.
-	pub used: u64,
+	/// What was measured.
+	pub telemetry: Telemetry,
+}
+
+/// The parameters a client needs to build a [`ConsensusProof`] the chain accepts.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct ProofParameters {
+	/// PoWork: leading zero bits required.
+	pub work_difficulty: u32,
+	/// PoTime: how many blocks old the referenced block may be.
+	pub window: u32,
+	/// PoStake: the least bonded stake, in the chain's smallest unit.
+	pub minimum_stake: u128,
+	/// PoSpace: the fewest chunks a commitment may have.
+	pub min_space_chunks: u64,
+}
+
+/// Where a signer's bonded stake comes from (Caesar's staking, later; [`HeldStake`], funds
+/// held by [`Pallet::bond`], until then).
+pub trait BondedStake<AccountId> {
+	/// The stake `who` has bonded, in the chain's smallest unit.
+	fn bonded(who: &AccountId) -> u128;
+}
+
+/// Bonded stake = funds held under [`HoldReason::ProviderBond`].
+pub struct HeldStake<T>(PhantomData<T>);
+
+impl<T: Config> BondedStake<T::AccountId> for HeldStake<T> {
+	fn bonded(who: &T::AccountId) -> u128 {
+		use frame_support::traits::fungible::InspectHold;
+		T::Currency::balance_on_hold(&HoldReason::ProviderBond.into(), who).saturated_into()
+	}
 }
 
 /// The chain's /64 prefix: `fd` and the first 7 bytes of the genesis hash.
@@ -205,11 +285,28 @@ pub fn asset_address(prefix: [u8; 8], id: AssetId) -> [u8; 16] {
 	address
 }
 
+/// Whether `address` can locate a provider: an IPv6 unicast address, not unspecified,
+/// not multicast, and not an IPv4 address in disguise (IPv4-mapped `::ffff:0:0/96` or
+/// IPv4-compatible `::/96`, except the loopback `::1`).
+pub fn is_ipv6_location(address: &[u8; 16]) -> bool {
+	let unspecified_or_compatible = address[..12].iter().all(|b| *b == 0);
+	let loopback = unspecified_or_compatible && address[12..] == [0, 0, 0, 1];
+	let mapped = address[..10].iter().all(|b| *b == 0) && address[10..12] == [0xff, 0xff];
+	let multicast = address[0] == 0xff;
+	loopback || !(unspecified_or_compatible || mapped || multicast)
+}
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use frame_support::traits::fungible::{self, MutateHold};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::Saturating;
+	use sp_runtime::traits::{Saturating, Zero};
+
+	/// The balance type of [`Config::Currency`].
+	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
+		<T as frame_system::Config>::AccountId,
+	>>::Balance;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -217,6 +314,37 @@ pub mod pallet {
 	/// The pallet's configuration.
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
+		/// The currency stake is bonded in (held under [`HoldReason::ProviderBond`]).
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::Mutate<Self::AccountId>;
+
+		/// The runtime's hold reasons, which include this pallet's [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Where PoStake reads the signer's bonded stake ([`HeldStake`] until Caesar).
+		type Stake: BondedStake<Self::AccountId>;
+
+		/// PoStake: the least bonded stake a guarded call needs.
+		#[pallet::constant]
+		type MinimumStake: Get<u128>;
+
+		/// PoWork: the leading zero bits a work hash needs.
+		#[pallet::constant]
+		type WorkDifficulty: Get<u32>;
+
+		/// PoTime: how many blocks old a proof's referenced block may be. Must be below
+		/// `frame_system::Config::BlockHashCount` (checked by `integrity_test`).
+		#[pallet::constant]
+		type ProofWindow: Get<u32>;
+
+		/// PoSpace: the fewest chunks a commitment may have.
+		#[pallet::constant]
+		type MinSpaceChunks: Get<u64>;
+
+		/// The most space commitments one account may keep.
+		#[pallet::constant]
+		type MaxCommitmentsPerAccount: Get<u32>;
+
 		/// The longest lease, in blocks.
 		#[pallet::constant]
 		type MaxLease: Get<BlockNumberFor<Self>>;
@@ -228,6 +356,17 @@ pub mod pallet {
 		/// Reputation lost per contradicting report.
 		#[pallet::constant]
 		type ReputationPenalty: Get<u32>;
+
+		/// Weights of the calls and of the proof check, from the benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// Stake bonded by a provider or consumer (PoStake).
+		#[codec(index = 0)]
+		ProviderBond,
 	}
 
 	/// The id the next asset gets.
@@ -261,10 +400,25 @@ pub mod pallet {
 	pub type Allocations<T: Config> =
 		StorageMap<_, Twox64Concat, AllocationId, Allocation<T::AccountId, BlockNumberFor<T>>>;
 
-	/// Each asset's latest usage report.
+	/// Each asset's latest accepted telemetry.
 	#[pallet::storage]
 	pub type Usage<T: Config> =
 		StorageMap<_, Twox64Concat, AssetId, UsageRecord<BlockNumberFor<T>>>;
+
+	/// Space commitments by account and commitment id (PoSpace answers against these).
+	#[pallet::storage]
+	pub type SpaceCommitments<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, Hash, SpaceCommitment>;
+
+	/// How many space commitments each account keeps.
+	#[pallet::storage]
+	pub type CommitmentCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Proofs already used, by the number of the block they reference and their id. An
+	/// entry is pruned once its block is outside the window, when the proof is stale anyway.
+	#[pallet::storage]
+	pub type UsedProofs<T> = StorageDoubleMap<_, Twox64Concat, u32, Identity, Hash, ()>;
 
 	/// What happened.
 	#[pallet::event]
@@ -307,19 +461,47 @@ pub mod pallet {
 			/// The allocation.
 			id: AllocationId,
 		},
-		/// Usage was reported.
-		UsageReported {
+		/// Telemetry was accepted.
+		TelemetryReported {
 			/// The asset.
 			asset: AssetId,
-			/// How much was in use.
-			used: u64,
+			/// What was measured.
+			telemetry: Telemetry,
 		},
-		/// A report claimed more use than the asset's capacity; its reputation fell.
+		/// A report contradicted the registration; the asset's reputation fell.
 		ReportContradicted {
 			/// The asset.
 			asset: AssetId,
 			/// Its reputation now.
 			reputation: u32,
+		},
+		/// A space commitment was registered.
+		SpaceCommitted {
+			/// Whose.
+			who: T::AccountId,
+			/// Its id.
+			id: Hash,
+		},
+		/// A space commitment was withdrawn.
+		SpaceWithdrawn {
+			/// Whose.
+			who: T::AccountId,
+			/// Its id.
+			id: Hash,
+		},
+		/// Stake was bonded.
+		Bonded {
+			/// Whose.
+			who: T::AccountId,
+			/// How much more.
+			amount: BalanceOf<T>,
+		},
+		/// Stake was unbonded.
+		Unbonded {
+			/// Whose.
+			who: T::AccountId,
+			/// How much.
+			amount: BalanceOf<T>,
 		},
 	}
 
@@ -354,17 +536,64 @@ pub mod pallet {
 		NotConsumer,
 		/// An identifier counter overflowed.
 		Overflow,
+		/// The consensus proof is invalid (the transaction pool says which part, see
+		/// [`ProofRejection`]; a call only sees this without the extension).
+		InvalidConsensusProof,
+		/// The consensus proof was already used.
+		ProofReused,
+		/// The commitment has fewer than [`Config::MinSpaceChunks`] chunks, or more than a
+		/// proof path can address.
+		BadChunkCount,
+		/// The commitment's location is not an IPv6 unicast address (IPv4-mapped,
+		/// IPv4-compatible, unspecified and multicast addresses are refused), or its port
+		/// is zero.
+		NotIpv6Location,
+		/// The account keeps the most commitments allowed.
+		TooManyCommitments,
+		/// This commitment is already registered.
+		CommitmentExists,
+		/// No commitment of the caller's has this id.
+		UnknownCommitment,
+		/// Less is bonded than the amount to unbond.
+		NotBonded,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			// A proof referencing block `now - 1 - window - 1` is stale from this block on.
+			let now: u32 = now.saturated_into();
+			let Some(expired) = now.checked_sub(T::ProofWindow::get().saturating_add(2)) else {
+				return T::DbWeight::get().reads(0);
+			};
+			let removed = UsedProofs::<T>::clear_prefix(expired, u32::MAX, None).unique;
+			T::DbWeight::get().reads_writes(removed.into(), removed.into())
+		}
+
+		fn integrity_test() {
+			let hash_count: u64 =
+				<T as frame_system::Config>::BlockHashCount::get().saturated_into();
+			assert!(
+				u64::from(T::ProofWindow::get()) < hash_count,
+				"ProofWindow must be below BlockHashCount, or referenced blocks are forgotten"
+			);
+			assert!(
+				T::MinSpaceChunks::get() >= 1,
+				"MinSpaceChunks must be at least 1"
+			);
+		}
 	}
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Registers an asset owned by the caller.
+		/// Registers an asset owned by the caller. Guarded by a consensus proof.
 		#[pallet::call_index(0)]
-		#[pallet::weight(Weight::from_parts(40_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(3, 6)))]
+		#[pallet::weight(T::WeightInfo::register_asset())]
 		pub fn register_asset(
 			origin: OriginFor<T>,
 			kind: AssetKind,
 			privacy: Privacy,
+			proof: ConsensusProof,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			ensure!(kind.capacity() > 0, Error::<T>::ZeroCapacity);
@@ -375,6 +604,11 @@ pub mod pallet {
 			);
 			let id = NextAssetId::<T>::get();
 			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			Self::use_proof(
+				&owner,
+				&Call::<T>::register_operation(&kind, &privacy),
+				&proof,
+			)?;
 			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
 			let address = asset_address(chain_prefix(genesis.as_ref()), id);
 			NextAssetId::<T>::put(next);
@@ -397,35 +631,40 @@ pub mod pallet {
 		}
 
 		/// Changes an asset's capacity (same kind, not below what is allocated) and privacy.
+		/// Guarded by a consensus proof.
 		#[pallet::call_index(1)]
-		#[pallet::weight(Weight::from_parts(30_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(1, 1)))]
+		#[pallet::weight(T::WeightInfo::update_asset())]
 		pub fn update_asset(
 			origin: OriginFor<T>,
 			id: AssetId,
 			kind: AssetKind,
 			privacy: Privacy,
+			proof: ConsensusProof,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Assets::<T>::try_mutate(id, |asset| -> DispatchResult {
-				let asset = asset.as_mut().ok_or(Error::<T>::UnknownAsset)?;
-				ensure!(asset.owner == who, Error::<T>::NotOwner);
-				ensure!(asset.kind.same_kind(&kind), Error::<T>::KindChanged);
-				ensure!(kind.capacity() > 0, Error::<T>::ZeroCapacity);
-				ensure!(
-					kind.capacity() >= asset.allocated,
-					Error::<T>::BelowAllocated
-				);
-				asset.kind = kind;
-				asset.privacy = privacy;
-				Ok(())
-			})?;
+			let mut asset = Assets::<T>::get(id).ok_or(Error::<T>::UnknownAsset)?;
+			ensure!(asset.owner == who, Error::<T>::NotOwner);
+			ensure!(asset.kind.same_kind(&kind), Error::<T>::KindChanged);
+			ensure!(kind.capacity() > 0, Error::<T>::ZeroCapacity);
+			ensure!(
+				kind.capacity() >= asset.allocated,
+				Error::<T>::BelowAllocated
+			);
+			Self::use_proof(
+				&who,
+				&Call::<T>::update_operation(id, &kind, &privacy),
+				&proof,
+			)?;
+			asset.kind = kind;
+			asset.privacy = privacy;
+			Assets::<T>::insert(id, asset);
 			Self::deposit_event(Event::AssetUpdated { id });
 			Ok(())
 		}
 
 		/// Retires an asset with no live allocations.
 		#[pallet::call_index(2)]
-		#[pallet::weight(Weight::from_parts(30_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(2, 5)))]
+		#[pallet::weight(T::WeightInfo::retire_asset())]
 		pub fn retire_asset(origin: OriginFor<T>, id: AssetId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let asset = Assets::<T>::get(id).ok_or(Error::<T>::UnknownAsset)?;
@@ -441,13 +680,15 @@ pub mod pallet {
 		}
 
 		/// Allocates `amount` of an asset's capacity to the caller for `lease` blocks.
+		/// Guarded by a consensus proof.
 		#[pallet::call_index(3)]
-		#[pallet::weight(Weight::from_parts(40_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(2, 3)))]
+		#[pallet::weight(T::WeightInfo::allocate())]
 		pub fn allocate(
 			origin: OriginFor<T>,
 			asset: AssetId,
 			amount: u64,
 			lease: BlockNumberFor<T>,
+			proof: ConsensusProof,
 		) -> DispatchResult {
 			let consumer = ensure_signed(origin)?;
 			ensure!(amount > 0, Error::<T>::ZeroAmount);
@@ -457,23 +698,26 @@ pub mod pallet {
 			);
 			let id = NextAllocationId::<T>::get();
 			let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-			Assets::<T>::try_mutate(asset, |entry| -> DispatchResult {
-				let entry = entry.as_mut().ok_or(Error::<T>::UnknownAsset)?;
-				ensure!(
-					entry.privacy.allows(&entry.owner, &consumer),
-					Error::<T>::NotAllowed
-				);
-				let allocated = entry
-					.allocated
-					.checked_add(amount)
-					.ok_or(Error::<T>::OverAllocation)?;
-				ensure!(
-					allocated <= entry.kind.capacity(),
-					Error::<T>::OverAllocation
-				);
-				entry.allocated = allocated;
-				Ok(())
-			})?;
+			let mut entry = Assets::<T>::get(asset).ok_or(Error::<T>::UnknownAsset)?;
+			ensure!(
+				entry.privacy.allows(&entry.owner, &consumer),
+				Error::<T>::NotAllowed
+			);
+			let allocated = entry
+				.allocated
+				.checked_add(amount)
+				.ok_or(Error::<T>::OverAllocation)?;
+			ensure!(
+				allocated <= entry.kind.capacity(),
+				Error::<T>::OverAllocation
+			);
+			Self::use_proof(
+				&consumer,
+				&Call::<T>::allocate_operation(asset, amount, &lease),
+				&proof,
+			)?;
+			entry.allocated = allocated;
+			Assets::<T>::insert(asset, entry);
 			let expires_at = frame_system::Pallet::<T>::block_number().saturating_add(lease);
 			NextAllocationId::<T>::put(next);
 			Allocations::<T>::insert(
@@ -498,7 +742,7 @@ pub mod pallet {
 		/// Releases an allocation: by its consumer at any time, by anyone once the lease
 		/// has ended.
 		#[pallet::call_index(4)]
-		#[pallet::weight(Weight::from_parts(30_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
+		#[pallet::weight(T::WeightInfo::release())]
 		pub fn release(origin: OriginFor<T>, id: AllocationId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let allocation = Allocations::<T>::get(id).ok_or(Error::<T>::UnknownAllocation)?;
@@ -515,15 +759,31 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The owner reports how much of an asset is in use. More than its capacity
-		/// contradicts the registration and costs reputation; the report is not kept.
+		/// The owner's hardware oracle reports an asset's measured capacity and use. A report
+		/// that contradicts the registration (less capacity measured than registered, or more
+		/// in use than registered) costs reputation and is not kept. Guarded by a consensus
+		/// proof.
 		#[pallet::call_index(5)]
-		#[pallet::weight(Weight::from_parts(30_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(1, 2)))]
-		pub fn report_usage(origin: OriginFor<T>, asset: AssetId, used: u64) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::report_telemetry())]
+		pub fn report_telemetry(
+			origin: OriginFor<T>,
+			asset: AssetId,
+			telemetry: Telemetry,
+			proof: ConsensusProof,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut entry = Assets::<T>::get(asset).ok_or(Error::<T>::UnknownAsset)?;
 			ensure!(entry.owner == who, Error::<T>::NotOwner);
-			if used > entry.kind.capacity() {
+			Self::use_proof(
+				&who,
+				&Call::<T>::telemetry_operation(asset, &telemetry),
+				&proof,
+			)?;
+			let registered = entry.kind.capacity();
+			let short = telemetry
+				.measured_capacity
+				.is_some_and(|found| found < registered);
+			if short || telemetry.used > registered {
 				entry.reputation = entry.reputation.saturating_sub(T::ReputationPenalty::get());
 				let reputation = entry.reputation;
 				Assets::<T>::insert(asset, entry);
@@ -534,19 +794,256 @@ pub mod pallet {
 				asset,
 				UsageRecord {
 					at: frame_system::Pallet::<T>::block_number(),
-					used,
+					telemetry,
 				},
 			);
-			Self::deposit_event(Event::UsageReported { asset, used });
+			Self::deposit_event(Event::TelemetryReported { asset, telemetry });
+			Ok(())
+		}
+
+		/// Registers a space commitment of the caller's: the Merkle root over data it keeps
+		/// at an IPv6 location. PoSpace proofs answer challenges against it.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::commit_space())]
+		pub fn commit_space(origin: OriginFor<T>, commitment: SpaceCommitment) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(
+				commitment.chunks >= T::MinSpaceChunks::get()
+					&& commitment.chunks <= 1u64 << proofs::MAX_PATH_LEN,
+				Error::<T>::BadChunkCount
+			);
+			ensure!(
+				is_ipv6_location(&commitment.address) && commitment.port != 0,
+				Error::<T>::NotIpv6Location
+			);
+			let id = commitment.id();
+			ensure!(
+				!SpaceCommitments::<T>::contains_key(&who, id),
+				Error::<T>::CommitmentExists
+			);
+			let count = CommitmentCount::<T>::get(&who);
+			ensure!(
+				count < T::MaxCommitmentsPerAccount::get(),
+				Error::<T>::TooManyCommitments
+			);
+			CommitmentCount::<T>::insert(&who, count.saturating_add(1));
+			SpaceCommitments::<T>::insert(&who, id, commitment);
+			Self::deposit_event(Event::SpaceCommitted { who, id });
+			Ok(())
+		}
+
+		/// Withdraws one of the caller's space commitments.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::withdraw_space())]
+		pub fn withdraw_space(origin: OriginFor<T>, id: Hash) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(
+				SpaceCommitments::<T>::contains_key(&who, id),
+				Error::<T>::UnknownCommitment
+			);
+			SpaceCommitments::<T>::remove(&who, id);
+			CommitmentCount::<T>::mutate(&who, |count| *count = count.saturating_sub(1));
+			Self::deposit_event(Event::SpaceWithdrawn { who, id });
+			Ok(())
+		}
+
+		/// Bonds `amount` more of the caller's funds as stake (held, not transferred).
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::bond())]
+		pub fn bond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			T::Currency::hold(&HoldReason::ProviderBond.into(), &who, amount)?;
+			Self::deposit_event(Event::Bonded { who, amount });
+			Ok(())
+		}
+
+		/// Unbonds `amount` of the caller's stake (released at once until Caesar adds an
+		/// unbonding delay).
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::unbond())]
+		pub fn unbond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			use frame_support::traits::{fungible::InspectHold, tokens::Precision};
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let reason = HoldReason::ProviderBond.into();
+			ensure!(
+				T::Currency::balance_on_hold(&reason, &who) >= amount,
+				Error::<T>::NotBonded
+			);
+			T::Currency::release(&reason, &who, amount, Precision::Exact)?;
+			Self::deposit_event(Event::Unbonded { who, amount });
 			Ok(())
 		}
 	}
 }
 
+/// The operations the guarded calls prove, and the hash PoWork binds to:
+/// `blake2_256(OPERATION_DOMAIN ‖ call_index ‖ SCALE(arguments except the proof))`.
+impl<T: Config> Call<T> {
+	fn operation_hash(call_index: u8, arguments: &impl Encode) -> Hash {
+		let mut preimage = Vec::from(OPERATION_DOMAIN);
+		preimage.push(call_index);
+		arguments.encode_to(&mut preimage);
+		sp_io::hashing::blake2_256(&preimage)
+	}
+
+	/// The operation hash of `register_asset(kind, privacy, _)`.
+	pub fn register_operation(kind: &AssetKind, privacy: &Privacy) -> Hash {
+		Self::operation_hash(0, &(kind, privacy))
+	}
+
+	/// The operation hash of `update_asset(id, kind, privacy, _)`.
+	pub fn update_operation(id: AssetId, kind: &AssetKind, privacy: &Privacy) -> Hash {
+		Self::operation_hash(1, &(id, kind, privacy))
+	}
+
+	/// The operation hash of `allocate(asset, amount, lease, _)`.
+	pub fn allocate_operation(asset: AssetId, amount: u64, lease: &BlockNumberFor<T>) -> Hash {
+		Self::operation_hash(3, &(asset, amount, lease))
+	}
+
+	/// The operation hash of `report_telemetry(asset, telemetry, _)`.
+	pub fn telemetry_operation(asset: AssetId, telemetry: &Telemetry) -> Hash {
+		Self::operation_hash(5, &(asset, telemetry))
+	}
+
+	/// For a guarded call: its consensus proof and the hash of the operation it proves.
+	pub fn operation(&self) -> Option<(&ConsensusProof, Hash)> {
+		match self {
+			Self::register_asset {
+				kind,
+				privacy,
+				proof,
+			} => Some((proof, Self::register_operation(kind, privacy))),
+			Self::update_asset {
+				id,
+				kind,
+				privacy,
+				proof,
+			} => Some((proof, Self::update_operation(*id, kind, privacy))),
+			Self::allocate {
+				asset,
+				amount,
+				lease,
+				proof,
+			} => Some((proof, Self::allocate_operation(*asset, *amount, lease))),
+			Self::report_telemetry {
+				asset,
+				telemetry,
+				proof,
+			} => Some((proof, Self::telemetry_operation(*asset, telemetry))),
+			_ => None,
+		}
+	}
+}
+
 impl<T: Config> Pallet<T> {
+	/// The parameters a client needs to build proofs the chain accepts.
+	pub fn proof_parameters() -> ProofParameters {
+		ProofParameters {
+			work_difficulty: T::WorkDifficulty::get(),
+			window: T::ProofWindow::get(),
+			minimum_stake: T::MinimumStake::get(),
+			min_space_chunks: T::MinSpaceChunks::get(),
+		}
+	}
+
+	/// Checks `proof` for `operation` signed by `who`, against the chain as of the block
+	/// being built (the referenced block must be one of its ancestors, at most
+	/// [`Config::ProofWindow`] blocks before the parent). Cheapest checks first. Returns the
+	/// proof's id.
+	pub fn check_proof(
+		who: &T::AccountId,
+		operation: &Hash,
+		proof: &ConsensusProof,
+	) -> Result<Hash, ProofRejection> {
+		let signer = who.encode();
+		let current: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
+		let parent = current.saturating_sub(1);
+		let chain_hash = (proof.time.number <= parent)
+			.then(|| {
+				frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::from(proof.time.number))
+			})
+			.and_then(|hash| <Hash>::try_from(hash.as_ref()).ok())
+			.filter(|hash| *hash != [0u8; 32]);
+		proofs::verify_time(&proof.time, parent, T::ProofWindow::get(), chain_hash)?;
+		let id = proof.id(&signer, operation);
+		if UsedProofs::<T>::contains_key(proof.time.number, id) {
+			return Err(ProofRejection::Reused);
+		}
+		proofs::verify_stake(&proof.stake, T::Stake::bonded(who), T::MinimumStake::get())?;
+		proofs::verify_work(
+			operation,
+			&signer,
+			&proof.time,
+			&proof.work,
+			T::WorkDifficulty::get(),
+		)?;
+		if !SpaceCommitments::<T>::get(who, proof.space.commitment.id())
+			.is_some_and(|registered| registered == proof.space.commitment)
+		{
+			return Err(ProofRejection::UnknownCommitment);
+		}
+		proofs::verify_space(&proof.time.hash, &signer, &proof.space)?;
+		Ok(id)
+	}
+
+	/// Checks `proof` and marks it used (the calls' own check, behind the extension's).
+	fn use_proof(
+		who: &T::AccountId,
+		operation: &Hash,
+		proof: &ConsensusProof,
+	) -> Result<(), Error<T>> {
+		let id = Self::check_proof(who, operation, proof).map_err(|rejection| match rejection {
+			ProofRejection::Reused => Error::<T>::ProofReused,
+			_ => Error::<T>::InvalidConsensusProof,
+		})?;
+		UsedProofs::<T>::insert(proof.time.number, id, ());
+		Ok(())
+	}
+
 	/// Resolves an address in the chain's prefix to its asset and owner.
 	pub fn resolve_address(address: [u8; 16]) -> Option<(AssetId, T::AccountId)> {
 		let id = AssetByAddress::<T>::get(address)?;
 		Assets::<T>::get(id).map(|asset| (id, asset.owner))
+	}
+
+	/// The assets `owner` has registered, with their ids, in id order.
+	pub fn assets_of(owner: &T::AccountId) -> Vec<(AssetId, Asset<T::AccountId>)> {
+		let mut assets: Vec<_> = AssetsByOwner::<T>::iter_key_prefix(owner)
+			.filter_map(|id| Assets::<T>::get(id).map(|asset| (id, asset)))
+			.collect();
+		assets.sort_by_key(|(id, _)| *id);
+		assets
+	}
+
+	/// The live allocations of an asset, with their ids, in id order (reads every
+	/// allocation: for RPC, not for calls).
+	pub fn allocations_of(
+		asset: AssetId,
+	) -> Vec<(AllocationId, Allocation<T::AccountId, BlockNumberFor<T>>)> {
+		let mut allocations: Vec<_> = Allocations::<T>::iter()
+			.filter(|(_, allocation)| allocation.asset == asset)
+			.collect();
+		allocations.sort_by_key(|(id, _)| *id);
+		allocations
+	}
+
+	/// Up to `count` public network assets to use as remote proxies, the most trusted
+	/// first: highest reputation, then the owner's largest bonded stake, then lowest id.
+	pub fn select_proxies(count: u32) -> Vec<(AssetId, Asset<T::AccountId>)> {
+		let mut candidates: Vec<(u32, u128, AssetId, Asset<T::AccountId>)> = Assets::<T>::iter()
+			.filter(|(_, asset)| {
+				matches!(asset.kind, AssetKind::Network { .. }) && asset.privacy.is_public()
+			})
+			.map(|(id, asset)| (asset.reputation, T::Stake::bonded(&asset.owner), id, asset))
+			.collect();
+		candidates.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+		candidates
+			.into_iter()
+			.take(count as usize)
+			.map(|(_, _, id, asset)| (id, asset))
+			.collect()
 	}
 }

@@ -1,26 +1,160 @@
-//! Unit tests on the mock runtime: every call, every error, nothing changed on failure.
+//! Unit tests on the mock runtime: every call, every error, nothing changed on failure, and
+//! the consensus-proof extension refusing each kind of bad proof with its own code.
 
 use crate::{mock::*, *};
-use frame_support::{assert_noop, assert_ok};
-use sp_runtime::traits::BadOrigin;
+use codec::Encode;
+use core::cell::Cell;
+use frame_support::{assert_noop, assert_ok, dispatch::DispatchInfo};
+use hypermesh_primitives::{ct, proofs as p};
+use sp_runtime::{
+	traits::{BadOrigin, DispatchTransaction, TransactionExtension},
+	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	DispatchResult,
+};
+
+/// Where the test providers say their data is.
+const ADDR: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7];
+const PORT: u16 = 4433;
+const CHUNKS: u64 = 16;
 
 fn cpu(cores: u32) -> AssetKind {
 	AssetKind::Cpu { cores, mhz: 3000 }
 }
 
+/// The chunk leaf hashes of account `who`'s stored data.
+fn leaves(who: u64) -> Vec<ct::Hash> {
+	(0..CHUNKS)
+		.map(|i| ct::leaf_hash(&(who, i).encode()))
+		.collect()
+}
+
+fn commitment(who: u64) -> SpaceCommitment {
+	let leaves = leaves(who);
+	SpaceCommitment {
+		root: ct::root(&leaves),
+		chunks: CHUNKS,
+		address: ADDR,
+		port: PORT,
+	}
+}
+
+/// Bonds the minimum stake and registers `who`'s space commitment.
+fn make_prover(who: u64) {
+	assert_ok!(AssetRegistry::bond(
+		RuntimeOrigin::signed(who),
+		MIN_STAKE as u64
+	));
+	assert_ok!(AssetRegistry::commit_space(
+		RuntimeOrigin::signed(who),
+		commitment(who)
+	));
+}
+
+/// A test externality with accounts 1 to 4 ready to prove.
+fn ext() -> sp_io::TestExternalities {
+	let mut ext = new_test_ext();
+	ext.execute_with(|| (1..=4).for_each(make_prover));
+	ext
+}
+
+thread_local! {
+	/// Each proof's work search starts elsewhere, so equal operations get distinct proofs.
+	static NONCE: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A proof by `who` for `operation`, referencing the parent block.
+fn proof_for(who: u64, operation: ct::Hash) -> ConsensusProof {
+	let parent = System::block_number() - 1;
+	let time = TimeProof {
+		number: parent as u32,
+		hash: System::block_hash(parent).to_fixed_bytes(),
+	};
+	let signer = who.encode();
+	let start = NONCE.with(|n| {
+		let start = n.get();
+		n.set(start + 1_000_000);
+		start
+	});
+	ConsensusProof {
+		space: p::prove_space(&time.hash, &signer, &leaves(who), ADDR, PORT).unwrap(),
+		stake: StakeProof { bonded: MIN_STAKE },
+		work: p::solve_work(&operation, &signer, &time, DIFFICULTY, start).unwrap(),
+		time,
+	}
+}
+
+/// A well-formed proof no check was run on (for calls that fail before the check).
+fn unchecked_proof() -> ConsensusProof {
+	proof_for(1, [0; 32])
+}
+
+fn register_call(owner: u64, kind: AssetKind, privacy: Privacy) -> DispatchResult {
+	let proof = proof_for(owner, Call::<Test>::register_operation(&kind, &privacy));
+	AssetRegistry::register_asset(RuntimeOrigin::signed(owner), kind, privacy, proof)
+}
+
+fn update_call(owner: u64, id: AssetId, kind: AssetKind, privacy: Privacy) -> DispatchResult {
+	let proof = proof_for(owner, Call::<Test>::update_operation(id, &kind, &privacy));
+	AssetRegistry::update_asset(RuntimeOrigin::signed(owner), id, kind, privacy, proof)
+}
+
+fn allocate_call(who: u64, asset: AssetId, amount: u64, lease: u64) -> DispatchResult {
+	let proof = proof_for(who, Call::<Test>::allocate_operation(asset, amount, &lease));
+	AssetRegistry::allocate(RuntimeOrigin::signed(who), asset, amount, lease, proof)
+}
+
+fn report_call(who: u64, asset: AssetId, measured: Option<u64>, used: u64) -> DispatchResult {
+	let telemetry = Telemetry {
+		measured_capacity: measured,
+		used,
+	};
+	let proof = proof_for(who, Call::<Test>::telemetry_operation(asset, &telemetry));
+	AssetRegistry::report_telemetry(RuntimeOrigin::signed(who), asset, telemetry, proof)
+}
+
 fn register(owner: u64, kind: AssetKind, privacy: Privacy) -> AssetId {
 	let id = NextAssetId::<Test>::get();
-	assert_ok!(AssetRegistry::register_asset(
-		RuntimeOrigin::signed(owner),
-		kind,
-		privacy
-	));
+	assert_ok!(register_call(owner, kind, privacy));
 	id
+}
+
+/// Runs the extension's pool check on `call` signed by `who`.
+fn pool_check(who: u64, call: Call<Test>) -> Result<(), TransactionValidityError> {
+	let call: RuntimeCall = call.into();
+	CheckConsensusProof::<Test>::new()
+		.validate_only(
+			RuntimeOrigin::signed(who),
+			&call,
+			&DispatchInfo::default(),
+			0,
+			TransactionSource::External,
+			0,
+		)
+		.map(|_| ())
+}
+
+fn refused(rejection: ProofRejection) -> Result<(), TransactionValidityError> {
+	Err(InvalidTransaction::Custom(rejection.code()).into())
+}
+
+fn register_with(proof: ConsensusProof) -> Call<Test> {
+	Call::register_asset {
+		kind: cpu(4),
+		privacy: Privacy::P2P,
+		proof,
+	}
+}
+
+fn good_register_proof(who: u64) -> ConsensusProof {
+	proof_for(
+		who,
+		Call::<Test>::register_operation(&cpu(4), &Privacy::P2P),
+	)
 }
 
 #[test]
 fn register_asset_assigns_an_address_in_the_chain_prefix() {
-	new_test_ext().execute_with(|| {
+	ext().execute_with(|| {
 		let id = register(
 			1,
 			AssetKind::Gpu {
@@ -43,6 +177,13 @@ fn register_asset_assigns_an_address_in_the_chain_prefix() {
 		let second = register(1, AssetKind::Storage { gib: 100 }, Privacy::P2P);
 		assert_ne!(Assets::<Test>::get(second).unwrap().address, expected);
 		assert_eq!(OwnerAssetCount::<Test>::get(1), 2);
+		assert_eq!(
+			AssetRegistry::assets_of(&1)
+				.into_iter()
+				.map(|(id, _)| id)
+				.collect::<Vec<_>>(),
+			vec![id, second]
+		);
 		System::assert_last_event(
 			Event::AssetRegistered {
 				id: second,
@@ -56,9 +197,14 @@ fn register_asset_assigns_an_address_in_the_chain_prefix() {
 
 #[test]
 fn register_asset_errors_change_nothing() {
-	new_test_ext().execute_with(|| {
+	ext().execute_with(|| {
 		assert_noop!(
-			AssetRegistry::register_asset(RuntimeOrigin::none(), cpu(4), Privacy::P2P),
+			AssetRegistry::register_asset(
+				RuntimeOrigin::none(),
+				cpu(4),
+				Privacy::P2P,
+				unchecked_proof()
+			),
 			BadOrigin
 		);
 		for zero in [
@@ -73,7 +219,7 @@ fn register_asset_errors_change_nothing() {
 			AssetKind::Container { slots: 0 },
 		] {
 			assert_noop!(
-				AssetRegistry::register_asset(RuntimeOrigin::signed(1), zero, Privacy::P2P),
+				register_call(1, zero, Privacy::P2P),
 				Error::<Test>::ZeroCapacity
 			);
 		}
@@ -81,7 +227,7 @@ fn register_asset_errors_change_nothing() {
 			register(1, cpu(1), Privacy::P2P);
 		}
 		assert_noop!(
-			AssetRegistry::register_asset(RuntimeOrigin::signed(1), cpu(1), Privacy::P2P),
+			register_call(1, cpu(1), Privacy::P2P),
 			Error::<Test>::TooManyAssets
 		);
 	});
@@ -89,24 +235,21 @@ fn register_asset_errors_change_nothing() {
 
 #[test]
 fn allocations_never_exceed_capacity() {
-	new_test_ext().execute_with(|| {
+	ext().execute_with(|| {
 		let id = register(1, cpu(8), Privacy::PublicNetwork);
-		assert_ok!(AssetRegistry::allocate(RuntimeOrigin::signed(2), id, 5, 10));
-		assert_ok!(AssetRegistry::allocate(RuntimeOrigin::signed(3), id, 3, 10));
+		assert_ok!(allocate_call(2, id, 5, 10));
+		assert_ok!(allocate_call(3, id, 3, 10));
 		assert_eq!(Assets::<Test>::get(id).unwrap().allocated, 8);
 		// One more core is an over-allocation; so is u64::MAX (no wrap-around).
+		assert_noop!(allocate_call(4, id, 1, 10), Error::<Test>::OverAllocation);
 		assert_noop!(
-			AssetRegistry::allocate(RuntimeOrigin::signed(4), id, 1, 10),
-			Error::<Test>::OverAllocation
-		);
-		assert_noop!(
-			AssetRegistry::allocate(RuntimeOrigin::signed(4), id, u64::MAX, 10),
+			allocate_call(4, id, u64::MAX, 10),
 			Error::<Test>::OverAllocation
 		);
 		// Releasing frees the capacity.
 		assert_ok!(AssetRegistry::release(RuntimeOrigin::signed(3), 1));
 		assert_eq!(Assets::<Test>::get(id).unwrap().allocated, 5);
-		assert_ok!(AssetRegistry::allocate(RuntimeOrigin::signed(4), id, 3, 10));
+		assert_ok!(allocate_call(4, id, 3, 10));
 		System::assert_last_event(
 			Event::Allocated {
 				id: 2,
@@ -122,54 +265,29 @@ fn allocations_never_exceed_capacity() {
 
 #[test]
 fn allocate_errors_change_nothing() {
-	new_test_ext().execute_with(|| {
+	ext().execute_with(|| {
 		let public = register(1, cpu(8), Privacy::FullPublic);
 		let private = register(1, cpu(8), Privacy::Private);
 		let network = register(1, cpu(8), Privacy::PrivateNetwork);
+		assert_noop!(allocate_call(2, 9, 1, 10), Error::<Test>::UnknownAsset);
+		assert_noop!(allocate_call(2, public, 0, 10), Error::<Test>::ZeroAmount);
+		assert_noop!(allocate_call(2, public, 1, 0), Error::<Test>::BadLease);
 		assert_noop!(
-			AssetRegistry::allocate(RuntimeOrigin::signed(2), 9, 1, 10),
-			Error::<Test>::UnknownAsset
-		);
-		assert_noop!(
-			AssetRegistry::allocate(RuntimeOrigin::signed(2), public, 0, 10),
-			Error::<Test>::ZeroAmount
-		);
-		assert_noop!(
-			AssetRegistry::allocate(RuntimeOrigin::signed(2), public, 1, 0),
+			allocate_call(2, public, 1, MAX_LEASE + 1),
 			Error::<Test>::BadLease
 		);
-		assert_noop!(
-			AssetRegistry::allocate(RuntimeOrigin::signed(2), public, 1, MAX_LEASE + 1),
-			Error::<Test>::BadLease
-		);
-		assert_noop!(
-			AssetRegistry::allocate(RuntimeOrigin::signed(2), private, 1, 10),
-			Error::<Test>::NotAllowed
-		);
-		assert_noop!(
-			AssetRegistry::allocate(RuntimeOrigin::signed(2), network, 1, 10),
-			Error::<Test>::NotAllowed
-		);
+		assert_noop!(allocate_call(2, private, 1, 10), Error::<Test>::NotAllowed);
+		assert_noop!(allocate_call(2, network, 1, 10), Error::<Test>::NotAllowed);
 		// The owner may use its private assets.
-		assert_ok!(AssetRegistry::allocate(
-			RuntimeOrigin::signed(1),
-			private,
-			1,
-			MAX_LEASE
-		));
+		assert_ok!(allocate_call(1, private, 1, MAX_LEASE));
 	});
 }
 
 #[test]
 fn leases_expire_and_anyone_can_release_them() {
-	new_test_ext().execute_with(|| {
+	ext().execute_with(|| {
 		let id = register(1, AssetKind::Memory { mib: 1024 }, Privacy::P2P);
-		assert_ok!(AssetRegistry::allocate(
-			RuntimeOrigin::signed(2),
-			id,
-			1024,
-			5
-		));
+		assert_ok!(allocate_call(2, id, 1024, 5));
 		assert_noop!(
 			AssetRegistry::release(RuntimeOrigin::signed(3), 0),
 			Error::<Test>::NotConsumer
@@ -188,52 +306,27 @@ fn leases_expire_and_anyone_can_release_them() {
 
 #[test]
 fn update_and_retire_respect_allocations() {
-	new_test_ext().execute_with(|| {
+	ext().execute_with(|| {
 		let id = register(1, AssetKind::Storage { gib: 100 }, Privacy::P2P);
-		assert_ok!(AssetRegistry::allocate(
-			RuntimeOrigin::signed(2),
-			id,
-			60,
-			10
-		));
+		assert_ok!(allocate_call(2, id, 60, 10));
 		assert_noop!(
-			AssetRegistry::update_asset(
-				RuntimeOrigin::signed(1),
-				id,
-				AssetKind::Storage { gib: 59 },
-				Privacy::P2P
-			),
+			update_call(1, id, AssetKind::Storage { gib: 59 }, Privacy::P2P),
 			Error::<Test>::BelowAllocated
 		);
 		assert_noop!(
-			AssetRegistry::update_asset(
-				RuntimeOrigin::signed(1),
-				id,
-				AssetKind::Memory { mib: 100 },
-				Privacy::P2P
-			),
+			update_call(1, id, AssetKind::Memory { mib: 100 }, Privacy::P2P),
 			Error::<Test>::KindChanged
 		);
 		assert_noop!(
-			AssetRegistry::update_asset(
-				RuntimeOrigin::signed(2),
-				id,
-				AssetKind::Storage { gib: 200 },
-				Privacy::P2P
-			),
+			update_call(2, id, AssetKind::Storage { gib: 200 }, Privacy::P2P),
 			Error::<Test>::NotOwner
 		);
 		assert_noop!(
-			AssetRegistry::update_asset(
-				RuntimeOrigin::signed(1),
-				id,
-				AssetKind::Storage { gib: 0 },
-				Privacy::P2P
-			),
+			update_call(1, id, AssetKind::Storage { gib: 0 }, Privacy::P2P),
 			Error::<Test>::ZeroCapacity
 		);
-		assert_ok!(AssetRegistry::update_asset(
-			RuntimeOrigin::signed(1),
+		assert_ok!(update_call(
+			1,
 			id,
 			AssetKind::Storage { gib: 60 },
 			Privacy::Private
@@ -262,19 +355,23 @@ fn update_and_retire_respect_allocations() {
 
 #[test]
 fn contradicting_reports_cost_reputation() {
-	new_test_ext().execute_with(|| {
+	ext().execute_with(|| {
 		let id = register(1, AssetKind::Network { mbps: 1000 }, Privacy::FullPublic);
-		assert_ok!(AssetRegistry::report_usage(
-			RuntimeOrigin::signed(1),
-			id,
-			1000
-		));
-		assert_eq!(Usage::<Test>::get(id).unwrap().used, 1000);
-		assert_ok!(AssetRegistry::report_usage(
-			RuntimeOrigin::signed(1),
-			id,
-			1001
-		));
+		assert_ok!(report_call(1, id, None, 1000));
+		assert_eq!(Usage::<Test>::get(id).unwrap().telemetry.used, 1000);
+		assert_ok!(report_call(1, id, Some(1000), 10));
+		System::assert_last_event(
+			Event::TelemetryReported {
+				asset: id,
+				telemetry: Telemetry {
+					measured_capacity: Some(1000),
+					used: 10,
+				},
+			}
+			.into(),
+		);
+		// More in use than registered.
+		assert_ok!(report_call(1, id, None, 1001));
 		System::assert_last_event(
 			Event::ReportContradicted {
 				asset: id,
@@ -282,23 +379,445 @@ fn contradicting_reports_cost_reputation() {
 			}
 			.into(),
 		);
-		// The contradicting report is not recorded.
-		assert_eq!(Usage::<Test>::get(id).unwrap().used, 1000);
+		// Less capacity found than registered.
+		assert_ok!(report_call(1, id, Some(999), 1));
+		System::assert_last_event(
+			Event::ReportContradicted {
+				asset: id,
+				reputation: MAX_REPUTATION - 2 * PENALTY,
+			}
+			.into(),
+		);
+		// The contradicting reports are not recorded.
+		assert_eq!(Usage::<Test>::get(id).unwrap().telemetry.used, 10);
 		for _ in 0..10 {
-			assert_ok!(AssetRegistry::report_usage(
-				RuntimeOrigin::signed(1),
-				id,
-				u64::MAX
-			));
+			assert_ok!(report_call(1, id, None, u64::MAX));
 		}
 		assert_eq!(Assets::<Test>::get(id).unwrap().reputation, 0);
-		assert_noop!(
-			AssetRegistry::report_usage(RuntimeOrigin::signed(2), id, 1),
-			Error::<Test>::NotOwner
+		assert_noop!(report_call(2, id, None, 1), Error::<Test>::NotOwner);
+		assert_noop!(report_call(1, 9, None, 1), Error::<Test>::UnknownAsset);
+	});
+}
+
+#[test]
+fn a_valid_proof_passes_the_pool_and_provides_its_id() {
+	ext().execute_with(|| {
+		run_to_block(4);
+		let proof = good_register_proof(1);
+		let call: RuntimeCall = register_with(proof.clone()).into();
+		let (valid, _, _) = CheckConsensusProof::<Test>::new()
+			.validate_only(
+				RuntimeOrigin::signed(1),
+				&call,
+				&DispatchInfo::default(),
+				0,
+				TransactionSource::External,
+				0,
+			)
+			.unwrap();
+		let id = proof.id(
+			&1u64.encode(),
+			&Call::<Test>::register_operation(&cpu(4), &Privacy::P2P),
+		);
+		assert_eq!(
+			valid.provides,
+			vec![("HyperMeshProof", (extension::PROOF_TAG, id)).encode()]
+		);
+		// Referencing block 3 at block 4 with a window of 5: valid through block 9.
+		assert_eq!(valid.longevity, 6);
+		// Calls without proofs pass untouched, as does an unsigned origin.
+		assert_eq!(pool_check(1, Call::release { id: 0 }), Ok(()));
+		let unsigned = CheckConsensusProof::<Test>::new().validate(
+			RuntimeOrigin::none(),
+			&call,
+			&DispatchInfo::default(),
+			0,
+			(),
+			&sp_runtime::traits::TxBaseImplication(&call),
+			TransactionSource::External,
+		);
+		assert!(unsigned.is_ok());
+	});
+}
+
+#[test]
+fn each_bad_proof_is_refused_in_the_pool_with_its_own_code() {
+	ext().execute_with(|| {
+		run_to_block(10);
+		assert_eq!(pool_check(1, register_with(good_register_proof(1))), Ok(()));
+
+		// PoTime: a stale block, a block not yet built, a hash that is not the chain's.
+		let mut stale = good_register_proof(1);
+		stale.time = TimeProof {
+			number: 10 - 1 - WINDOW - 1,
+			hash: System::block_hash(10 - 1 - WINDOW as u64 - 1).to_fixed_bytes(),
+		};
+		assert_eq!(
+			pool_check(1, register_with(stale)),
+			refused(ProofRejection::StaleBlock)
+		);
+		let mut future = good_register_proof(1);
+		future.time.number = 10;
+		assert_eq!(
+			pool_check(1, register_with(future)),
+			refused(ProofRejection::FutureBlock)
+		);
+		let mut forked = good_register_proof(1);
+		forked.time.hash[0] ^= 1;
+		assert_eq!(
+			pool_check(1, register_with(forked)),
+			refused(ProofRejection::UnknownBlock)
+		);
+
+		// PoStake: a claim above what is bonded, and a bond below the minimum.
+		let mut greedy = good_register_proof(1);
+		greedy.stake.bonded = MIN_STAKE + 1;
+		assert_eq!(
+			pool_check(1, register_with(greedy)),
+			refused(ProofRejection::InsufficientStake)
+		);
+		let mut small = good_register_proof(1);
+		small.stake.bonded = MIN_STAKE - 1;
+		assert_eq!(
+			pool_check(1, register_with(small)),
+			refused(ProofRejection::InsufficientStake)
+		);
+		// Account 5 bonded less than the minimum and proves what it has.
+		assert_ok!(AssetRegistry::bond(RuntimeOrigin::signed(5), 50));
+		assert_ok!(AssetRegistry::commit_space(
+			RuntimeOrigin::signed(5),
+			commitment(5)
+		));
+		let mut poor = good_register_proof(5);
+		poor.stake.bonded = 50;
+		assert_eq!(
+			pool_check(5, register_with(poor)),
+			refused(ProofRejection::InsufficientStake)
+		);
+
+		// PoWork: a nonce that misses the difficulty, and work done for another call.
+		let mut easy = good_register_proof(1);
+		let operation = Call::<Test>::register_operation(&cpu(4), &Privacy::P2P);
+		easy.work.nonce = (0..)
+			.find(|&n| {
+				p::leading_zero_bits(&p::work_hash(&operation, &1u64.encode(), &easy.time, n))
+					< DIFFICULTY
+			})
+			.unwrap();
+		assert_eq!(
+			pool_check(1, register_with(easy)),
+			refused(ProofRejection::InsufficientWork)
+		);
+		let other_call = proof_for(1, Call::<Test>::register_operation(&cpu(5), &Privacy::P2P));
+		let other_work = register_with(ConsensusProof {
+			work: other_call.work.clone(),
+			..good_register_proof(1)
+		});
+		// (The other call's nonce meets the difficulty for this call only by chance: 1 in 256.)
+		let other_nonce_fits = p::verify_work(
+			&operation,
+			&1u64.encode(),
+			&other_call.time,
+			&other_call.work,
+			DIFFICULTY,
+		)
+		.is_ok();
+		if !other_nonce_fits {
+			assert_eq!(
+				pool_check(1, other_work),
+				refused(ProofRejection::InsufficientWork)
+			);
+		}
+
+		// PoSpace: someone else's commitment, answers missing, a forged path, a forged leaf.
+		let borrowed = good_register_proof(1);
+		assert_eq!(
+			pool_check(2, register_with(borrowed)),
+			refused(ProofRejection::InsufficientWork)
+		);
+		let mut borrowed = good_register_proof(2);
+		borrowed.space = good_register_proof(1).space;
+		assert_eq!(
+			pool_check(2, register_with(borrowed)),
+			refused(ProofRejection::UnknownCommitment)
+		);
+		let mut short = good_register_proof(1);
+		short.space.chunks.pop();
+		assert_eq!(
+			pool_check(1, register_with(short)),
+			refused(ProofRejection::WrongAnswerCount)
+		);
+		let mut forged_path = good_register_proof(1);
+		forged_path.space.chunks[2].path[0][5] ^= 0x80;
+		assert_eq!(
+			pool_check(1, register_with(forged_path)),
+			refused(ProofRejection::BadMerklePath)
+		);
+		let mut forged_leaf = good_register_proof(1);
+		forged_leaf.space.chunks[0].leaf_hash = ct::leaf_hash(b"data I do not keep");
+		assert_eq!(
+			pool_check(1, register_with(forged_leaf)),
+			refused(ProofRejection::BadMerklePath)
+		);
+		// Answers computed for another block's challenges.
+		let mut replayed_space = good_register_proof(1);
+		replayed_space.space = p::prove_space(
+			&System::block_hash(5).to_fixed_bytes(),
+			&1u64.encode(),
+			&leaves(1),
+			ADDR,
+			PORT,
+		)
+		.unwrap();
+		assert_eq!(
+			pool_check(1, register_with(replayed_space)),
+			refused(ProofRejection::BadMerklePath)
+		);
+
+		// Every code is distinct and has a message.
+		for (i, rejection) in ProofRejection::ALL.into_iter().enumerate() {
+			assert_eq!(rejection.code() as usize, i + 1);
+			assert_eq!(ProofRejection::from_code(rejection.code()), Some(rejection));
+			assert!(!rejection.message().is_empty());
+		}
+		// Nothing was registered by any of it.
+		assert_eq!(NextAssetId::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn a_used_proof_is_refused_in_the_pool_and_by_the_call() {
+	ext().execute_with(|| {
+		run_to_block(3);
+		let proof = good_register_proof(1);
+		assert_ok!(AssetRegistry::register_asset(
+			RuntimeOrigin::signed(1),
+			cpu(4),
+			Privacy::P2P,
+			proof.clone()
+		));
+		assert_eq!(
+			pool_check(1, register_with(proof.clone())),
+			refused(ProofRejection::Reused)
 		);
 		assert_noop!(
-			AssetRegistry::report_usage(RuntimeOrigin::signed(1), 9, 1),
-			Error::<Test>::UnknownAsset
+			AssetRegistry::register_asset(RuntimeOrigin::signed(1), cpu(4), Privacy::P2P, proof),
+			Error::<Test>::ProofReused
+		);
+		assert_eq!(NextAssetId::<Test>::get(), 1);
+	});
+}
+
+#[test]
+fn calls_refuse_bad_proofs_without_the_extension_and_change_nothing() {
+	ext().execute_with(|| {
+		run_to_block(3);
+		let mut forged = good_register_proof(1);
+		forged.space.chunks[1].leaf_hash[0] ^= 1;
+		assert_noop!(
+			AssetRegistry::register_asset(RuntimeOrigin::signed(1), cpu(4), Privacy::P2P, forged),
+			Error::<Test>::InvalidConsensusProof
+		);
+		let id = register(1, cpu(4), Privacy::P2P);
+		// A proof made for another operation does not carry over.
+		let for_two = proof_for(2, Call::<Test>::allocate_operation(id, 2, &10));
+		assert_noop!(
+			AssetRegistry::allocate(RuntimeOrigin::signed(2), id, 3, 10, for_two),
+			Error::<Test>::InvalidConsensusProof
+		);
+		let for_update = proof_for(
+			1,
+			Call::<Test>::update_operation(id, &cpu(8), &Privacy::P2P),
+		);
+		assert_noop!(
+			AssetRegistry::update_asset(
+				RuntimeOrigin::signed(1),
+				id,
+				cpu(9),
+				Privacy::P2P,
+				for_update
+			),
+			Error::<Test>::InvalidConsensusProof
+		);
+		let telemetry = Telemetry {
+			measured_capacity: Some(4),
+			used: 1,
+		};
+		let for_report = proof_for(1, Call::<Test>::telemetry_operation(id, &telemetry));
+		assert_noop!(
+			AssetRegistry::report_telemetry(
+				RuntimeOrigin::signed(1),
+				id,
+				Telemetry {
+					measured_capacity: Some(4),
+					used: 2
+				},
+				for_report
+			),
+			Error::<Test>::InvalidConsensusProof
 		);
 	});
+}
+
+#[test]
+fn used_proofs_are_pruned_once_stale() {
+	ext().execute_with(|| {
+		run_to_block(3);
+		register(1, cpu(4), Privacy::P2P);
+		assert_eq!(UsedProofs::<Test>::iter_prefix(2).count(), 1);
+		// Referencing block 2, the proof is valid while the parent is at most 2 + WINDOW.
+		run_to_block(2 + WINDOW as u64 + 1);
+		assert_eq!(UsedProofs::<Test>::iter_prefix(2).count(), 1);
+		run_to_block(2 + WINDOW as u64 + 2);
+		assert_eq!(UsedProofs::<Test>::iter_prefix(2).count(), 0);
+	});
+}
+
+#[test]
+fn space_commitments_must_be_ipv6_locations_with_enough_chunks() {
+	new_test_ext().execute_with(|| {
+		let good = commitment(1);
+		let with_address = |address: [u8; 16]| SpaceCommitment {
+			address,
+			..good.clone()
+		};
+		let mapped = with_address([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1]);
+		let compatible = with_address([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 1]);
+		let unspecified = with_address([0; 16]);
+		let mut multicast_bytes = [0u8; 16];
+		multicast_bytes[0] = 0xff;
+		multicast_bytes[15] = 1;
+		let multicast = with_address(multicast_bytes);
+		let no_port = SpaceCommitment {
+			port: 0,
+			..good.clone()
+		};
+		for bad in [mapped, compatible, unspecified, multicast, no_port] {
+			assert_noop!(
+				AssetRegistry::commit_space(RuntimeOrigin::signed(1), bad),
+				Error::<Test>::NotIpv6Location
+			);
+		}
+		let few = SpaceCommitment {
+			chunks: MIN_CHUNKS - 1,
+			..good.clone()
+		};
+		let many = SpaceCommitment {
+			chunks: (1 << 32) + 1,
+			..good.clone()
+		};
+		for bad in [few, many] {
+			assert_noop!(
+				AssetRegistry::commit_space(RuntimeOrigin::signed(1), bad),
+				Error::<Test>::BadChunkCount
+			);
+		}
+		let mut loopback_bytes = [0u8; 16];
+		loopback_bytes[15] = 1;
+		assert_ok!(AssetRegistry::commit_space(
+			RuntimeOrigin::signed(1),
+			with_address(loopback_bytes)
+		));
+		assert_ok!(AssetRegistry::commit_space(
+			RuntimeOrigin::signed(1),
+			good.clone()
+		));
+		System::assert_last_event(
+			Event::SpaceCommitted {
+				who: 1,
+				id: good.id(),
+			}
+			.into(),
+		);
+		assert_noop!(
+			AssetRegistry::commit_space(RuntimeOrigin::signed(1), good.clone()),
+			Error::<Test>::CommitmentExists
+		);
+		let third = SpaceCommitment {
+			port: 9,
+			..good.clone()
+		};
+		assert_noop!(
+			AssetRegistry::commit_space(RuntimeOrigin::signed(1), third),
+			Error::<Test>::TooManyCommitments
+		);
+		assert_noop!(
+			AssetRegistry::withdraw_space(RuntimeOrigin::signed(2), good.id()),
+			Error::<Test>::UnknownCommitment
+		);
+		assert_ok!(AssetRegistry::withdraw_space(
+			RuntimeOrigin::signed(1),
+			good.id()
+		));
+		assert_eq!(CommitmentCount::<Test>::get(1), 1);
+		assert!(SpaceCommitments::<Test>::get(1, good.id()).is_none());
+	});
+}
+
+#[test]
+fn bond_and_unbond_hold_and_release_stake() {
+	new_test_ext().execute_with(|| {
+		use frame_support::traits::fungible::{Inspect, InspectHold};
+		let reason = RuntimeHoldReason::AssetRegistry(HoldReason::ProviderBond);
+		assert_noop!(
+			AssetRegistry::bond(RuntimeOrigin::signed(1), 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert!(AssetRegistry::bond(RuntimeOrigin::signed(1), ENDOWMENT + 1).is_err());
+		assert_ok!(AssetRegistry::bond(RuntimeOrigin::signed(1), 300));
+		assert_ok!(AssetRegistry::bond(RuntimeOrigin::signed(1), 200));
+		assert_eq!(Balances::balance_on_hold(&reason, &1), 500);
+		assert_eq!(<HeldStake<Test> as BondedStake<u64>>::bonded(&1), 500);
+		assert_noop!(
+			AssetRegistry::unbond(RuntimeOrigin::signed(1), 501),
+			Error::<Test>::NotBonded
+		);
+		assert_noop!(
+			AssetRegistry::unbond(RuntimeOrigin::signed(2), 1),
+			Error::<Test>::NotBonded
+		);
+		assert_ok!(AssetRegistry::unbond(RuntimeOrigin::signed(1), 400));
+		System::assert_last_event(
+			Event::Unbonded {
+				who: 1,
+				amount: 400,
+			}
+			.into(),
+		);
+		assert_eq!(<HeldStake<Test> as BondedStake<u64>>::bonded(&1), 100);
+		assert_eq!(Balances::balance(&1), ENDOWMENT - 100);
+	});
+}
+
+#[test]
+fn proxies_are_chosen_by_reputation_then_stake() {
+	ext().execute_with(|| {
+		let net = |mbps| AssetKind::Network { mbps };
+		let a = register(1, net(100), Privacy::PublicNetwork);
+		let b = register(2, net(100), Privacy::FullPublic);
+		let c = register(3, net(100), Privacy::FullPublic);
+		register(4, net(100), Privacy::Private);
+		register(4, cpu(4), Privacy::FullPublic);
+		// Owner 2 has the most stake; asset c lost reputation.
+		assert_ok!(AssetRegistry::bond(RuntimeOrigin::signed(2), 1000));
+		assert_ok!(report_call(3, c, Some(10), 0));
+		let chosen: Vec<AssetId> = AssetRegistry::select_proxies(10)
+			.into_iter()
+			.map(|(id, _)| id)
+			.collect();
+		assert_eq!(chosen, vec![b, a, c]);
+		assert_eq!(AssetRegistry::select_proxies(1).len(), 1);
+	});
+}
+
+#[test]
+fn ipv6_location_rule() {
+	let mut v6 = [0u8; 16];
+	v6[0] = 0x20;
+	v6[1] = 0x01;
+	assert!(is_ipv6_location(&v6));
+	let mut ula = [0u8; 16];
+	ula[0] = 0xfd;
+	ula[15] = 2;
+	assert!(is_ipv6_location(&ula));
 }

@@ -1,0 +1,211 @@
+//! The transaction extension that checks consensus proofs in the transaction pool.
+//!
+//! Guarded calls carry their [`ConsensusProof`](crate::ConsensusProof) as an argument (so the
+//! metadata describes it and clients need no custom extension types); this extension has
+//! no data of its own. For a guarded call it runs [`Pallet::check_proof`] in `validate`,
+//! which the pool runs before admitting a transaction and block production runs again
+//! before applying it, so an invalid proof never enters a block. Each failure is an
+//! `InvalidTransaction::Custom` code of its own ([`ProofRejection`]), logged under the
+//! `hypermesh::proofs` target with its message. A valid proof `provides` its id, so the
+//! pool refuses a second transaction with the same proof, and its longevity ends when the
+//! referenced block leaves the window.
+
+use crate::{Call, Config, Pallet, WeightInfo};
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use core::marker::PhantomData;
+use frame_support::{
+	pallet_prelude::TransactionSource,
+	traits::{Get, IsSubType},
+	DefaultNoBound,
+};
+use hypermesh_primitives::proofs::ProofError;
+use scale_info::TypeInfo;
+use sp_runtime::{
+	impl_tx_ext_default,
+	traits::{AsSystemOriginSigner, DispatchInfoOf, Dispatchable, TransactionExtension},
+	transaction_validity::{InvalidTransaction, ValidTransaction},
+	SaturatedConversion, Weight,
+};
+
+/// The tag prefix of a proof id in the pool's `provides`.
+pub const PROOF_TAG: &[u8] = b"hypermesh/proof";
+
+/// Why a consensus proof was refused; [`ProofRejection::code`] is its
+/// `InvalidTransaction::Custom` code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ProofRejection {
+	/// PoTime: the referenced block is more than the window before the best block.
+	StaleBlock = 1,
+	/// PoTime: the referenced block is not yet on the chain.
+	FutureBlock = 2,
+	/// PoTime: the hash is not the chain's hash of that block.
+	UnknownBlock = 3,
+	/// The same proof was already used.
+	Reused = 4,
+	/// PoStake: the claim is below the minimum or above what the signer has bonded.
+	InsufficientStake = 5,
+	/// PoWork: too few leading zero bits.
+	InsufficientWork = 6,
+	/// PoSpace: the commitment is not one the signer registered.
+	UnknownCommitment = 7,
+	/// PoSpace: the commitment has no chunks.
+	EmptyCommitment = 8,
+	/// PoSpace: not one answer per challenge.
+	WrongAnswerCount = 9,
+	/// PoSpace: an answer's Merkle path does not lead to the committed root.
+	BadMerklePath = 10,
+}
+
+impl ProofRejection {
+	/// The `InvalidTransaction::Custom` code.
+	pub fn code(self) -> u8 {
+		self as u8
+	}
+
+	/// A sentence saying what is wrong.
+	pub fn message(self) -> &'static str {
+		match self {
+			Self::StaleBlock => "PoTime: the referenced block is older than the proof window",
+			Self::FutureBlock => "PoTime: the referenced block is not on the chain yet",
+			Self::UnknownBlock => "PoTime: the block hash is not the chain's",
+			Self::Reused => "the consensus proof was already used",
+			Self::InsufficientStake => {
+				"PoStake: the claim is below the minimum or above the signer's bonded stake"
+			}
+			Self::InsufficientWork => "PoWork: the work hash has too few leading zero bits",
+			Self::UnknownCommitment => "PoSpace: the commitment is not registered by the signer",
+			Self::EmptyCommitment => "PoSpace: the commitment has no chunks",
+			Self::WrongAnswerCount => "PoSpace: not one answer per challenge",
+			Self::BadMerklePath => "PoSpace: a Merkle path does not lead to the committed root",
+		}
+	}
+
+	/// Every rejection, in code order.
+	pub const ALL: [Self; 10] = [
+		Self::StaleBlock,
+		Self::FutureBlock,
+		Self::UnknownBlock,
+		Self::Reused,
+		Self::InsufficientStake,
+		Self::InsufficientWork,
+		Self::UnknownCommitment,
+		Self::EmptyCommitment,
+		Self::WrongAnswerCount,
+		Self::BadMerklePath,
+	];
+
+	/// The rejection with this code.
+	pub fn from_code(code: u8) -> Option<Self> {
+		Self::ALL
+			.into_iter()
+			.find(|rejection| rejection.code() == code)
+	}
+}
+
+impl From<ProofError> for ProofRejection {
+	fn from(error: ProofError) -> Self {
+		match error {
+			ProofError::EmptyCommitment => Self::EmptyCommitment,
+			ProofError::WrongAnswerCount => Self::WrongAnswerCount,
+			ProofError::BadMerklePath => Self::BadMerklePath,
+			ProofError::InsufficientStake => Self::InsufficientStake,
+			ProofError::InsufficientWork => Self::InsufficientWork,
+			ProofError::StaleBlock => Self::StaleBlock,
+			ProofError::FutureBlock => Self::FutureBlock,
+			ProofError::UnknownBlock => Self::UnknownBlock,
+		}
+	}
+}
+
+impl From<ProofRejection> for InvalidTransaction {
+	fn from(rejection: ProofRejection) -> Self {
+		InvalidTransaction::Custom(rejection.code())
+	}
+}
+
+/// Checks the consensus proof of guarded asset-registry calls in the pool.
+#[derive(Encode, Decode, DecodeWithMemTracking, DefaultNoBound, Clone, Eq, PartialEq, TypeInfo)]
+#[scale_info(skip_type_params(T))]
+pub struct CheckConsensusProof<T>(PhantomData<T>);
+
+impl<T> CheckConsensusProof<T> {
+	/// The extension (it has no data).
+	pub fn new() -> Self {
+		Self(PhantomData)
+	}
+}
+
+impl<T> core::fmt::Debug for CheckConsensusProof<T> {
+	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		write!(f, "CheckConsensusProof")
+	}
+}
+
+impl<T> TransactionExtension<<T as frame_system::Config>::RuntimeCall> for CheckConsensusProof<T>
+where
+	T: Config + Send + Sync,
+	<T as frame_system::Config>::RuntimeCall: IsSubType<Call<T>>,
+	<<T as frame_system::Config>::RuntimeCall as Dispatchable>::RuntimeOrigin:
+		AsSystemOriginSigner<T::AccountId> + Clone,
+{
+	const IDENTIFIER: &'static str = "CheckConsensusProof";
+	type Implicit = ();
+	type Val = ();
+	type Pre = ();
+
+	fn weight(&self, call: &<T as frame_system::Config>::RuntimeCall) -> Weight {
+		match call.is_sub_type().and_then(|call| call.operation()) {
+			Some(_) => T::WeightInfo::check_consensus_proof(),
+			None => Weight::zero(),
+		}
+	}
+
+	fn validate(
+		&self,
+		origin: <<T as frame_system::Config>::RuntimeCall as Dispatchable>::RuntimeOrigin,
+		call: &<T as frame_system::Config>::RuntimeCall,
+		_info: &DispatchInfoOf<<T as frame_system::Config>::RuntimeCall>,
+		_len: usize,
+		_self_implicit: Self::Implicit,
+		_inherited_implication: &impl Encode,
+		_source: TransactionSource,
+	) -> sp_runtime::traits::ValidateResult<Self::Val, <T as frame_system::Config>::RuntimeCall> {
+		let Some((proof, operation)) = call.is_sub_type().and_then(|call| call.operation()) else {
+			return Ok((ValidTransaction::default(), (), origin));
+		};
+		let Some(who) = origin.as_system_origin_signer() else {
+			// Guarded calls are signed-only; dispatch refuses other origins.
+			return Ok((ValidTransaction::default(), (), origin));
+		};
+		match Pallet::<T>::check_proof(who, &operation, proof) {
+			Ok(id) => {
+				let current: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
+				// The last block that can include it has the referenced block + window as
+				// parent.
+				let last_block = proof
+					.time
+					.number
+					.saturating_add(T::ProofWindow::get())
+					.saturating_add(1);
+				let longevity = last_block.saturating_add(1).saturating_sub(current).max(1);
+				let valid = ValidTransaction::with_tag_prefix("HyperMeshProof")
+					.and_provides((PROOF_TAG, id))
+					.longevity(longevity.into())
+					.build()?;
+				Ok((valid, (), origin))
+			}
+			Err(rejection) => {
+				log::info!(
+					target: "hypermesh::proofs",
+					"consensus proof refused (code {}): {}",
+					rejection.code(),
+					rejection.message()
+				);
+				Err(InvalidTransaction::from(rejection).into())
+			}
+		}
+	}
+
+	impl_tx_ext_default!(<T as frame_system::Config>::RuntimeCall; prepare);
+}
