@@ -25,6 +25,10 @@ pub struct Cli {
 	/// Options of the STOQ endpoint.
 	#[clap(flatten)]
 	pub stoq: crate::stoq_service::StoqParams,
+
+	/// Options of the hardware oracle service.
+	#[clap(flatten)]
+	pub oracle: crate::hardware_oracle::OracleParams,
 }
 
 /// Maintenance subcommands.

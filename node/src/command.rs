@@ -197,6 +197,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let trustchain_ca = cli.trustchain_ca.clone();
 			let trustchain_holder = cli.trustchain_holder.clone();
 			let stoq = cli.stoq.clone();
+			let oracle = cli.oracle.clone();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => {
@@ -205,7 +206,7 @@ pub fn run() -> sc_cli::Result<()> {
 								OpaqueBlock,
 								<OpaqueBlock as sp_runtime::traits::Block>::Hash,
 							>,
-						>(config, trustchain_ca, trustchain_holder, stoq)
+						>(config, trustchain_ca, trustchain_holder, stoq, oracle)
 						.map_err(sc_cli::Error::Service)
 					}
 					sc_network::config::NetworkBackendType::Litep2p => {
@@ -214,6 +215,7 @@ pub fn run() -> sc_cli::Result<()> {
 							trustchain_ca,
 							trustchain_holder,
 							stoq,
+							oracle,
 						)
 						.map_err(sc_cli::Error::Service)
 					}

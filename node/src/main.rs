@@ -2,9 +2,11 @@
 
 #![warn(missing_docs)]
 
+mod assets_rpc;
 mod chain_spec;
 mod cli;
 mod command;
+mod hardware_oracle;
 mod rpc;
 mod service;
 mod stoq_service;

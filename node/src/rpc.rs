@@ -3,7 +3,8 @@
 //! account nonces (`system_accountNextIndex`, `system_dryRun`), fee queries
 //! (`payment_queryInfo`, `payment_queryFeeDetails`) and GRANDPA
 //! (`grandpa_roundState`, `grandpa_proveFinality`, `grandpa_subscribeJustifications`)
-//! and TrustChain (`trustchain_*`, see [`crate::trustchain_rpc`]).
+//! TrustChain (`trustchain_*`, see [`crate::trustchain_rpc`]) and the asset registry
+//! (`assets_*`, see [`crate::assets_rpc`]).
 
 use std::sync::Arc;
 
@@ -61,11 +62,12 @@ where
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
 	C::Api: pallet_trustchain_runtime_api::TrustChainApi<Block, AccountId, BlockNumber, Balance>,
+	C::Api: pallet_hypermesh_assets_runtime_api::HyperMeshAssetsApi<Block, AccountId, BlockNumber>,
 	P: TransactionPool + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
 	B::State: sc_client_api::StateBackend<sp_runtime::traits::HashingFor<Block>>,
 {
-	use crate::trustchain_rpc::TrustChainRpcServer;
+	use crate::{assets_rpc::AssetsRpcServer, trustchain_rpc::TrustChainRpcServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
@@ -84,7 +86,8 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(crate::trustchain_rpc::TrustChain::new(client).into_rpc())?;
+	module.merge(crate::trustchain_rpc::TrustChain::new(client.clone()).into_rpc())?;
+	module.merge(crate::assets_rpc::Assets::new(client).into_rpc())?;
 	module.merge(
 		Grandpa::new(
 			grandpa.subscription_executor,

@@ -152,6 +152,7 @@ pub fn new_full<
 	trustchain_ca: crate::trustchain_ca::CaServiceParams,
 	trustchain_holder: crate::trustchain_holder::HolderParams,
 	stoq: crate::stoq_service::StoqParams,
+	oracle: crate::hardware_oracle::OracleParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -233,6 +234,8 @@ pub fn new_full<
 	}
 
 	let role = config.role;
+	// Where node services keep their files by default: the chain's data directory.
+	let oracle_base = config.data_path.clone();
 	let force_authoring = config.force_authoring;
 	let backoff_authoring_blocks: Option<()> = None;
 	let name = config.network.node_name.clone();
@@ -363,6 +366,38 @@ pub fn new_full<
 		task_manager
 			.spawn_handle()
 			.spawn("stoq", Some("stoq"), service.run());
+	}
+
+	if let Some(every) = oracle.oracle_every {
+		let keystore = keystore_container.keystore();
+		if let Some(suri) = &oracle.oracle_suri {
+			crate::trustchain_ca::insert_dev_key(
+				&keystore,
+				crate::hardware_oracle::ORACLE_KEY_TYPE,
+				suri,
+			)
+			.map_err(ServiceError::Other)?;
+		}
+		let location = crate::hardware_oracle::parse_location(&oracle.oracle_location)
+			.map_err(ServiceError::Other)?;
+		let dir = oracle
+			.oracle_dir
+			.clone()
+			.unwrap_or_else(|| oracle_base.join("hardware-oracle"));
+		let service = crate::hardware_oracle::OracleService::new(
+			client.clone(),
+			transaction_pool.clone(),
+			keystore,
+			every,
+			dir,
+			location,
+		)
+		.map_err(ServiceError::Other)?;
+		task_manager.spawn_handle().spawn(
+			"hardware-oracle",
+			Some("hardware-oracle"),
+			service.run(),
+		);
 	}
 
 	if role.is_authority() {

@@ -21,9 +21,9 @@ use sp_session::OpaqueGeneratedSessionKeys;
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	TrustChain, VERSION,
+	AccountId, AssetRegistry, Aura, Balance, Block, BlockNumber, Executive, Grandpa,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, TrustChain, VERSION,
 };
 
 /// The first `tree_size` leaf hashes of the TrustChain CT log, for the proof APIs.
@@ -293,6 +293,68 @@ impl_runtime_apis! {
 
 		fn certificate_validity() -> u64 {
 			<Runtime as pallet_trustchain::Config>::CertificateValidity::get()
+		}
+	}
+
+	impl pallet_hypermesh_assets_runtime_api::HyperMeshAssetsApi<Block, AccountId, BlockNumber> for Runtime {
+		fn asset(id: pallet_hypermesh_assets::AssetId) -> Option<pallet_hypermesh_assets::Asset<AccountId>> {
+			pallet_hypermesh_assets::Assets::<Runtime>::get(id)
+		}
+
+		fn assets_of(
+			owner: AccountId,
+		) -> Vec<(pallet_hypermesh_assets::AssetId, pallet_hypermesh_assets::Asset<AccountId>)> {
+			AssetRegistry::assets_of(&owner)
+		}
+
+		fn allocation(
+			id: pallet_hypermesh_assets::AllocationId,
+		) -> Option<pallet_hypermesh_assets::Allocation<AccountId, BlockNumber>> {
+			pallet_hypermesh_assets::Allocations::<Runtime>::get(id)
+		}
+
+		fn allocations_of(
+			asset: pallet_hypermesh_assets::AssetId,
+		) -> Vec<(
+			pallet_hypermesh_assets::AllocationId,
+			pallet_hypermesh_assets::Allocation<AccountId, BlockNumber>,
+		)> {
+			AssetRegistry::allocations_of(asset)
+		}
+
+		fn usage(
+			asset: pallet_hypermesh_assets::AssetId,
+		) -> Option<pallet_hypermesh_assets::UsageRecord<BlockNumber>> {
+			pallet_hypermesh_assets::Usage::<Runtime>::get(asset)
+		}
+
+		fn resolve_address(address: [u8; 16]) -> Option<(pallet_hypermesh_assets::AssetId, AccountId)> {
+			AssetRegistry::resolve_address(address)
+		}
+
+		fn chain_prefix() -> [u8; 8] {
+			pallet_hypermesh_assets::chain_prefix(System::block_hash(0).as_ref())
+		}
+
+		fn proof_parameters() -> pallet_hypermesh_assets::ProofParameters {
+			AssetRegistry::proof_parameters()
+		}
+
+		fn space_commitments(
+			who: AccountId,
+		) -> Vec<(hypermesh_primitives::ct::Hash, pallet_hypermesh_assets::SpaceCommitment)> {
+			pallet_hypermesh_assets::SpaceCommitments::<Runtime>::iter_prefix(&who).collect()
+		}
+
+		fn bonded_stake(who: AccountId) -> u128 {
+			use pallet_hypermesh_assets::BondedStake;
+			pallet_hypermesh_assets::HeldStake::<Runtime>::bonded(&who)
+		}
+
+		fn select_proxies(
+			count: u32,
+		) -> Vec<(pallet_hypermesh_assets::AssetId, pallet_hypermesh_assets::Asset<AccountId>)> {
+			AssetRegistry::select_proxies(count)
 		}
 	}
 

@@ -10,4 +10,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
 	[pallet_trustchain, TrustChain]
+	[pallet_hypermesh_assets, AssetRegistry]
 );

@@ -174,6 +174,30 @@ impl pallet_trustchain::Config for Runtime {
 	type BenchmarkHelper = TrustChainBenchmarkHelper;
 }
 
+parameter_types! {
+	/// PoStake: a guarded asset-registry call needs 10 CAES bonded.
+	pub const AssetMinimumStake: u128 = 10 * UNIT;
+}
+
+impl pallet_hypermesh_assets::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// Funds held by the registry's own `bond` until Caesar provides staking.
+	type Stake = pallet_hypermesh_assets::HeldStake<Runtime>;
+	type MinimumStake = AssetMinimumStake;
+	/// About 4096 hashes per proof on average: milliseconds for a client.
+	type WorkDifficulty = ConstU32<12>;
+	/// A proof references one of the last 32 blocks (about 3 minutes).
+	type ProofWindow = ConstU32<32>;
+	type MinSpaceChunks = ConstU64<16>;
+	type MaxCommitmentsPerAccount = ConstU32<4>;
+	/// Leases of up to a week.
+	type MaxLease = ConstU32<{ 7 * DAYS }>;
+	type MaxAssetsPerOwner = ConstU32<64>;
+	type ReputationPenalty = ConstU32<100>;
+	type WeightInfo = pallet_hypermesh_assets::weights::SubstrateWeight<Runtime>;
+}
+
 /// Sets the timestamp pallet's clock for the TrustChain benchmarks.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct TrustChainBenchmarkHelper;

@@ -10,6 +10,10 @@
 //! - TrustChain (first slice): CA authorities set by root, the name service
 //!   under the `hypermesh` zone (AAAA/SRV/TXT) and the certificate-transparency
 //!   log with a tree head per block.
+//! - Asset registry: hardware assets of six kinds with chain-prefix IPv6
+//!   addresses, allocations, telemetry and reputation; registering, updating,
+//!   allocating and reporting are guarded by four proofs (space, stake, work,
+//!   time) that `CheckConsensusProof` checks in the transaction pool.
 //! - Batching: utility. Privileged calls: sudo, whose key exists only in the
 //!   `development` and `local_testnet` genesis presets.
 //! - Wallet safety: `CheckMetadataHash`, so a signer can verify the metadata it
@@ -77,10 +81,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hypermesh"),
 	impl_name: alloc::borrow::Cow::Borrowed("hypermesh-node"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -145,6 +149,7 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
+	pallet_hypermesh_assets::CheckConsensusProof<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
@@ -215,4 +220,7 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type TrustChain = pallet_trustchain;
+
+	#[runtime::pallet_index(9)]
+	pub type AssetRegistry = pallet_hypermesh_assets;
 }
