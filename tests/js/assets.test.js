@@ -1,0 +1,485 @@
+// End-to-end: the HyperMesh asset registry (pallet AssetRegistry) with four-proof
+// validity, driven the way providers and consumers drive it: @polkadot/api for the
+// calls, consensus proofs (PoSpace, PoStake, PoWork, PoTime) built in JS from the
+// specification (proofs-lib.js, independent of the node's Rust code), the `assets_*`
+// RPC, and the node's hardware oracle reporting telemetry for Ferdie's assets.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { startDevNode } from './node-process.js';
+import { hexToBytes, leafHash, merkleRoot, submit, waitForFinalizedEvent } from './trustchain-lib.js';
+import {
+  allocateOperation, buildProof, bytesToHex, challengeIndices, cloneProof, commitmentId, easyNonce,
+  encodeAssetKind, encodePrivacy, encodeTelemetry, equalBytes, ipv6ToBytes, leadingZeroBits, makeSpace,
+  registerOperation, sha256, telemetryOperation, toCallArg, workHash,
+} from './proofs-lib.js';
+
+const UNIT = 10n ** 12n;
+const MIB = 2 ** 20;
+/** How long the oracle may take to set itself up or to report (debug build, 6 s blocks). */
+const ORACLE_TIMEOUT_MS = 120_000;
+
+let oracleDir;
+let node;
+let api;
+let provider;
+let params; // assets_proofParameters()
+let alice;
+let bob;
+let ferdie;
+const nonces = new Map(); // address -> next nonce, for accounts only this test signs for
+let aliceSpace;
+let bobSpace;
+let storage; // Alice's asset: { id, address, kind, privacy }
+let bobAllocation; // { id, args: [asset, amount, lease], proof, blockHash }
+
+const rpc = (method, ...args) => provider.send(method, args);
+const nodeLog = (re = /hardware-oracle|hypermesh::proofs|proof refused|error|panic/i) =>
+  node.logs().split('\n').filter((l) => re.test(l)).slice(-40).join('\n');
+
+/** The next nonce of an account only this test signs for, counted locally (see dev-node tests). */
+const takeNonce = (pair) => {
+  const n = nonces.get(pair.address);
+  nonces.set(pair.address, n + 1);
+  return n;
+};
+
+/** Signs with an explicit nonce (and optional tip); { inPool, inBlock, finalized }. */
+const send = (tx, pair, options = {}) => submit(api, tx, pair, { nonce: takeNonce(pair), ...options });
+
+/** The best block as a PoTime reference { number, hash }. */
+async function bestTime() {
+  const header = await api.rpc.chain.getHeader();
+  return { number: header.number.toNumber(), hash: header.hash.toU8a() };
+}
+
+/** A proof for `op` by `pair` from its `space`, claiming `stake`, at the best block (unless `time`). */
+async function proofFor(pair, op, space, stake, time) {
+  return buildProof({
+    op,
+    signer: pair.publicKey,
+    time: time ?? await bestTime(),
+    stake,
+    space,
+    difficulty: params.workDifficulty,
+  });
+}
+
+const eventOf = (events, is) => events.find(({ event }) => is(event))?.event;
+/** An event's fields as { name: JSON } (names as in the metadata, camelCased by polkadot.js). */
+const eventFields = (event) => Object.fromEntries(event.data.names.map((name, i) => [name, event.data[i].toJSON()]));
+const parentOf = async (blockHash) => (await api.rpc.chain.getHeader(blockHash)).parentHash.toHex();
+const blockNumberOf = async (blockHash) => (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+
+/**
+ * The registry state Alice's and Bob's calls could touch, at a block (the oracle's own
+ * set-up excluded). Used proofs referencing blocks before `keepFrom` are left out (the
+ * chain prunes them once they leave the window).
+ */
+async function registryState(blockHash, keepFrom = 0) {
+  const at = await api.at(blockHash);
+  const q = at.query.assetRegistry;
+  const mine = [alice.address, bob.address];
+  return {
+    nextAssetId: (await q.nextAssetId()).toNumber(),
+    nextAllocationId: (await q.nextAllocationId()).toNumber(),
+    assets: (await q.assets.entries()).map(([k, v]) => [k.args[0].toNumber(), v.toJSON()]).sort((a, b) => a[0] - b[0]),
+    allocations: (await q.allocations.entries()).map(([k, v]) => [k.args[0].toNumber(), v.toJSON()]).sort((a, b) => a[0] - b[0]),
+    usedProofs: (await q.usedProofs.keys()).filter((k) => k.args[0].toNumber() >= keepFrom).map((k) => k.toHex()).sort(),
+    commitments: await Promise.all(mine.map(async (who) => (await q.spaceCommitments.keys(who)).map((k) => k.toHex()).sort())),
+    commitmentCounts: await Promise.all(mine.map(async (who) => (await q.commitmentCount(who)).toNumber())),
+    held: await Promise.all(mine.map(async (who) => (await at.query.system.account(who)).data.reserved.toBigInt())),
+  };
+}
+
+before(async () => {
+  await cryptoWaitReady();
+  oracleDir = mkdtempSync(join(tmpdir(), 'hypermesh-oracle-'));
+  node = await startDevNode(['--oracle-every', '2', '--oracle-suri', '//Ferdie', '--oracle-dir', oracleDir]);
+  api = await ApiPromise.create({
+    provider: (provider = new WsProvider(`ws://127.0.0.1:${node.rpcPort}`)),
+    noInitWarn: true,
+    throwOnConnect: true,
+  });
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  alice = keyring.addFromUri('//Alice');
+  bob = keyring.addFromUri('//Bob');
+  ferdie = keyring.addFromUri('//Ferdie');
+  for (const pair of [alice, bob]) {
+    nonces.set(pair.address, (await api.rpc.system.accountNextIndex(pair.address)).toNumber());
+  }
+
+  // The development chain endows only Alice, Bob and their stashes: the oracle's
+  // operator funds the oracle account (Ferdie) so it can pay for its own transactions.
+  const { error } = await send(api.tx.balances.transferKeepAlive(ferdie.address, 1000n * UNIT), alice).finalized;
+  assert.equal(error, null, 'funding Ferdie failed');
+  params = await rpc('assets_proofParameters');
+});
+
+after(async () => {
+  if (api) await api.disconnect();
+  if (node) await node.stop();
+  if (oracleDir) rmSync(oracleDir, { recursive: true, force: true });
+});
+
+test('proof parameters, and the JS encodings agree with the metadata', async () => {
+  assert.equal(params.workDifficulty, 12);
+  assert.equal(params.window, 32);
+  assert.equal(params.minimumStake, (10n * UNIT).toString());
+  assert.equal(params.minSpaceChunks, 16);
+  // The chain's /64: fd and the first 7 bytes of the genesis hash.
+  const expected = Uint8Array.of(0xfd, ...api.genesisHash.toU8a().slice(0, 7));
+  assert.match(params.prefix, /^[0-9a-f:]+::\/64$/, params.prefix);
+  const prefix = ipv6ToBytes(params.prefix.replace('/64', ''));
+  assert.deepEqual(prefix.slice(0, 8), expected, `prefix ${params.prefix} is not fd ‖ genesis[0..7]`);
+  assert.deepEqual([...prefix.slice(8)], Array(8).fill(0));
+
+  // Hand-written SCALE (proofs-lib.js) = what polkadot.js encodes from the metadata.
+  const [kindType, privacyType] = api.tx.assetRegistry.registerAsset.meta.args.map((a) => a.type.toString());
+  const telemetryType = api.tx.assetRegistry.reportTelemetry.meta.args[1].type.toString();
+  for (const kind of [
+    { Cpu: { cores: 8, mhz: 3000 } }, { Gpu: { devices: 2, memoryMib: 24576 } }, { Memory: { mib: 65536 } },
+    { Storage: { gib: 100 } }, { Network: { mbps: 10000 } }, { Container: { slots: 4 } },
+  ]) {
+    assert.deepEqual(encodeAssetKind(kind), api.createType(kindType, kind).toU8a(), JSON.stringify(kind));
+  }
+  for (const privacy of ['Private', 'PrivateNetwork', 'P2P', 'PublicNetwork', 'FullPublic']) {
+    assert.deepEqual(encodePrivacy(privacy), api.createType(privacyType, privacy).toU8a(), privacy);
+  }
+  for (const telemetry of [{ measuredCapacity: 16, used: 3 }, { measuredCapacity: null, used: 7 }]) {
+    assert.deepEqual(encodeTelemetry(telemetry), api.createType(telemetryType, telemetry).toU8a());
+  }
+  // Call indices of the guarded calls, as the operation hashes use them.
+  const index = (name) => api.tx.assetRegistry[name].callIndex;
+  assert.deepEqual([...index('registerAsset')], [9, 0]);
+  assert.deepEqual([...index('allocate')], [9, 3]);
+  assert.deepEqual([...index('reportTelemetry')], [9, 5]);
+});
+
+test('Alice bonds, commits space and registers a FullPublic storage asset with a proof; the RPC resolves its address', { timeout: 180_000 }, async () => {
+  aliceSpace = makeSpace({ chunks: 32, address: '2001:db8::a', port: 4433 });
+  const bonded = 20n * UNIT;
+  const bond = send(api.tx.assetRegistry.bond(bonded), alice);
+  const commit = send(api.tx.assetRegistry.commitSpace(toCallArg(aliceSpace.commitment)), alice);
+  const bondResult = await bond.finalized;
+  const commitResult = await commit.finalized;
+  assert.equal(bondResult.error, null);
+  assert.equal(commitResult.error, null);
+  const committed = eventOf(commitResult.events, (e) => api.events.assetRegistry.SpaceCommitted.is(e));
+  assert.ok(committed, 'no SpaceCommitted event');
+  assert.equal(committed.data.id.toHex(), bytesToHex(aliceSpace.id), 'commitment id differs from the JS one');
+
+  const mine = await rpc('assets_proofParameters', alice.address);
+  assert.equal(mine.bondedStake, bonded.toString());
+  assert.deepEqual(mine.spaceCommitments, [{
+    id: bytesToHex(aliceSpace.id),
+    root: bytesToHex(aliceSpace.commitment.root),
+    chunks: 32,
+    endpoint: '[2001:db8::a]:4433',
+  }]);
+
+  const kind = { Storage: { gib: 100 } };
+  const privacy = 'FullPublic';
+  const proof = await proofFor(alice, registerOperation(kind, privacy), aliceSpace, bonded);
+  const nextId = (await api.query.assetRegistry.nextAssetId()).toNumber();
+  const { events, error, blockHash } = await send(api.tx.assetRegistry.registerAsset(kind, privacy, toCallArg(proof)), alice).finalized;
+  assert.equal(error, null);
+  const registered = eventOf(events, (e) => api.events.assetRegistry.AssetRegistered.is(e));
+  assert.ok(registered, 'no AssetRegistered event');
+  const id = registered.data.id.toNumber();
+  assert.equal(id, nextId);
+  assert.equal(registered.data.owner.toString(), alice.address);
+  const address = registered.data.address.toU8a();
+  const prefix = ipv6ToBytes(params.prefix.replace('/64', '')).slice(0, 8);
+  assert.deepEqual(address.slice(0, 8), prefix, 'the address is not in the chain prefix');
+  assert.equal(Buffer.from(address.slice(8)).readBigUInt64BE(), BigInt(id), 'interface id is not the asset id');
+
+  const expected = {
+    id,
+    owner: alice.address,
+    kind: { kind: 'storage', unit: 'GiB', capacity: 100, details: { gib: 100 } },
+    privacy: 'fullPublic',
+    allocated: 0,
+    free: 100,
+    reputation: 1000,
+  };
+  const json = await rpc('assets_asset', id, blockHash);
+  assert.ok(json, `assets_asset(${id}) is null`);
+  assert.deepEqual(ipv6ToBytes(json.address), address, `address text ${json.address}`);
+  const { address: text, usage, ...rest } = json;
+  assert.deepEqual(rest, expected);
+  assert.equal(usage, null);
+  const list = await rpc('assets_assetsOf', alice.address);
+  assert.deepEqual(list, [{ ...expected, address: text }]);
+  assert.deepEqual(await rpc('assets_assetsOf', bob.address), []);
+
+  const resolved = await rpc('assets_resolveAddress', text);
+  assert.deepEqual(resolved, { address: text, asset: id, owner: alice.address, endpoints: ['[2001:db8::a]:4433'] });
+  // Fully written out, it resolves the same; an address in the prefix that nobody has is null.
+  const long = [...Array(8).keys()].map((i) => Buffer.from(address.slice(2 * i, 2 * i + 2)).toString('hex')).join(':');
+  assert.equal((await rpc('assets_resolveAddress', long))?.asset, id);
+  const unused = bytesToHex(address).slice(2, 18).match(/..../g).join(':') + '::ffff:ffff';
+  assert.equal(await rpc('assets_resolveAddress', unused), null);
+  storage = { id, address: text, kind, privacy };
+});
+
+test('Bob allocates part of the asset; an over-allocation fails with OverAllocation and changes nothing', { timeout: 240_000 }, async () => {
+  bobSpace = makeSpace({ chunks: 24, address: '2001:db8::b', port: 4433 });
+  const bonded = 15n * UNIT;
+  const bond = send(api.tx.assetRegistry.bond(bonded), bob);
+  const commit = send(api.tx.assetRegistry.commitSpace(toCallArg(bobSpace.commitment)), bob);
+  assert.equal((await bond.finalized).error, null);
+  assert.equal((await commit.finalized).error, null);
+
+  // A consumer claims only the minimum stake: enough.
+  const args = [storage.id, 30, 100];
+  const proof = await proofFor(bob, allocateOperation(...args), bobSpace, BigInt(params.minimumStake));
+  const nextAllocation = (await api.query.assetRegistry.nextAllocationId()).toNumber();
+  const { events, error, blockHash } = await send(api.tx.assetRegistry.allocate(...args, toCallArg(proof)), bob).finalized;
+  assert.equal(error, null);
+  const allocated = eventOf(events, (e) => api.events.assetRegistry.Allocated.is(e));
+  assert.ok(allocated, 'no Allocated event');
+  const block = await blockNumberOf(blockHash);
+  assert.deepEqual(eventFields(allocated), {
+    id: nextAllocation, asset: storage.id, consumer: bob.address, amount: 30, expiresAt: block + 100,
+  });
+  const allocation = { id: nextAllocation, asset: storage.id, consumer: bob.address, amount: 30, expiresAt: block + 100 };
+  assert.deepEqual(await rpc('assets_allocations', storage.id, blockHash), [allocation]);
+  let asset = await rpc('assets_asset', storage.id, blockHash);
+  assert.equal(asset.allocated, 30);
+  assert.equal(asset.free, 70);
+  bobAllocation = { id: nextAllocation, args, proof, blockHash };
+
+  // 71 > 70 free: the proof is valid, so the pool admits it; the call fails.
+  const overArgs = [storage.id, 71, 100];
+  const overProof = await proofFor(bob, allocateOperation(...overArgs), bobSpace, BigInt(params.minimumStake));
+  const over = await send(api.tx.assetRegistry.allocate(...overArgs, toCallArg(overProof)), bob).finalized;
+  assert.equal(over.error, 'assetRegistry.OverAllocation');
+  assert.equal(eventOf(over.events, (e) => api.events.assetRegistry.Allocated.is(e)), undefined);
+  const keepFrom = (await blockNumberOf(over.blockHash)) - params.window - 1;
+  assert.deepEqual(await registryState(over.blockHash, keepFrom), await registryState(await parentOf(over.blockHash), keepFrom),
+    'the failed over-allocation changed registry state');
+  asset = await rpc('assets_asset', storage.id, over.blockHash);
+  assert.equal(asset.allocated, 30);
+  assert.equal(asset.free, 70);
+  assert.deepEqual(await rpc('assets_allocations', storage.id, over.blockHash), [allocation]);
+  assert.equal((await api.query.assetRegistry.nextAllocationId()).toNumber(), nextAllocation + 1);
+});
+
+test('the pool refuses bad proofs, each with its own code, and nothing changes', { timeout: 180_000 }, async () => {
+  const stake = BigInt(params.minimumStake);
+  const bondedBob = 15n * UNIT;
+  const args = [storage.id, 1, 10];
+  const op = allocateOperation(...args);
+  const time = await bestTime();
+  const valid = await proofFor(bob, op, bobSpace, stake, time);
+  const indices = challengeIndices(time.hash, bob.publicKey, bobSpace.commitment);
+
+  const forge = (change) => {
+    const proof = cloneProof(valid);
+    change(proof);
+    return proof;
+  };
+  const otherHash = sha256(Uint8Array.of(42), time.hash);
+  const uncommitted = makeSpace({ chunks: 32, address: '2001:db8::b', port: 4434 });
+  const cases = [
+    ['forged Merkle path', 10, forge((p) => { p.space.chunks[1].path[0][31] ^= 1; })],
+    ['wrong leaf', 10, forge((p) => {
+      p.space.chunks[0].leafHash = bobSpace.leaves[(Number(indices[0]) + 1) % bobSpace.leaves.length];
+    })],
+    ['leaf of a chunk that is not stored', 10, forge((p) => { p.space.chunks[2].leafHash = leafHash(new Uint8Array(4096)); })],
+    ['claim above the bonded stake', 5, forge((p) => { p.stake.bonded = bondedBob + 1n; })],
+    ['claim below the minimum stake', 5, forge((p) => { p.stake.bonded = stake - 1n; })],
+    ['easy work', 6, forge((p) => {
+      p.work.nonce = easyNonce(op, bob.publicKey, time, params.workDifficulty);
+      assert.ok(leadingZeroBits(workHash(op, bob.publicKey, time, p.work.nonce)) < params.workDifficulty);
+    })],
+    // PoTime faults: whole proofs built for the fake reference, so only the reference is wrong.
+    ['unknown block hash', 3, await proofFor(bob, op, bobSpace, stake, { number: time.number, hash: otherHash })],
+    ['future block number', 2, await proofFor(bob, op, bobSpace, stake, { number: time.number + 5, hash: otherHash })],
+    ['uncommitted commitment', 7, await proofFor(bob, op, uncommitted, stake, time)],
+    ['three answers', 9, forge((p) => { p.space.chunks.pop(); })],
+    ['five answers', 9, forge((p) => { p.space.chunks.push(p.space.chunks[0]); })],
+  ];
+  // The replay: Bob's allocation proof from the previous test, in a new transaction.
+  assert.ok(time.number - bobAllocation.proof.time.number <= params.window, 'the used proof left the window');
+
+  const keepFrom = time.number - params.window;
+  const before = await registryState((await api.rpc.chain.getHeader()).hash.toHex(), keepFrom);
+  const bobBefore = (await api.query.system.account(bob.address)).toJSON();
+  const nonce = nonces.get(bob.address);
+  const refusals = [
+    ...cases.map(([name, code, proof]) => [name, code, api.tx.assetRegistry.allocate(...args, toCallArg(proof))]),
+    ['replayed proof', 4, api.tx.assetRegistry.allocate(...bobAllocation.args, toCallArg(bobAllocation.proof))],
+  ];
+  for (const [name, code, tx] of refusals) {
+    await assert.rejects(submit(api, tx, bob, { nonce }).inPool, (err) => {
+      assert.equal(err.message, `1010: Invalid Transaction: Custom error: ${code}`, `${name}: ${err.message}`);
+      return true;
+    }, `${name} was not refused`);
+  }
+  const names = {
+    2: 'FutureBlock', 3: 'UnknownBlock', 4: 'Reused', 5: 'InsufficientStake', 6: 'InsufficientWork',
+    7: 'UnknownCommitment', 9: 'WrongAnswerCount', 10: 'BadMerklePath',
+  };
+  for (const [code, name] of Object.entries(names)) {
+    const rejection = await rpc('assets_proofRejection', Number(code));
+    assert.equal(rejection.code, Number(code));
+    assert.equal(rejection.name, name);
+    assert.ok(rejection.message.length > 10, rejection.message);
+    assert.match(nodeLog(/consensus proof refused/), new RegExp(`code ${code}\\)`), `no log line for code ${code}`);
+  }
+  await assert.rejects(rpc('assets_proofRejection', 11), (err) => err.code === 9110);
+
+  // Nothing entered the pool or the chain, no fee was taken, the nonce is unchanged.
+  const pending = await api.rpc.author.pendingExtrinsics();
+  assert.deepEqual(pending.filter((xt) => xt.signer.toString() === bob.address).map((xt) => xt.method.method), []);
+  const after = await registryState((await api.rpc.chain.getHeader()).hash.toHex(), keepFrom);
+  assert.deepEqual(after, before);
+  assert.ok(after.usedProofs.length >= 2, 'Alice\'s and Bob\'s used proofs are not recorded');
+  assert.deepEqual((await api.query.system.account(bob.address)).toJSON(), bobBefore);
+
+  // The unmodified proof still works (the forgeries did not use it up).
+  const ok = await send(api.tx.assetRegistry.allocate(...args, toCallArg(valid)), bob).finalized;
+  assert.equal(ok.error, null);
+  assert.equal((await rpc('assets_asset', storage.id, ok.blockHash)).allocated, 31);
+});
+
+test('IPv4 is refused: commitments at IPv4 addresses, resolving IPv4 or foreign addresses', { timeout: 120_000 }, async () => {
+  const before = (await api.query.assetRegistry.commitmentCount(bob.address)).toNumber();
+  const mapped = makeSpace({ chunks: 16, address: '::ffff:192.0.2.1', port: 4433 });
+  const compatible = makeSpace({ chunks: 16, address: '::192.0.2.1', port: 4433 });
+  assert.deepEqual([...mapped.commitment.address], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1]);
+  const a = send(api.tx.assetRegistry.commitSpace(toCallArg(mapped.commitment)), bob);
+  const b = send(api.tx.assetRegistry.commitSpace(toCallArg(compatible.commitment)), bob);
+  for (const [name, pending] of [['IPv4-mapped', a], ['IPv4-compatible', b]]) {
+    const { error, blockHash } = await pending.finalized;
+    assert.equal(error, 'assetRegistry.NotIpv6Location', name);
+    assert.equal((await (await api.at(blockHash)).query.assetRegistry.commitmentCount(bob.address)).toNumber(), before, name);
+  }
+  const mine = await rpc('assets_proofParameters', bob.address);
+  assert.deepEqual(mine.spaceCommitments.map((c) => c.endpoint), ['[2001:db8::b]:4433']);
+
+  await assert.rejects(rpc('assets_resolveAddress', '192.0.2.1'), (err) => {
+    assert.equal(err.code, 9110, err.message);
+    assert.match(err.message, /IPv4/, err.message);
+    return true;
+  });
+  await assert.rejects(rpc('assets_resolveAddress', '2001:db8::1'), (err) => {
+    assert.equal(err.code, 9110, err.message);
+    assert.match(err.message, /outside this chain's prefix/, err.message);
+    assert.ok(err.message.includes(params.prefix), err.message);
+    return true;
+  });
+  await assert.rejects(rpc('assets_resolveAddress', 'not an address'), (err) => err.code === 9110);
+});
+
+test('the hardware oracle reports telemetry for Ferdie\'s CPU and memory, and contradicts the GPU he does not have', { timeout: 360_000 }, async () => {
+  // The oracle set itself up: stake bonded, its data file committed.
+  const deadline = Date.now() + ORACLE_TIMEOUT_MS;
+  let oracle;
+  for (;;) {
+    oracle = await rpc('assets_proofParameters', ferdie.address);
+    if (BigInt(oracle.bondedStake) >= BigInt(params.minimumStake) && oracle.spaceCommitments.length >= 1) break;
+    if (Date.now() > deadline) assert.fail(`the oracle did not bond and commit: ${JSON.stringify(oracle)}\n${nodeLog()}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  assert.equal(oracle.spaceCommitments.length, 1);
+  const [committed] = oracle.spaceCommitments;
+  assert.equal(committed.endpoint, '[::1]:30333');
+  // Its commitment is the RFC 9162 root of the data file it keeps.
+  const file = new Uint8Array(readFileSync(join(oracleDir, 'space.bin')));
+  assert.equal(file.length % 4096, 0);
+  const leaves = [];
+  for (let i = 0; i < file.length; i += 4096) leaves.push(leafHash(file.subarray(i, i + 4096)));
+  assert.equal(committed.chunks, leaves.length);
+  assert.equal(committed.root, bytesToHex(merkleRoot(leaves)));
+  assert.equal(committed.id, bytesToHex(commitmentId({
+    root: merkleRoot(leaves), chunks: leaves.length, address: ipv6ToBytes('::1'), port: 30333,
+  })));
+
+  // Ferdie (JS) commits his own space data and registers three assets. The oracle is idle
+  // while Ferdie owns no asset; nonces are read from the chain, and a tip keeps the
+  // registrations ahead of the oracle's reports in the pool.
+  const ferdieSpace = makeSpace({ chunks: 16, address: '2001:db8::f', port: 4433 });
+  const chainNonce = async () => (await api.query.system.account(ferdie.address)).nonce.toNumber();
+  const commit = await submit(api, api.tx.assetRegistry.commitSpace(toCallArg(ferdieSpace.commitment)), ferdie,
+    { nonce: await chainNonce() }).finalized;
+  assert.equal(commit.error, null);
+
+  const cores = cpus().length;
+  const mib = Math.floor((0.9 * totalmem()) / MIB);
+  const kinds = {
+    cpu: { Cpu: { cores, mhz: cpus()[0]?.speed || 1000 } },
+    memory: { Memory: { mib } },
+    gpu: { Gpu: { devices: 1, memoryMib: 1024 } },
+  };
+  const stake = BigInt(oracle.bondedStake);
+  let nonce = await chainNonce();
+  const time = await bestTime();
+  const pending = {};
+  for (const [name, kind] of Object.entries(kinds)) {
+    const proof = await proofFor(ferdie, registerOperation(kind, 'FullPublic'), ferdieSpace, stake, time);
+    pending[name] = submit(api, api.tx.assetRegistry.registerAsset(kind, 'FullPublic', toCallArg(proof)), ferdie,
+      { nonce: nonce++, tip: UNIT });
+  }
+  const ids = {};
+  let fromBlock = Infinity;
+  for (const [name, p] of Object.entries(pending)) {
+    const { events, error, blockHash } = await p.finalized;
+    assert.equal(error, null, `registering ${name}`);
+    const registered = eventOf(events, (e) => api.events.assetRegistry.AssetRegistered.is(e));
+    ids[name] = registered.data.id.toNumber();
+    fromBlock = Math.min(fromBlock, await blockNumberOf(blockHash));
+  }
+  const owned = await rpc('assets_assetsOf', ferdie.address);
+  assert.deepEqual(owned.map((a) => a.id), [ids.cpu, ids.memory, ids.gpu]);
+
+  const assetIs = (id) => (event) => event.data.asset.toNumber() === id;
+  const reported = (id) => (event) => api.events.assetRegistry.TelemetryReported.is(event) && assetIs(id)(event);
+  const contradicted = (id) => (event) => api.events.assetRegistry.ReportContradicted.is(event) && assetIs(id)(event);
+  let found;
+  try {
+    found = await Promise.all([
+      waitForFinalizedEvent(api, fromBlock, reported(ids.cpu), ORACLE_TIMEOUT_MS, 'TelemetryReported for the CPU'),
+      waitForFinalizedEvent(api, fromBlock, reported(ids.memory), ORACLE_TIMEOUT_MS, 'TelemetryReported for the memory'),
+      waitForFinalizedEvent(api, fromBlock, contradicted(ids.gpu), ORACLE_TIMEOUT_MS, 'ReportContradicted for the GPU'),
+    ]);
+  } catch (err) {
+    err.message += `\nnode log:\n${nodeLog()}`;
+    throw err;
+  }
+  const [cpuReport, memoryReport, gpuReport] = found;
+
+  // CPU: all logical cores measured, what is busy within them; kept as usage.
+  const cpuTelemetry = cpuReport.event.data.telemetry.toJSON();
+  assert.equal(cpuTelemetry.measuredCapacity, cores, `CPU measured ${cpuTelemetry.measuredCapacity}, os.cpus() says ${cores}`);
+  assert.ok(cpuTelemetry.used <= cores);
+  const cpuAsset = await rpc('assets_asset', ids.cpu, cpuReport.blockHash);
+  assert.deepEqual(cpuAsset.usage, { at: cpuReport.blockNumber, ...cpuTelemetry });
+  assert.equal(cpuAsset.reputation, 1000);
+
+  // Memory: at least the 90% Ferdie registered.
+  const memoryTelemetry = memoryReport.event.data.telemetry.toJSON();
+  assert.ok(memoryTelemetry.measuredCapacity >= mib, `memory measured ${memoryTelemetry.measuredCapacity} MiB < ${mib}`);
+  assert.ok(memoryTelemetry.measuredCapacity <= Math.ceil(totalmem() / MIB));
+  const memoryAsset = await rpc('assets_asset', ids.memory, memoryReport.blockHash);
+  assert.deepEqual(memoryAsset.usage, { at: memoryReport.blockNumber, ...memoryTelemetry });
+  assert.equal(memoryAsset.reputation, 1000);
+
+  // GPU: no NVIDIA device here, 0 measured < 1 registered: reputation 1000 -> 900, not kept as usage.
+  assert.equal(gpuReport.event.data.reputation.toNumber(), 900);
+  const gpuAsset = await rpc('assets_asset', ids.gpu, gpuReport.blockHash);
+  assert.equal(gpuAsset.reputation, 900);
+  assert.equal(gpuAsset.usage, null);
+  const gpuEvents = await (await api.at(gpuReport.blockHash)).query.system.events();
+  assert.ok(!gpuEvents.some(({ event }) => reported(ids.gpu)(event)), 'the contradicting report was also accepted');
+
+  // The oracle's reports carried valid, single-use proofs: each is recorded as used.
+  const usedAt = await (await api.at(cpuReport.blockHash)).query.assetRegistry.usedProofs.keys();
+  assert.ok(usedAt.length >= 1);
+});
