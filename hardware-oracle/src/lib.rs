@@ -13,8 +13,10 @@
 //!   two samples).
 //! * The `hardware-oracle` binary prints reports as JSON.
 //!
-//! Submitting signed telemetry from the node, and counting reports that
-//! contradict registered capacity against the reporter, come later (issue 5).
+//! The node's hardware oracle service (`hypermesh-node --oracle-every N`,
+//! `node/src/hardware_oracle.rs`) turns these reports into signed, proved
+//! telemetry for the node's registered assets; the asset registry counts
+//! reports that contradict registered capacity against the asset.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

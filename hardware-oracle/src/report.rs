@@ -2,7 +2,7 @@
 //!
 //! These plain, serialisable structs are the contract between the detector,
 //! the `hardware-oracle` CLI (which prints them as JSON) and the node service
-//! that will later turn them into signed on-chain telemetry (issue 5). They
+//! that turns them into signed on-chain telemetry. They
 //! hold no `sysinfo` or NVML types so the shape stays stable when those crates
 //! change.
 
