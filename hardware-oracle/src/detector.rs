@@ -3,8 +3,8 @@
 //! CPU load is a difference between two readings of the kernel's counters, so
 //! a one-shot probe can only give the average since boot. The [`Detector`]
 //! exists to keep the `sysinfo` collectors (and the loaded NVML library)
-//! between reports, so that periodic reports — the CLI's `--watch` now, the
-//! node's telemetry service later — measure load over the interval between
+//! between reports, so that periodic reports — the CLI's `--watch` and the
+//! node's oracle service — measure load over the interval between
 //! them and do not pay the set-up cost every time.
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
