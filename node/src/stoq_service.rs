@@ -8,9 +8,11 @@
 //!
 //! * listens on `[::]:<PORT>` (IPv6 only) with the `--stoq-policy` (default `pq-required`:
 //!   only the hybrid X25519 + ML-KEM-1024 key exchange);
-//! * trusts the chain's certificate authorities (CA certificate + FALCON-1024 key, read at
-//!   start), and asks the chain whether a peer's certificate is revoked: a certificate the
-//!   chain has not logged counts as revoked (fail closed);
+//! * trusts the chain's certificate authorities (CA certificate + FALCON-1024 key), and
+//!   reloads them, and the holder's certificate after a renewal, on the next finalized
+//!   block after they change (no restart); it asks the chain whether a peer's
+//!   certificate is revoked, and a certificate the chain has not logged counts as revoked
+//!   (fail closed);
 //! * answers requests `{"op":"resolve","name":"…"}` with the name's TrustChain records
 //!   (the same JSON as `trustchain_resolve`) and `{"op":"ping"}` with the node's names;
 //! * with `--stoq-advertise <IPv6>`, publishes the holder's first name as `AAAA <IPv6>`
@@ -193,6 +195,14 @@ where
 	}
 }
 
+/// What the endpoint's configuration was made from: the holder's certificate and the
+/// chain's certificate authorities (id, CA certificate, FALCON key).
+#[derive(PartialEq, Eq)]
+struct LoadedFrom {
+	certificate: Vec<u8>,
+	authorities: Vec<(u32, Vec<u8>, Vec<u8>)>,
+}
+
 /// The STOQ service (see the module docs).
 pub struct StoqService<C, P> {
 	client: Arc<C>,
@@ -202,6 +212,7 @@ pub struct StoqService<C, P> {
 	names: Vec<String>,
 	status: SharedStatus,
 	node: Option<Arc<StoqNode>>,
+	loaded: Option<LoadedFrom>,
 	connections: HashMap<String, StoqConnection>,
 	last_publish: Option<BlockNumber>,
 }
@@ -236,6 +247,7 @@ where
 			names,
 			status,
 			node: None,
+			loaded: None,
 			connections: HashMap::new(),
 			last_publish: None,
 		}
@@ -266,19 +278,23 @@ where
 				return Ok(());
 			}
 			self.start()?;
+		} else {
+			self.reload_if_changed()?;
 		}
 		self.publish(number).await?;
 		self.connect_peers().await;
 		Ok(())
 	}
 
-	/// Binds the endpoint with the holder's identity and the chain's trust anchors.
-	fn start(&mut self) -> Result<(), String> {
+	/// The endpoint's configuration from the holder's current certificate and keys and the
+	/// chain's certificate authorities now, with what it was made from (to notice changes).
+	fn current_config(&self) -> Result<(StoqConfig, LoadedFrom), String> {
 		let read = |path: PathBuf| {
 			std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 		};
+		let certificate = read(self.holder_dir.join("cert.der"))?;
 		let identity = NodeIdentity {
-			cert_chain: vec![read(self.holder_dir.join("cert.der"))?.into()],
+			cert_chain: vec![certificate.clone().into()],
 			key_pkcs8: read(self.holder_dir.join("current/p256.key.der"))?,
 			falcon_public: read(self.holder_dir.join("current/falcon.pub"))?,
 			falcon_secret: read(self.holder_dir.join("current/falcon.key"))?,
@@ -291,12 +307,12 @@ where
 			.map_err(|e| format!("runtime: {e}"))?;
 		let mut anchors = Vec::new();
 		let mut authorities = Vec::new();
-		for (id, der, falcon) in cas {
-			let subject = hypermesh_primitives::x509::HybridCertificate::parse(&der)
+		for (id, der, falcon) in &cas {
+			let subject = hypermesh_primitives::x509::HybridCertificate::parse(der)
 				.map_err(|e| format!("authority {id}: {e:?}"))?
 				.subject;
-			authorities.push((subject, id));
-			anchors.push((der.into(), falcon));
+			authorities.push((subject, *id));
+			anchors.push((der.clone().into(), falcon.clone()));
 		}
 		let revocation = Arc::new(ChainRevocation {
 			client: self.client.clone(),
@@ -304,6 +320,18 @@ where
 		});
 		let trust = HybridTrust::new(&anchors, revocation).map_err(|e| e.to_string())?;
 		let config = StoqConfig::new(self.params.stoq_policy, identity, Arc::new(trust));
+		Ok((
+			config,
+			LoadedFrom {
+				certificate,
+				authorities: cas,
+			},
+		))
+	}
+
+	/// Binds the endpoint with the holder's identity and the chain's trust anchors.
+	fn start(&mut self) -> Result<(), String> {
+		let (config, loaded) = self.current_config()?;
 		let port = self.params.stoq_port.unwrap_or_default();
 		let node = StoqNode::bind(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)), config)
 			.map_err(|e| format!("cannot bind [::]:{port}: {e}"))?;
@@ -318,6 +346,29 @@ where
 			s.waiting_for = None;
 		});
 		self.node = Some(Arc::new(node));
+		self.loaded = Some(loaded);
+		Ok(())
+	}
+
+	/// Reloads the endpoint when the holder installed a new certificate (renewal rotates
+	/// the keys) or the chain's certificate authorities changed, so new handshakes use
+	/// them without a restart.
+	fn reload_if_changed(&mut self) -> Result<(), String> {
+		let Some(node) = self.node.clone() else {
+			return Ok(());
+		};
+		let (config, loaded) = self.current_config()?;
+		if self.loaded.as_ref() == Some(&loaded) {
+			return Ok(());
+		}
+		node.reload(&config).map_err(|e| format!("reload: {e}"))?;
+		log::info!(
+			target: "stoq",
+			"STOQ endpoint reloaded: {} certificate authorities, holder certificate of {} bytes",
+			loaded.authorities.len(),
+			loaded.certificate.len()
+		);
+		self.loaded = Some(loaded);
 		Ok(())
 	}
 

@@ -203,7 +203,21 @@ impl Handler for EchoHandler {
 pub struct StoqNode {
 	endpoint: quinn::Endpoint,
 	config: Arc<StoqConfig>,
+	/// The client side's QUIC configuration: replaced by [`StoqNode::reload`].
+	client: Mutex<quinn::ClientConfig>,
 	failures: Arc<Mutex<Vec<String>>>,
+}
+
+/// The QUIC server and client configurations of `config`.
+fn quic_configs(config: &StoqConfig) -> Result<(quinn::ServerConfig, quinn::ClientConfig)> {
+	let transport = transport_config(config.timeouts.idle)?;
+	let server_crypto = QuicServerConfig::try_from(server_tls(config)?).map_err(cfg_err)?;
+	let mut server = quinn::ServerConfig::with_crypto(Arc::new(server_crypto));
+	server.transport_config(transport.clone());
+	let client_crypto = QuicClientConfig::try_from(client_tls(config)?).map_err(cfg_err)?;
+	let mut client = quinn::ClientConfig::new(Arc::new(client_crypto));
+	client.transport_config(transport);
+	Ok((server, client))
 }
 
 impl StoqNode {
@@ -211,20 +225,28 @@ impl StoqNode {
 	/// Must be called inside a tokio runtime.
 	pub fn bind(addr: SocketAddr, config: StoqConfig) -> Result<Self> {
 		ensure_ipv6(addr)?;
-		let transport = transport_config(config.timeouts.idle)?;
-		let server_crypto = QuicServerConfig::try_from(server_tls(&config)?).map_err(cfg_err)?;
-		let mut server = quinn::ServerConfig::with_crypto(Arc::new(server_crypto));
-		server.transport_config(transport.clone());
-		let client_crypto = QuicClientConfig::try_from(client_tls(&config)?).map_err(cfg_err)?;
-		let mut client = quinn::ClientConfig::new(Arc::new(client_crypto));
-		client.transport_config(transport);
-		let mut endpoint = quinn::Endpoint::server(server, addr)?;
-		endpoint.set_default_client_config(client);
+		let (server, client) = quic_configs(&config)?;
+		let endpoint = quinn::Endpoint::server(server, addr)?;
 		Ok(Self {
 			endpoint,
 			config: Arc::new(config),
+			client: Mutex::new(client),
 			failures: Arc::new(Mutex::new(Vec::new())),
 		})
+	}
+
+	/// Replaces the identity, trust anchors and policy of `config` for every handshake from
+	/// now on, both accepted and initiated: a renewed certificate, a new or removed
+	/// certificate authority, without a restart. Established connections keep what they
+	/// were authenticated with. Limits and timeouts stay those the node was bound with.
+	pub fn reload(&self, config: &StoqConfig) -> Result<()> {
+		let (server, client) = quic_configs(config)?;
+		self.endpoint.set_server_config(Some(server));
+		*self
+			.client
+			.lock()
+			.map_err(|_| StoqError::Config("client configuration lock poisoned".into()))? = client;
+		Ok(())
 	}
 
 	/// The bound local address.
@@ -282,9 +304,14 @@ impl StoqNode {
 		server_name: &str,
 	) -> Result<quinn::Connection> {
 		ensure_ipv6(addr)?;
+		let client = self
+			.client
+			.lock()
+			.map_err(|_| StoqError::Config("client configuration lock poisoned".into()))?
+			.clone();
 		let connecting = self
 			.endpoint
-			.connect(addr, server_name)
+			.connect_with(client, addr, server_name)
 			.map_err(|e| StoqError::Connection(e.to_string()))?;
 		match tokio::time::timeout(self.config.timeouts.connect, connecting).await {
 			Ok(Ok(c)) => Ok(c),

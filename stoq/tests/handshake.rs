@@ -202,3 +202,80 @@ async fn trust_without_matching_falcon_key_refuses() {
 	let err = client.connect(addr, "localhost").await.err().unwrap();
 	assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
 }
+
+/// A running node takes a new trust anchor and a renewed identity without a restart:
+/// a client from a CA it did not trust is refused, then accepted after `reload`; the
+/// server's renewed certificate is what the next client sees.
+#[tokio::test]
+async fn reload_changes_trust_and_identity_without_restart() {
+	let pki = pki();
+	let other = stoq::HybridCa::generate("second CA").unwrap();
+	let server_id = identity(&pki.ca, "server");
+	let (srv, addr) = server_with(
+		&pki,
+		PqPolicy::Required,
+		server_id.clone(),
+		Arc::new(stoq::EchoHandler),
+	);
+	// A client whose certificate comes from the second CA, trusting both CAs.
+	let both = Arc::new(
+		HybridTrust::new(
+			&[
+				(pki.ca.cert_der().clone(), pki.ca.falcon_public_key()),
+				(other.cert_der().clone(), other.falcon_public_key()),
+			],
+			pki.revocation.clone(),
+		)
+		.unwrap(),
+	);
+	let client = StoqNode::bind(
+		local(),
+		StoqConfig::new(PqPolicy::Required, identity(&other, "client"), both.clone()),
+	)
+	.unwrap();
+	let err = client
+		.connect(addr, "localhost")
+		.await
+		.err()
+		.expect("unknown CA");
+	assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
+
+	// The server learns the second CA and renews its own certificate.
+	let renewed = identity(&pki.ca, "server");
+	assert_ne!(renewed.cert_chain, server_id.cert_chain);
+	srv.reload(&StoqConfig::new(PqPolicy::Required, renewed.clone(), both))
+		.unwrap();
+	let conn = client
+		.connect(addr, "localhost")
+		.await
+		.expect("trusted after reload");
+	assert_eq!(conn.request(b"hello").await.unwrap().as_ref(), b"hello");
+	let presented = conn.quic().peer_identity().unwrap();
+	let presented = presented
+		.downcast_ref::<Vec<rustls::pki_types::CertificateDer<'static>>>()
+		.unwrap();
+	assert_eq!(presented[0], renewed.cert_chain[0]);
+
+	// And forgets the second CA again.
+	srv.reload(&StoqConfig::new(
+		PqPolicy::Required,
+		renewed,
+		pki.trust.clone(),
+	))
+	.unwrap();
+	let again = StoqNode::bind(
+		local(),
+		StoqConfig::new(
+			PqPolicy::Required,
+			identity(&other, "client 2"),
+			pki.trust.clone(),
+		),
+	)
+	.unwrap();
+	let err = again
+		.connect(addr, "localhost")
+		.await
+		.err()
+		.expect("CA removed");
+	assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
+}
