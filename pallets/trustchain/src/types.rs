@@ -14,10 +14,10 @@ pub type AuthorityId = u32;
 
 /// Length in bytes of a FALCON-1024 public key (the reference encoding: one header byte,
 /// then 1024 coefficients of 14 bits).
-pub const FALCON_1024_PUBLIC_KEY_LEN: u32 = 1793;
+pub const FALCON_1024_PUBLIC_KEY_LEN: u32 = hypermesh_primitives::falcon::PUBLIC_KEY_LEN as u32;
 
 /// The header byte of a FALCON-1024 public key: `0x00 + log2(n)`, with n = 1024.
-pub const FALCON_1024_PUBLIC_KEY_HEADER: u8 = 0x0A;
+pub const FALCON_1024_PUBLIC_KEY_HEADER: u8 = hypermesh_primitives::falcon::PUBLIC_KEY_HEADER;
 
 /// A FALCON-1024 public key. Bounded at [`FALCON_1024_PUBLIC_KEY_LEN`]; the pallet refuses
 /// any other length, and a first byte other than [`FALCON_1024_PUBLIC_KEY_HEADER`].
