@@ -168,6 +168,12 @@ where
 		at.unwrap_or_else(|| self.client.info().best_hash)
 	}
 
+	/// The chain's /64 prefix, from the genesis hash the node knows (the runtime's own
+	/// record of it, `System::block_hash(0)`, is a placeholder in the genesis state).
+	fn prefix(&self) -> [u8; 8] {
+		pallet_hypermesh_assets::chain_prefix(self.client.info().genesis_hash.as_ref())
+	}
+
 	fn commitments_json(&self, at: BlockHash, who: &AccountId) -> RpcResult<Vec<Value>> {
 		Ok(self
 			.client
@@ -246,7 +252,7 @@ where
 		};
 		let at = self.at(at);
 		let api = self.client.runtime_api();
-		let prefix = api.chain_prefix(at).map_err(runtime_error)?;
+		let prefix = self.prefix();
 		let octets = v6.octets();
 		if octets[..8] != prefix {
 			let mut network = [0u8; 16];
@@ -276,7 +282,7 @@ where
 		let at = self.at(at);
 		let api = self.client.runtime_api();
 		let parameters = api.proof_parameters(at).map_err(runtime_error)?;
-		let prefix = api.chain_prefix(at).map_err(runtime_error)?;
+		let prefix = self.prefix();
 		let mut network = [0u8; 16];
 		network[..8].copy_from_slice(&prefix);
 		let mut value = json!({

@@ -6,15 +6,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from './node-process.js';
-import { hexToBytes, leafHash, merkleRoot, submit, waitForFinalizedEvent } from './trustchain-lib.js';
+import { leafHash, merkleRoot, submit, waitForFinalizedEvent } from './trustchain-lib.js';
 import {
   allocateOperation, buildProof, bytesToHex, challengeIndices, cloneProof, commitmentId, easyNonce,
-  encodeAssetKind, encodePrivacy, encodeTelemetry, equalBytes, ipv6ToBytes, leadingZeroBits, makeSpace,
+  checkProof, encodeAssetKind, encodePrivacy, encodeTelemetry, ipv6ToBytes, leadingZeroBits, makeSpace,
   registerOperation, sha256, telemetryOperation, toCallArg, workHash,
 } from './proofs-lib.js';
 
@@ -35,6 +35,7 @@ const nonces = new Map(); // address -> next nonce, for accounts only this test 
 let aliceSpace;
 let bobSpace;
 let storage; // Alice's asset: { id, address, kind, privacy }
+let aliceRegistration; // { kind, privacy, proof } of Alice's registration
 let bobAllocation; // { id, args: [asset, amount, lease], proof, blockHash }
 
 const rpc = (method, ...args) => provider.send(method, args);
@@ -142,6 +143,9 @@ test('proof parameters, and the JS encodings agree with the metadata', async () 
   const prefix = ipv6ToBytes(params.prefix.replace('/64', ''));
   assert.deepEqual(prefix.slice(0, 8), expected, `prefix ${params.prefix} is not fd ‖ genesis[0..7]`);
   assert.deepEqual([...prefix.slice(8)], Array(8).fill(0));
+  // The same prefix when asked at the genesis block itself.
+  const atGenesis = await rpc('assets_proofParameters', null, api.genesisHash.toHex());
+  assert.equal(atGenesis.prefix, params.prefix);
 
   // Hand-written SCALE (proofs-lib.js) = what polkadot.js encodes from the metadata.
   const [kindType, privacyType] = api.tx.assetRegistry.registerAsset.meta.args.map((a) => a.type.toString());
@@ -230,6 +234,7 @@ test('Alice bonds, commits space and registers a FullPublic storage asset with a
   const unused = bytesToHex(address).slice(2, 18).match(/..../g).join(':') + '::ffff:ffff';
   assert.equal(await rpc('assets_resolveAddress', unused), null);
   storage = { id, address: text, kind, privacy };
+  aliceRegistration = { kind, privacy, proof };
 });
 
 test('Bob allocates part of the asset; an over-allocation fails with OverAllocation and changes nothing', { timeout: 240_000 }, async () => {
@@ -336,7 +341,10 @@ test('the pool refuses bad proofs, each with its own code, and nothing changes',
     assert.equal(rejection.code, Number(code));
     assert.equal(rejection.name, name);
     assert.ok(rejection.message.length > 10, rejection.message);
-    assert.match(nodeLog(/consensus proof refused/), new RegExp(`code ${code}\\)`), `no log line for code ${code}`);
+    // The node's log is read from its output stream: give the last lines a moment to arrive.
+    const line = new RegExp(`consensus proof refused \\(code ${code}\\): ${rejection.message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+    for (let i = 0; i < 50 && !line.test(node.logs()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(node.logs(), line, `no log line for code ${code}:\n${nodeLog(/consensus proof refused/)}`);
   }
   await assert.rejects(rpc('assets_proofRejection', 11), (err) => err.code === 9110);
 
@@ -381,6 +389,39 @@ test('IPv4 is refused: commitments at IPv4 addresses, resolving IPv4 or foreign 
     return true;
   });
   await assert.rejects(rpc('assets_resolveAddress', 'not an address'), (err) => err.code === 9110);
+});
+
+test('inside utility batches the pool does not see the proof; the call itself refuses a bad or reused one', { timeout: 180_000 }, async () => {
+  // The extension checks guarded calls made directly. Wrapped in a batch they reach a
+  // block, and the call's own check is what refuses them: InvalidConsensusProof for a
+  // forged proof, ProofReused for a proof used earlier in the same batch.
+  const stake = BigInt(params.minimumStake);
+  const args = [storage.id, 1, 10];
+  const time = await bestTime();
+  const forged = cloneProof(await proofFor(bob, allocateOperation(...args), bobSpace, stake, time));
+  forged.space.chunks[0].path[0][0] ^= 1;
+  const valid = await proofFor(bob, allocateOperation(...args), bobSpace, stake, time);
+  const allocate = (proof) => api.tx.assetRegistry.allocate(...args, toCallArg(proof));
+
+  const before = (await rpc('assets_asset', storage.id)).allocated;
+  const nextAllocation = (await api.query.assetRegistry.nextAllocationId()).toNumber();
+  const all = send(api.tx.utility.batchAll([allocate(forged)]), bob);
+  const twice = send(api.tx.utility.batch([allocate(valid), allocate(valid)]), bob);
+
+  const failed = await all.finalized;
+  assert.equal(failed.error, 'assetRegistry.InvalidConsensusProof');
+  const batch = await twice.finalized;
+  assert.equal(batch.error, null);
+  const allocated = batch.events.filter(({ event }) => api.events.assetRegistry.Allocated.is(event));
+  assert.equal(allocated.length, 1, 'the proof allocated twice');
+  assert.equal(allocated[0].event.data.id.toNumber(), nextAllocation);
+  const interrupted = eventOf(batch.events, (e) => api.events.utility.BatchInterrupted.is(e));
+  assert.ok(interrupted, 'no BatchInterrupted event');
+  assert.equal(interrupted.data.index.toNumber(), 1);
+  const meta = api.registry.findMetaError(interrupted.data.error.asModule);
+  assert.equal(`${meta.section}.${meta.name}`, 'assetRegistry.ProofReused');
+  assert.equal((await rpc('assets_asset', storage.id, batch.blockHash)).allocated, before + 1);
+  assert.equal((await api.query.assetRegistry.nextAllocationId()).toNumber(), nextAllocation + 1);
 });
 
 test('the hardware oracle reports telemetry for Ferdie\'s CPU and memory, and contradicts the GPU he does not have', { timeout: 360_000 }, async () => {
@@ -444,20 +485,24 @@ test('the hardware oracle reports telemetry for Ferdie\'s CPU and memory, and co
   const owned = await rpc('assets_assetsOf', ferdie.address);
   assert.deepEqual(owned.map((a) => a.id), [ids.cpu, ids.memory, ids.gpu]);
 
+  // The first report of each asset, accepted or not (so a wrong verdict fails at once).
   const assetIs = (id) => (event) => event.data.asset.toNumber() === id;
   const reported = (id) => (event) => api.events.assetRegistry.TelemetryReported.is(event) && assetIs(id)(event);
   const contradicted = (id) => (event) => api.events.assetRegistry.ReportContradicted.is(event) && assetIs(id)(event);
+  const firstReport = (name) => waitForFinalizedEvent(api, fromBlock,
+    (event) => reported(ids[name])(event) || contradicted(ids[name])(event), ORACLE_TIMEOUT_MS, `a report for the ${name} asset`);
   let found;
   try {
-    found = await Promise.all([
-      waitForFinalizedEvent(api, fromBlock, reported(ids.cpu), ORACLE_TIMEOUT_MS, 'TelemetryReported for the CPU'),
-      waitForFinalizedEvent(api, fromBlock, reported(ids.memory), ORACLE_TIMEOUT_MS, 'TelemetryReported for the memory'),
-      waitForFinalizedEvent(api, fromBlock, contradicted(ids.gpu), ORACLE_TIMEOUT_MS, 'ReportContradicted for the GPU'),
-    ]);
+    found = await Promise.all(['cpu', 'memory', 'gpu'].map(firstReport));
   } catch (err) {
     err.message += `\nnode log:\n${nodeLog()}`;
     throw err;
   }
+  const verdict = ({ event }) => `${event.method} ${JSON.stringify(event.data.toJSON())}`;
+  assert.ok(api.events.assetRegistry.TelemetryReported.is(found[0].event), `CPU (${cores} cores): ${verdict(found[0])}`);
+  assert.ok(api.events.assetRegistry.TelemetryReported.is(found[1].event),
+    `memory (${mib} MiB registered, ${Math.round(totalmem() / MIB)} total, ${Math.round(freemem() / MIB)} free): ${verdict(found[1])}`);
+  assert.ok(api.events.assetRegistry.ReportContradicted.is(found[2].event), `GPU: ${verdict(found[2])}`);
   const [cpuReport, memoryReport, gpuReport] = found;
 
   // CPU: all logical cores measured, what is busy within them; kept as usage.
@@ -467,6 +512,39 @@ test('the hardware oracle reports telemetry for Ferdie\'s CPU and memory, and co
   const cpuAsset = await rpc('assets_asset', ids.cpu, cpuReport.blockHash);
   assert.deepEqual(cpuAsset.usage, { at: cpuReport.blockNumber, ...cpuTelemetry });
   assert.equal(cpuAsset.reputation, 1000);
+
+  // The oracle's proof, read from the block, meets the specification as proofs-lib.js reads it.
+  const block = await api.rpc.chain.getBlock(cpuReport.blockHash);
+  const xt = block.block.extrinsics.find((x) => api.tx.assetRegistry.reportTelemetry.is(x.method)
+    && x.method.args[0].toNumber() === ids.cpu);
+  assert.ok(xt, 'no reportTelemetry extrinsic for the CPU asset in its block');
+  assert.equal(xt.signer.toString(), ferdie.address);
+  const p = xt.method.args[2];
+  const oracleProof = {
+    space: {
+      commitment: {
+        root: p.space.commitment.root.toU8a(),
+        chunks: p.space.commitment.chunks.toBigInt(),
+        address: p.space.commitment.address.toU8a(),
+        port: p.space.commitment.port.toNumber(),
+      },
+      chunks: p.space.chunks.map((c) => ({ leafHash: c.leafHash.toU8a(), path: c.path.map((h) => h.toU8a()) })),
+    },
+    stake: { bonded: p.stake.bonded.toBigInt() },
+    work: { nonce: p.work.nonce.toBigInt() },
+    // polkadot.js names the field `hash_`: every codec's own `.hash` is the blake2 hash of its encoding.
+    time: { number: p.time.number.toNumber(), hash: p.time.hash_.toU8a() },
+  };
+  assert.deepEqual(checkProof(oracleProof, {
+    op: telemetryOperation(ids.cpu, cpuTelemetry), signer: ferdie.publicKey, difficulty: params.workDifficulty,
+  }), []);
+  assert.equal(bytesToHex(commitmentId(oracleProof.space.commitment)), committed.id, 'the oracle answered for another commitment');
+  challengeIndices(oracleProof.time.hash, ferdie.publicKey, oracleProof.space.commitment).forEach((index, i) => {
+    assert.deepEqual(oracleProof.space.chunks[i].leafHash, leaves[Number(index)], `answer ${i} is not chunk ${index} of space.bin`);
+  });
+  assert.equal(oracleProof.stake.bonded.toString(), params.minimumStake);
+  assert.equal(bytesToHex(oracleProof.time.hash), (await api.rpc.chain.getBlockHash(oracleProof.time.number)).toHex());
+  assert.ok(oracleProof.time.number < cpuReport.blockNumber && cpuReport.blockNumber - oracleProof.time.number <= params.window + 1);
 
   // Memory: at least the 90% Ferdie registered.
   const memoryTelemetry = memoryReport.event.data.telemetry.toJSON();
@@ -487,4 +565,33 @@ test('the hardware oracle reports telemetry for Ferdie\'s CPU and memory, and co
   // The oracle's reports carried valid, single-use proofs: each is recorded as used.
   const usedAt = await (await api.at(cpuReport.blockHash)).query.assetRegistry.usedProofs.keys();
   assert.ok(usedAt.length >= 1);
+});
+
+test('a proof whose block left the window is refused as stale (1), and its replay record is pruned', { timeout: 240_000 }, async () => {
+  // Alice's registration proof is used: replayed while its block was in the window it
+  // would be refused as Reused (4, see above). Once the block is more than `window` blocks
+  // before the best one, the replay is refused as StaleBlock (1), and the chain no longer
+  // keeps the used-proof record.
+  const { kind, privacy, proof } = aliceRegistration;
+  const { number } = proof.time;
+  const deadline = Date.now() + 240_000;
+  let best;
+  while ((best = (await api.rpc.chain.getHeader()).number.toNumber()) <= number + params.window + 2) {
+    if (Date.now() > deadline) assert.fail(`the chain did not reach block ${number + params.window + 3} (best ${best})`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  assert.equal((await api.query.assetRegistry.usedProofs.keys(number)).length, 0,
+    `used proofs of block ${number} were not pruned at block ${best}`);
+  const before = await registryState((await api.rpc.chain.getHeader()).hash.toHex(), best - params.window);
+  const aliceBefore = (await api.query.system.account(alice.address)).toJSON();
+  const replay = api.tx.assetRegistry.registerAsset(kind, privacy, toCallArg(proof));
+  await assert.rejects(submit(api, replay, alice, { nonce: nonces.get(alice.address) }).inPool, (err) => {
+    assert.equal(err.message, '1010: Invalid Transaction: Custom error: 1', err.message);
+    return true;
+  });
+  assert.equal((await rpc('assets_proofRejection', 1)).name, 'StaleBlock');
+  assert.deepEqual((await api.query.system.account(alice.address)).toJSON(), aliceBefore);
+  const after = await registryState((await api.rpc.chain.getHeader()).hash.toHex(), best - params.window);
+  assert.deepEqual({ ...after, usedProofs: [] }, { ...before, usedProofs: [] });
+  assert.deepEqual((await rpc('assets_assetsOf', alice.address)).map((a) => a.id), [storage.id]);
 });

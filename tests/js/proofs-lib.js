@@ -225,6 +225,28 @@ export function buildProof({ op, signer, time, stake, space, difficulty }) {
   };
 }
 
+/**
+ * Checks a proof against the specification (everything but chain state: the time
+ * reference, the commitment's registration and the bonded stake are the caller's to
+ * check). Returns the list of what is wrong, empty if nothing.
+ */
+export function checkProof(proof, { op, signer, difficulty }) {
+  const problems = [];
+  const bits = leadingZeroBits(workHash(op, signer, proof.time, proof.work.nonce));
+  if (bits < difficulty) problems.push(`PoWork: ${bits} leading zero bits < ${difficulty}`);
+  const { commitment, chunks } = proof.space;
+  if (chunks.length !== CHALLENGES) {
+    problems.push(`PoSpace: ${chunks.length} answers`);
+    return problems;
+  }
+  challengeIndices(proof.time.hash, signer, commitment).forEach((index, i) => {
+    if (!verifyInclusion(Number(index), Number(commitment.chunks), chunks[i].leafHash, chunks[i].path, commitment.root)) {
+      problems.push(`PoSpace: answer ${i} (chunk ${index}) does not lead to the root`);
+    }
+  });
+  return problems;
+}
+
 /** A deep copy of a proof (byte arrays copied), to forge variants of it. */
 export function cloneProof(proof) {
   const copy = (v) => {

@@ -36,7 +36,8 @@ sp_api::decl_runtime_apis! {
 		fn usage(asset: AssetId) -> Option<UsageRecord<BlockNumber>>;
 		/// The asset at an address in the chain's prefix, and its owner.
 		fn resolve_address(address: [u8; 16]) -> Option<(AssetId, AccountId)>;
-		/// The chain's /64 prefix (its first 8 bytes).
+		/// The chain's /64 prefix (its first 8 bytes). Read at block 1 or later: in the
+		/// genesis state the genesis hash is not recorded yet.
 		fn chain_prefix() -> [u8; 8];
 		/// What a consensus proof must meet.
 		fn proof_parameters() -> ProofParameters;
