@@ -69,8 +69,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::SpaceCommitments` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	fn check_consensus_proof() -> Weight {
 		// Proof size (bytes): measured `354`, estimated `3603`.
-		// Minimum execution time: 160_954_000 picoseconds.
-		Weight::from_parts(179_525_000, 3603)
+		// Minimum execution time: 183_882_000 picoseconds.
+		Weight::from_parts(311_938_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 	/// Storage: `AssetRegistry::OwnerAssetCount` (r:1 w:1)
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::AssetByAddress` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn register_asset() -> Weight {
 		// Proof size (bytes): measured `369`, estimated `6028`.
-		// Minimum execution time: 193_692_000 picoseconds.
-		Weight::from_parts(232_632_000, 6028)
+		// Minimum execution time: 242_873_000 picoseconds.
+		Weight::from_parts(531_199_000, 6028)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -110,8 +110,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::SpaceCommitments` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	fn update_asset() -> Weight {
 		// Proof size (bytes): measured `663`, estimated `3603`.
-		// Minimum execution time: 192_305_000 picoseconds.
-		Weight::from_parts(236_962_000, 3603)
+		// Minimum execution time: 235_088_000 picoseconds.
+		Weight::from_parts(534_966_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -127,8 +127,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::AssetByAddress` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn retire_asset() -> Weight {
 		// Proof size (bytes): measured `372`, estimated `3555`.
-		// Minimum execution time: 30_652_000 picoseconds.
-		Weight::from_parts(41_870_000, 3555)
+		// Minimum execution time: 35_497_000 picoseconds.
+		Weight::from_parts(50_565_000, 3555)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -148,8 +148,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::Allocations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	fn allocate() -> Weight {
 		// Proof size (bytes): measured `739`, estimated `3603`.
-		// Minimum execution time: 198_196_000 picoseconds.
-		Weight::from_parts(225_280_000, 3603)
+		// Minimum execution time: 227_450_000 picoseconds.
+		Weight::from_parts(256_202_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -159,8 +159,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::Assets` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	fn release() -> Weight {
 		// Proof size (bytes): measured `378`, estimated `3555`.
-		// Minimum execution time: 23_965_000 picoseconds.
-		Weight::from_parts(30_254_000, 3555)
+		// Minimum execution time: 57_998_000 picoseconds.
+		Weight::from_parts(67_746_000, 3555)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -178,8 +178,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::Usage` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
 	fn report_telemetry() -> Weight {
 		// Proof size (bytes): measured `663`, estimated `3603`.
-		// Minimum execution time: 173_172_000 picoseconds.
-		Weight::from_parts(209_912_000, 3603)
+		// Minimum execution time: 438_955_000 picoseconds.
+		Weight::from_parts(496_250_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -189,8 +189,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::CommitmentCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn commit_space() -> Weight {
 		// Proof size (bytes): measured `6`, estimated `3603`.
-		// Minimum execution time: 20_329_000 picoseconds.
-		Weight::from_parts(26_489_000, 3603)
+		// Minimum execution time: 22_065_000 picoseconds.
+		Weight::from_parts(27_127_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -200,8 +200,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::CommitmentCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn withdraw_space() -> Weight {
 		// Proof size (bytes): measured `219`, estimated `3603`.
-		// Minimum execution time: 23_591_000 picoseconds.
-		Weight::from_parts(28_712_000, 3603)
+		// Minimum execution time: 27_043_000 picoseconds.
+		Weight::from_parts(39_436_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -209,8 +209,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn bond() -> Weight {
 		// Proof size (bytes): measured `0`, estimated `3568`.
-		// Minimum execution time: 56_393_000 picoseconds.
-		Weight::from_parts(66_688_000, 3568)
+		// Minimum execution time: 62_835_000 picoseconds.
+		Weight::from_parts(74_131_000, 3568)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -220,8 +220,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof size (bytes): measured `158`, estimated `3593`.
-		// Minimum execution time: 55_574_000 picoseconds.
-		Weight::from_parts(77_070_000, 3593)
+		// Minimum execution time: 56_531_000 picoseconds.
+		Weight::from_parts(116_125_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -230,56 +230,56 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn check_consensus_proof() -> Weight {
-		Weight::from_parts(179_525_000, 3603)
+		Weight::from_parts(311_938_000, 3603)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 	}
 	fn register_asset() -> Weight {
-		Weight::from_parts(232_632_000, 6028)
+		Weight::from_parts(531_199_000, 6028)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn update_asset() -> Weight {
-		Weight::from_parts(236_962_000, 3603)
+		Weight::from_parts(534_966_000, 3603)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn retire_asset() -> Weight {
-		Weight::from_parts(41_870_000, 3555)
+		Weight::from_parts(50_565_000, 3555)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn allocate() -> Weight {
-		Weight::from_parts(225_280_000, 3603)
+		Weight::from_parts(256_202_000, 3603)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn release() -> Weight {
-		Weight::from_parts(30_254_000, 3555)
+		Weight::from_parts(67_746_000, 3555)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn report_telemetry() -> Weight {
-		Weight::from_parts(209_912_000, 3603)
+		Weight::from_parts(496_250_000, 3603)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_space() -> Weight {
-		Weight::from_parts(26_489_000, 3603)
+		Weight::from_parts(27_127_000, 3603)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_space() -> Weight {
-		Weight::from_parts(28_712_000, 3603)
+		Weight::from_parts(39_436_000, 3603)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn bond() -> Weight {
-		Weight::from_parts(66_688_000, 3568)
+		Weight::from_parts(74_131_000, 3568)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(77_070_000, 3593)
+		Weight::from_parts(116_125_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
