@@ -195,7 +195,29 @@ impl pallet_hypermesh_assets::Config for Runtime {
 	type MaxLease = ConstU32<{ 7 * DAYS }>;
 	type MaxAssetsPerOwner = ConstU32<64>;
 	type ReputationPenalty = ConstU32<100>;
+	type InnerCalls = BatchedCalls;
 	type WeightInfo = pallet_hypermesh_assets::weights::SubstrateWeight<Runtime>;
+}
+
+/// The calls `utility` dispatches with the caller's own origin (the batches and
+/// `with_weight`), for the consensus-proof extension to check in the pool.
+/// `as_derivative` and `dispatch_as` change the origin and are left to the calls' own check.
+pub struct BatchedCalls;
+
+impl pallet_hypermesh_assets::InnerCalls<RuntimeCall> for BatchedCalls {
+	fn inner_calls(call: &RuntimeCall) -> alloc::vec::Vec<&RuntimeCall> {
+		match call {
+			RuntimeCall::Utility(
+				pallet_utility::Call::batch { calls }
+				| pallet_utility::Call::batch_all { calls }
+				| pallet_utility::Call::force_batch { calls },
+			) => calls.iter().collect(),
+			RuntimeCall::Utility(pallet_utility::Call::with_weight { call, .. }) => {
+				alloc::vec![&**call]
+			}
+			_ => alloc::vec::Vec::new(),
+		}
+	}
 }
 
 /// Sets the timestamp pallet's clock for the TrustChain benchmarks.

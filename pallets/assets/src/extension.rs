@@ -2,7 +2,9 @@
 //!
 //! Guarded calls carry their [`ConsensusProof`](crate::ConsensusProof) as an argument (so the
 //! metadata describes it and clients need no custom extension types); this extension has
-//! no data of its own. For a guarded call it runs [`Pallet::check_proof`] in `validate`,
+//! no data of its own. For a guarded call, and for guarded calls inside calls that carry
+//! calls for the same origin ([`crate::InnerCalls`], e.g. `utility.batch`; at most
+//! [`MAX_GUARDED_CALLS`], [`MAX_CALL_DEPTH`] deep), it runs [`Pallet::check_proof`] in `validate`,
 //! which the pool runs before admitting a transaction and block production runs again
 //! before applying it, so an invalid proof never enters a block. Each failure is an
 //! `InvalidTransaction::Custom` code of its own ([`ProofRejection`]), logged under the
@@ -10,7 +12,8 @@
 //! pool refuses a second transaction with the same proof, and its longevity ends when the
 //! referenced block leaves the window.
 
-use crate::{Call, Config, Pallet, WeightInfo};
+use crate::{Call, Config, ConsensusProof, InnerCalls, Pallet, WeightInfo};
+use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
 use frame_support::{
@@ -18,6 +21,7 @@ use frame_support::{
 	traits::{Get, IsSubType},
 	DefaultNoBound,
 };
+use hypermesh_primitives::ct::Hash;
 use hypermesh_primitives::proofs::ProofError;
 use scale_info::TypeInfo;
 use sp_runtime::{
@@ -26,6 +30,50 @@ use sp_runtime::{
 	transaction_validity::{InvalidTransaction, ValidTransaction},
 	SaturatedConversion, Weight,
 };
+
+/// How deep the extension looks into calls that carry calls.
+pub const MAX_CALL_DEPTH: u32 = 4;
+
+/// The most guarded calls one transaction may carry (more is refused as exhausting
+/// resources: each costs a proof check in the pool).
+pub const MAX_GUARDED_CALLS: usize = 16;
+
+/// Collects the proofs and operations of the guarded calls in `call` and the calls it
+/// carries ([`InnerCalls`]); `false` if there are too many or they nest too deep.
+fn collect_operations<'a, T>(
+	call: &'a <T as frame_system::Config>::RuntimeCall,
+	depth: u32,
+	found: &mut Vec<(&'a ConsensusProof, Hash)>,
+) -> bool
+where
+	T: Config,
+	<T as frame_system::Config>::RuntimeCall: IsSubType<Call<T>>,
+{
+	if let Some(operation) = call.is_sub_type().and_then(|call| call.operation()) {
+		found.push(operation);
+		return found.len() <= MAX_GUARDED_CALLS;
+	}
+	let inner = T::InnerCalls::inner_calls(call);
+	if inner.is_empty() {
+		return true;
+	}
+	if depth >= MAX_CALL_DEPTH {
+		return false;
+	}
+	inner
+		.into_iter()
+		.all(|call| collect_operations::<T>(call, depth + 1, found))
+}
+
+/// How many guarded calls `call` carries, `None` if too many or too deep.
+fn guarded_calls<T>(call: &<T as frame_system::Config>::RuntimeCall) -> Option<usize>
+where
+	T: Config,
+	<T as frame_system::Config>::RuntimeCall: IsSubType<Call<T>>,
+{
+	let mut found = Vec::new();
+	collect_operations::<T>(call, 0, &mut found).then_some(found.len())
+}
 
 /// The tag prefix of a proof id in the pool's `provides`.
 pub const PROOF_TAG: &[u8] = b"hypermesh/proof";
@@ -155,10 +203,8 @@ where
 	type Pre = ();
 
 	fn weight(&self, call: &<T as frame_system::Config>::RuntimeCall) -> Weight {
-		match call.is_sub_type().and_then(|call| call.operation()) {
-			Some(_) => T::WeightInfo::check_consensus_proof(),
-			None => Weight::zero(),
-		}
+		let guarded = guarded_calls::<T>(call).unwrap_or(MAX_GUARDED_CALLS + 1);
+		T::WeightInfo::check_consensus_proof().saturating_mul(guarded as u64)
 	}
 
 	fn validate(
@@ -171,40 +217,55 @@ where
 		_inherited_implication: &impl Encode,
 		_source: TransactionSource,
 	) -> sp_runtime::traits::ValidateResult<Self::Val, <T as frame_system::Config>::RuntimeCall> {
-		let Some((proof, operation)) = call.is_sub_type().and_then(|call| call.operation()) else {
-			return Ok((ValidTransaction::default(), (), origin));
-		};
 		let Some(who) = origin.as_system_origin_signer() else {
 			// Guarded calls are signed-only; dispatch refuses other origins.
 			return Ok((ValidTransaction::default(), (), origin));
 		};
-		match Pallet::<T>::check_proof(who, &operation, proof) {
-			Ok(id) => {
-				let current: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
-				// The last block that can include it has the referenced block + window as
-				// parent.
-				let last_block = proof
-					.time
-					.number
-					.saturating_add(T::ProofWindow::get())
-					.saturating_add(1);
-				let longevity = last_block.saturating_add(1).saturating_sub(current).max(1);
-				let valid = ValidTransaction::with_tag_prefix("HyperMeshProof")
+		let mut operations = Vec::new();
+		if !collect_operations::<T>(call, 0, &mut operations) {
+			return Err(InvalidTransaction::ExhaustsResources.into());
+		}
+		if operations.is_empty() {
+			return Ok((ValidTransaction::default(), (), origin));
+		}
+		let current: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
+		let mut valid = ValidTransaction::default();
+		let mut ids = Vec::new();
+		for (proof, operation) in operations {
+			let id = Pallet::<T>::check_proof(who, &operation, proof)
+				.and_then(|id| {
+					if ids.contains(&id) {
+						Err(ProofRejection::Reused)
+					} else {
+						Ok(id)
+					}
+				})
+				.map_err(|rejection| {
+					log::info!(
+						target: "hypermesh::proofs",
+						"consensus proof refused (code {}): {}",
+						rejection.code(),
+						rejection.message()
+					);
+					InvalidTransaction::from(rejection)
+				})?;
+			ids.push(id);
+			// The last block that can include it has the referenced block + window as
+			// parent.
+			let last_block = proof
+				.time
+				.number
+				.saturating_add(T::ProofWindow::get())
+				.saturating_add(1);
+			let longevity = last_block.saturating_add(1).saturating_sub(current).max(1);
+			valid = valid.combine_with(
+				ValidTransaction::with_tag_prefix("HyperMeshProof")
 					.and_provides((PROOF_TAG, id))
 					.longevity(longevity.into())
-					.build()?;
-				Ok((valid, (), origin))
-			}
-			Err(rejection) => {
-				log::info!(
-					target: "hypermesh::proofs",
-					"consensus proof refused (code {}): {}",
-					rejection.code(),
-					rejection.message()
-				);
-				Err(InvalidTransaction::from(rejection).into())
-			}
+					.build()?,
+			);
 		}
+		Ok((valid, (), origin))
 	}
 
 	impl_tx_ext_default!(<T as frame_system::Config>::RuntimeCall; prepare);

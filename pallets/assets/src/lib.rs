@@ -257,6 +257,21 @@ pub trait BondedStake<AccountId> {
 	fn bonded(who: &AccountId) -> u128;
 }
 
+/// The calls a runtime call carries and dispatches with its own origin (e.g. the calls of
+/// `utility.batch`), for [`CheckConsensusProof`] to look into. Wrappers that dispatch with
+/// another origin (`as_derivative`, `sudo`) are not listed: their inner calls are checked
+/// by the call itself at dispatch.
+pub trait InnerCalls<RuntimeCall> {
+	/// The calls `call` carries (not recursively; the extension recurses).
+	fn inner_calls(call: &RuntimeCall) -> Vec<&RuntimeCall>;
+}
+
+impl<RuntimeCall> InnerCalls<RuntimeCall> for () {
+	fn inner_calls(_: &RuntimeCall) -> Vec<&RuntimeCall> {
+		Vec::new()
+	}
+}
+
 /// Bonded stake = funds held under [`HoldReason::ProviderBond`].
 pub struct HeldStake<T>(PhantomData<T>);
 
@@ -356,6 +371,10 @@ pub mod pallet {
 		/// Reputation lost per contradicting report.
 		#[pallet::constant]
 		type ReputationPenalty: Get<u32>;
+
+		/// The calls a call carries for the same origin (a batch's calls), so that
+		/// [`CheckConsensusProof`] checks guarded calls inside them too; `()` for none.
+		type InnerCalls: InnerCalls<<Self as frame_system::Config>::RuntimeCall>;
 
 		/// Weights of the calls and of the proof check, from the benchmarks.
 		type WeightInfo: WeightInfo;

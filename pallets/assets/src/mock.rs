@@ -65,6 +65,7 @@ impl pallet_hypermesh_assets::Config for Test {
 	type MaxLease = ConstU64<MAX_LEASE>;
 	type MaxAssetsPerOwner = ConstU32<3>;
 	type ReputationPenalty = ConstU32<PENALTY>;
+	type InnerCalls = ();
 	type WeightInfo = ();
 }
 
