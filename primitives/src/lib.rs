@@ -12,6 +12,7 @@
 //!   signature extensions): parsing, pre-TBS reconstruction and verification.
 //! * [`falcon`]: FALCON-1024 verification in pure Rust, so the runtime checks it in WASM.
 //! * [`classical`]: Ed25519 and ECDSA P-256 verification.
+//! * [`ipv6`]: which IPv6 addresses are IPv4 hosts in disguise (refused everywhere).
 //! * [`pop`]: the message a certificate requester signs to prove possession of its keys.
 //! * [`proofs`]: the four proofs (PoSpace, PoStake, PoWork, PoTime) guarded transactions
 //!   carry, with their checks and builders.
@@ -27,6 +28,7 @@ extern crate alloc;
 pub mod classical;
 pub mod ct;
 pub mod falcon;
+pub mod ipv6;
 pub mod pop;
 pub mod proofs;
 pub mod x509;

@@ -301,14 +301,11 @@ pub fn asset_address(prefix: [u8; 8], id: AssetId) -> [u8; 16] {
 }
 
 /// Whether `address` can locate a provider: an IPv6 unicast address, not unspecified,
-/// not multicast, and not an IPv4 address in disguise (IPv4-mapped `::ffff:0:0/96` or
-/// IPv4-compatible `::/96`, except the loopback `::1`).
+/// not multicast, and not an IPv4 host in IPv6 form (`hypermesh_primitives::ipv6`, the
+/// rule TrustChain's AAAA records follow); the loopback `::1` is allowed.
 pub fn is_ipv6_location(address: &[u8; 16]) -> bool {
-	let unspecified_or_compatible = address[..12].iter().all(|b| *b == 0);
-	let loopback = unspecified_or_compatible && address[12..] == [0, 0, 0, 1];
-	let mapped = address[..10].iter().all(|b| *b == 0) && address[10..12] == [0xff, 0xff];
-	let multicast = address[0] == 0xff;
-	loopback || !(unspecified_or_compatible || mapped || multicast)
+	use hypermesh_primitives::ipv6;
+	!(ipv6::is_unspecified(address) || ipv6::is_multicast(address) || ipv6::embeds_ipv4(address))
 }
 
 #[frame_support::pallet]

@@ -96,17 +96,15 @@ pub fn label_in_zone<'a>(name: &'a [u8], zone: &[u8]) -> Result<&'a [u8], NameEr
 /// (6to4 `2002::/16`, Teredo `2001::/32`), link-local, unique-local and multicast
 /// addresses: whether those are useful is the publisher's business, not a safety matter.
 pub fn check_aaaa(addr: &[u8; 16]) -> Result<(), AddressError> {
-	let (prefix, ipv4) = addr.split_at(12);
-	match prefix {
-		[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] => match ipv4 {
-			[0, 0, 0, 0] => Err(AddressError::Unspecified),
-			[0, 0, 0, 1] => Err(AddressError::Loopback),
-			_ => Err(AddressError::Ipv4),
-		},
-		[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]
-		| [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0]
-		| [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0] => Err(AddressError::Ipv4),
-		_ => Ok(()),
+	use hypermesh_primitives::ipv6;
+	if ipv6::is_unspecified(addr) {
+		Err(AddressError::Unspecified)
+	} else if ipv6::is_loopback(addr) {
+		Err(AddressError::Loopback)
+	} else if ipv6::embeds_ipv4(addr) {
+		Err(AddressError::Ipv4)
+	} else {
+		Ok(())
 	}
 }
 
