@@ -24,7 +24,7 @@ use sp_blockchain::HeaderBackend;
 use sp_core::crypto::Ss58Codec;
 use sp_runtime::traits::Block as BlockT;
 
-use crate::trustchain_rpc::RUNTIME_ERROR;
+use crate::trustchain_rpc::{hex, runtime_error};
 
 type BlockHash = <Block as BlockT>::Hash;
 
@@ -79,14 +79,6 @@ impl<C> Assets<C> {
 	pub fn new(client: Arc<C>) -> Self {
 		Self { client }
 	}
-}
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(
-		RUNTIME_ERROR,
-		format!("runtime API call failed: {e}"),
-		None::<()>,
-	)
 }
 
 fn invalid(message: String) -> ErrorObjectOwned {
@@ -183,8 +175,8 @@ where
 			.into_iter()
 			.map(|(id, commitment)| {
 				json!({
-					"id": format!("0x{}", hex::encode(id)),
-					"root": format!("0x{}", hex::encode(commitment.root)),
+					"id": hex(&id),
+					"root": hex(&commitment.root),
 					"chunks": commitment.chunks,
 					"endpoint": endpoint(&commitment),
 				})

@@ -371,18 +371,20 @@ where
 			number,
 			hash: finalized.into(),
 		};
+		// The challenges depend on the block, the signer and the commitment, not on the
+		// asset: one answer serves every report of this round.
+		let space = proofs::prove_space(
+			&time.hash,
+			&signer,
+			&leaves,
+			commitment.address,
+			commitment.port,
+		)
+		.map_err(|e| format!("PoSpace: {e:?}"))?;
 		for (id, asset) in assets {
 			let telemetry = telemetry_for(&asset.kind, &report, network_mbps);
 			let operation =
 				pallet_hypermesh_assets::Call::<Runtime>::telemetry_operation(id, &telemetry);
-			let space = proofs::prove_space(
-				&time.hash,
-				&signer,
-				&leaves,
-				commitment.address,
-				commitment.port,
-			)
-			.map_err(|e| format!("PoSpace: {e:?}"))?;
 			let start = rand::random::<u64>() >> 1;
 			let work = proofs::solve_work(
 				&operation,
@@ -393,7 +395,7 @@ where
 			)
 			.ok_or("PoWork: no nonce found")?;
 			let proof = ConsensusProof {
-				space,
+				space: space.clone(),
 				stake: StakeProof {
 					bonded: parameters.minimum_stake,
 				},

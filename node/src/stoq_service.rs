@@ -286,28 +286,38 @@ where
 		Ok(())
 	}
 
-	/// The endpoint's configuration from the holder's current certificate and keys and the
-	/// chain's certificate authorities now, with what it was made from (to notice changes).
-	fn current_config(&self) -> Result<(StoqConfig, LoadedFrom), String> {
-		let read = |path: PathBuf| {
-			std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-		};
-		let certificate = read(self.holder_dir.join("cert.der"))?;
-		let identity = NodeIdentity {
-			cert_chain: vec![certificate.clone().into()],
-			key_pkcs8: read(self.holder_dir.join("current/p256.key.der"))?,
-			falcon_public: read(self.holder_dir.join("current/falcon.pub"))?,
-			falcon_secret: read(self.holder_dir.join("current/falcon.key"))?,
-		};
+	/// What the endpoint's configuration is made from now: the holder's installed
+	/// certificate and the chain's certificate authorities (cheap to compare).
+	fn current_sources(&self) -> Result<LoadedFrom, String> {
+		let path = self.holder_dir.join("cert.der");
+		let certificate =
+			std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
 		let best = self.client.info().best_hash;
-		let cas = self
+		let authorities = self
 			.client
 			.runtime_api()
 			.certificate_authorities(best)
 			.map_err(|e| format!("runtime: {e}"))?;
+		Ok(LoadedFrom {
+			certificate,
+			authorities,
+		})
+	}
+
+	/// The endpoint's configuration from `sources` and the holder's current keys.
+	fn config_from(&self, sources: &LoadedFrom) -> Result<StoqConfig, String> {
+		let read = |path: PathBuf| {
+			std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+		};
+		let identity = NodeIdentity {
+			cert_chain: vec![sources.certificate.clone().into()],
+			key_pkcs8: read(self.holder_dir.join("current/p256.key.der"))?,
+			falcon_public: read(self.holder_dir.join("current/falcon.pub"))?,
+			falcon_secret: read(self.holder_dir.join("current/falcon.key"))?,
+		};
 		let mut anchors = Vec::new();
 		let mut authorities = Vec::new();
-		for (id, der, falcon) in &cas {
+		for (id, der, falcon) in &sources.authorities {
 			let subject = hypermesh_primitives::x509::HybridCertificate::parse(der)
 				.map_err(|e| format!("authority {id}: {e:?}"))?
 				.subject;
@@ -319,19 +329,17 @@ where
 			authorities,
 		});
 		let trust = HybridTrust::new(&anchors, revocation).map_err(|e| e.to_string())?;
-		let config = StoqConfig::new(self.params.stoq_policy, identity, Arc::new(trust));
-		Ok((
-			config,
-			LoadedFrom {
-				certificate,
-				authorities: cas,
-			},
+		Ok(StoqConfig::new(
+			self.params.stoq_policy,
+			identity,
+			Arc::new(trust),
 		))
 	}
 
 	/// Binds the endpoint with the holder's identity and the chain's trust anchors.
 	fn start(&mut self) -> Result<(), String> {
-		let (config, loaded) = self.current_config()?;
+		let loaded = self.current_sources()?;
+		let config = self.config_from(&loaded)?;
 		let port = self.params.stoq_port.unwrap_or_default();
 		let node = StoqNode::bind(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)), config)
 			.map_err(|e| format!("cannot bind [::]:{port}: {e}"))?;
@@ -357,10 +365,11 @@ where
 		let Some(node) = self.node.clone() else {
 			return Ok(());
 		};
-		let (config, loaded) = self.current_config()?;
+		let loaded = self.current_sources()?;
 		if self.loaded.as_ref() == Some(&loaded) {
 			return Ok(());
 		}
+		let config = self.config_from(&loaded)?;
 		node.reload(&config).map_err(|e| format!("reload: {e}"))?;
 		log::info!(
 			target: "stoq",

@@ -90,11 +90,13 @@ impl<C> TrustChain<C> {
 	}
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as `0x`-prefixed hex, as the RPC methods write them.
+pub(crate) fn hex(bytes: &[u8]) -> String {
 	format!("0x{}", ::hex::encode(bytes))
 }
 
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+/// The error of a failed runtime API call.
+pub(crate) fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
 	ErrorObject::owned(
 		RUNTIME_ERROR,
 		format!("runtime API call failed: {e}"),
