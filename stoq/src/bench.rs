@@ -4,7 +4,7 @@
 //! TCP baselines) so the figures are comparable with each other on the same
 //! machine; they are not network figures. Measured:
 //!
-//! * STOQ bulk throughput: 1 MiB chunks, SHA-256 per chunk on both sides, the
+//! * STOQ bulk throughput: 1 MiB chunks, BLAKE3 per chunk on both sides, the
 //!   receiver streams verified chunks into a counting sink ([`EchoHandler`]):
 //!   `send_bulk` (the sender hashes the object to build the manifest, then
 //!   sends), `send_bulk_with_manifest` (manifest computed beforehand, as for
@@ -220,7 +220,7 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 		"Gbit/s",
 	);
 	row(
-		format!("  sender manifest build alone (SHA-256 of {mib} MiB)"),
+		format!("  sender manifest build alone (BLAKE3 of {mib} MiB)"),
 		gbps(data.len(), hashing),
 		"Gbit/s",
 	);

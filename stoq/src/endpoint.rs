@@ -509,7 +509,7 @@ impl StoqConnection {
 
 	/// Sends `data` as a chunked, hashed bulk object on one stream; returns the
 	/// content id the receiver computed after verifying every chunk. The
-	/// manifest (SHA-256 of every chunk) is computed first.
+	/// manifest (BLAKE3 of every chunk) is computed first.
 	pub async fn send_bulk(&self, data: &[u8]) -> Result<Hash> {
 		let m = Manifest::build(data, self.config.limits.chunk_size);
 		self.send_bulk_with_manifest(&m, &mut bulk::SliceSource(data))
