@@ -19,6 +19,10 @@
 //! is random bytes in 4 KiB chunks made once; its Merkle root is the commitment, bound to
 //! `--oracle-location` (an IPv6 address and port). Every answer is hashed from the file as
 //! it is on disk at that moment, so a provider that deletes the data cannot answer.
+//!
+//! On every finalized block, it also answers the open space challenges (audits) on its
+//! commitments (`answer_challenge`) with the challenged chunks' bytes read from the data
+//! file: a wrong or missing answer costs every asset of the account reputation.
 
 use std::{
 	net::SocketAddrV6,
@@ -50,8 +54,9 @@ use frame_system_rpc_runtime_api::AccountNonceApi;
 /// The keystore key type of the oracle's account (sr25519).
 pub const ORACLE_KEY_TYPE: KeyTypeId = KeyTypeId(*b"orcl");
 
-/// The size of a PoSpace chunk of the data file.
-pub const CHUNK_SIZE: usize = 4096;
+/// The size of a PoSpace chunk of the data file (the most a chunk answered in full may
+/// have).
+pub const CHUNK_SIZE: usize = proofs::MAX_CHUNK_LEN;
 
 /// The fewest chunks the data file is made with (more if the chain asks for more).
 pub const DEFAULT_CHUNKS: u64 = 64;
@@ -120,8 +125,15 @@ impl SpaceData {
 		Ok(Self { path })
 	}
 
-	/// The chunks' leaf hashes, read from disk now.
-	pub fn leaf_hashes(&self) -> Result<Vec<ct::Hash>, String> {
+	/// The data file in `dir` if it exists (it is never made here: data made after the
+	/// commitment could not answer for it).
+	pub fn existing(dir: &Path) -> Option<Self> {
+		let path = dir.join("space.bin");
+		path.exists().then_some(Self { path })
+	}
+
+	/// The data, read from disk now: a whole number of chunks.
+	pub fn read(&self) -> Result<Vec<u8>, String> {
 		let bytes = std::fs::read(&self.path)
 			.map_err(|e| format!("cannot read {}: {e}", self.path.display()))?;
 		if bytes.is_empty() || bytes.len() % CHUNK_SIZE != 0 {
@@ -130,7 +142,12 @@ impl SpaceData {
 				self.path.display()
 			));
 		}
-		Ok(bytes.chunks(CHUNK_SIZE).map(ct::leaf_hash).collect())
+		Ok(bytes)
+	}
+
+	/// The chunks' leaf hashes, read from disk now.
+	pub fn leaf_hashes(&self) -> Result<Vec<ct::Hash>, String> {
+		Ok(self.read()?.chunks(CHUNK_SIZE).map(ct::leaf_hash).collect())
 	}
 }
 
@@ -200,6 +217,8 @@ pub struct OracleService<C, P> {
 	detector: Detector,
 	last_setup: Option<BlockNumber>,
 	last_traffic: Option<(u64, Instant)>,
+	/// Challenges answered (commitment id, seed), with the block the answer was sent at.
+	answered: Vec<((ct::Hash, ct::Hash), BlockNumber)>,
 }
 
 impl<C, P> OracleService<C, P>
@@ -233,6 +252,7 @@ where
 			detector: Detector::new().map_err(|e| format!("hardware detection: {e}"))?,
 			last_setup: None,
 			last_traffic: None,
+			answered: Vec::new(),
 		})
 	}
 
@@ -251,13 +271,92 @@ where
 		);
 		while let Some(notification) = finality.next().await {
 			let number = *sp_runtime::traits::Header::number(&notification.header);
+			let Some(me) = self.submitter.account() else {
+				continue;
+			};
+			if let Err(e) = self.answer_challenges(&me, notification.hash, number).await {
+				log::warn!(target: "hardware-oracle", "space challenge: {e}");
+			}
 			if number % self.every != 0 {
 				continue;
 			}
-			if let Err(e) = self.round(notification.hash, number).await {
+			if let Err(e) = self.round(&me, notification.hash, number).await {
 				log::warn!(target: "hardware-oracle", "hardware oracle: {e}");
 			}
 		}
+	}
+
+	/// Answers the open challenges on the account's commitments that it has not answered
+	/// (or answered more than [`RESUBMIT_AFTER_BLOCKS`] ago, in case that answer was lost),
+	/// with the challenged chunks as the data file holds them now.
+	async fn answer_challenges(
+		&mut self,
+		me: &AccountId,
+		finalized: <Block as BlockT>::Hash,
+		number: BlockNumber,
+	) -> Result<(), String> {
+		let api = self.client.runtime_api();
+		let open = api
+			.space_challenges(finalized, me.clone())
+			.map_err(|e| e.to_string())?;
+		self.answered.retain(|((id, seed), _)| {
+			open.iter()
+				.any(|(open_id, challenge)| open_id == id && challenge.seed == *seed)
+		});
+		for (id, challenge) in open {
+			let key = (id, challenge.seed);
+			if self.answered.iter().any(|(answered, at)| {
+				*answered == key && number.saturating_sub(*at) < RESUBMIT_AFTER_BLOCKS
+			}) {
+				continue;
+			}
+			let commitment = api
+				.space_commitments(finalized, me.clone())
+				.map_err(|e| e.to_string())?
+				.into_iter()
+				.find_map(|(registered, commitment)| (registered == id).then_some(commitment))
+				.ok_or_else(|| {
+					format!("challenged commitment 0x{} is not ours", hex::encode(id))
+				})?;
+			if self.space.is_none() {
+				self.space = SpaceData::existing(&self.dir);
+			}
+			let data = self
+				.space
+				.as_ref()
+				.ok_or_else(|| format!("no data file in {} to answer from", self.dir.display()))?
+				.read()?;
+			let chunks = proofs::prove_space_data(
+				&challenge.seed,
+				&me.encode(),
+				&commitment,
+				&data,
+				CHUNK_SIZE,
+			)
+			.map_err(|e| {
+				format!(
+					"cannot answer the challenge on 0x{}: {e:?}",
+					hex::encode(id)
+				)
+			})?;
+			self.submitter
+				.submit(RuntimeCall::AssetRegistry(
+					pallet_hypermesh_assets::Call::answer_challenge {
+						commitment: id,
+						chunks,
+					},
+				))
+				.await?;
+			self.answered.retain(|(answered, _)| *answered != key);
+			self.answered.push((key, number));
+			log::info!(
+				target: "hardware-oracle",
+				"answered the space challenge on 0x{} (deadline block {})",
+				hex::encode(id),
+				challenge.deadline
+			);
+		}
+		Ok(())
 	}
 
 	/// Network traffic since the last call, in Mbit/s (0 the first time).
@@ -286,12 +385,10 @@ where
 
 	async fn round(
 		&mut self,
+		me: &AccountId,
 		finalized: <Block as BlockT>::Hash,
 		number: BlockNumber,
 	) -> Result<(), String> {
-		let Some(me) = self.submitter.account() else {
-			return Ok(());
-		};
 		let api = self.client.runtime_api();
 		let parameters = api.proof_parameters(finalized).map_err(|e| e.to_string())?;
 		if self.space.is_none() {
@@ -441,9 +538,14 @@ mod tests {
 	fn space_data_is_made_once_and_read_from_disk() {
 		let dir = std::env::temp_dir().join(format!("hm-oracle-space-{}", std::process::id()));
 		let _ = std::fs::remove_dir_all(&dir);
+		assert!(SpaceData::existing(&dir).is_none());
 		let space = SpaceData::open_or_create(&dir, 16).unwrap();
 		let leaves = space.leaf_hashes().unwrap();
 		assert_eq!(leaves.len(), 16);
+		assert_eq!(
+			SpaceData::existing(&dir).unwrap().read().unwrap(),
+			space.read().unwrap()
+		);
 		// Opening again keeps the data.
 		assert_eq!(
 			SpaceData::open_or_create(&dir, 64)

@@ -238,6 +238,70 @@ pub fn prove_space(
 	Ok(SpaceProof { commitment, chunks })
 }
 
+/// The most bytes a chunk answered in full ([`ChunkData`]) may have. The hardware oracle's
+/// chunks are this size.
+pub const MAX_CHUNK_LEN: usize = 4096;
+
+/// One challenged chunk answered in full: its bytes and its inclusion proof. The answers
+/// to a challenge the chain issues (an audit) carry the data itself, so only a provider
+/// that keeps the data, not merely its leaf hashes, can answer them.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct ChunkData {
+	/// The chunk's bytes (at most [`MAX_CHUNK_LEN`]; callers check this before verifying).
+	pub data: Vec<u8>,
+	/// The audit path of `leaf_hash(data)` (RFC 9162 §2.1.3).
+	pub path: Vec<Hash>,
+}
+
+/// Checks full-data answers to the challenges for `seed` and `signer` against
+/// `commitment`: each chunk's leaf hash is computed from its bytes, then checked like
+/// [`verify_space`]'s answers.
+pub fn verify_space_data(
+	seed: &[u8],
+	signer: &[u8],
+	commitment: &SpaceCommitment,
+	answers: &[ChunkData],
+) -> Result<(), ProofError> {
+	let proof = SpaceProof {
+		commitment: commitment.clone(),
+		chunks: answers
+			.iter()
+			.map(|answer| ChunkProof {
+				leaf_hash: ct::leaf_hash(&answer.data),
+				path: answer.path.clone(),
+			})
+			.collect(),
+	};
+	verify_space(seed, signer, &proof)
+}
+
+/// Answers the challenges for `seed` and `signer` against `commitment` with the chunks
+/// of `data` (split into `chunk_len`-byte chunks) as they are now. If `data` is not what
+/// was committed, the answers do not verify; if it has fewer chunks than the commitment,
+/// this fails with [`ProofError::BadMerklePath`].
+pub fn prove_space_data(
+	seed: &[u8],
+	signer: &[u8],
+	commitment: &SpaceCommitment,
+	data: &[u8],
+	chunk_len: usize,
+) -> Result<Vec<ChunkData>, ProofError> {
+	let chunks: Vec<&[u8]> = data.chunks(chunk_len.max(1)).collect();
+	let leaves: Vec<Hash> = chunks.iter().map(|chunk| ct::leaf_hash(chunk)).collect();
+	challenge_indices(seed, signer, commitment)?
+		.iter()
+		.map(|&index| {
+			let chunk = chunks
+				.get(usize::try_from(index).map_err(|_| ProofError::BadMerklePath)?)
+				.ok_or(ProofError::BadMerklePath)?;
+			Ok(ChunkData {
+				data: chunk.to_vec(),
+				path: ct::inclusion_proof(&leaves, index).map_err(|_| ProofError::BadMerklePath)?,
+			})
+		})
+		.collect()
+}
+
 /// Checks a PoStake claim: at least `minimum`, and no more than the signer's `bonded`.
 pub fn verify_stake(proof: &StakeProof, bonded: u128, minimum: u128) -> Result<(), ProofError> {
 	if proof.bonded < minimum || proof.bonded > bonded {
@@ -326,6 +390,55 @@ mod tests {
 	}
 
 	const ADDR: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+
+	#[test]
+	fn full_data_answers_need_the_data() {
+		let data: Vec<u8> = (0..64 * 100u32).map(|i| (i % 251) as u8).collect();
+		let leaves: Vec<Hash> = data.chunks(100).map(ct::leaf_hash).collect();
+		let commitment = SpaceCommitment {
+			root: ct::root(&leaves),
+			chunks: 64,
+			address: ADDR,
+			port: 4433,
+		};
+		let answers = prove_space_data(b"seed", b"alice", &commitment, &data, 100).unwrap();
+		assert_eq!(answers.len(), CHALLENGES);
+		assert_eq!(
+			verify_space_data(b"seed", b"alice", &commitment, &answers),
+			Ok(())
+		);
+		// Another seed asks for other chunks.
+		assert_eq!(
+			verify_space_data(b"other", b"alice", &commitment, &answers),
+			Err(ProofError::BadMerklePath)
+		);
+		// One flipped bit in one answered chunk.
+		let mut forged = answers.clone();
+		forged[2].data[7] ^= 1;
+		assert_eq!(
+			verify_space_data(b"seed", b"alice", &commitment, &forged),
+			Err(ProofError::BadMerklePath)
+		);
+		// Data changed on disk since the commitment: the answers built from it fail.
+		let mut changed = data.clone();
+		for byte in changed.iter_mut() {
+			*byte ^= 0xff;
+		}
+		let stale = prove_space_data(b"seed", b"alice", &commitment, &changed, 100).unwrap();
+		assert_eq!(
+			verify_space_data(b"seed", b"alice", &commitment, &stale),
+			Err(ProofError::BadMerklePath)
+		);
+		// Less data than committed: no answer at all.
+		assert_eq!(
+			prove_space_data(b"seed", b"alice", &commitment, &data[..100], 100),
+			Err(ProofError::BadMerklePath)
+		);
+		assert_eq!(
+			verify_space_data(b"seed", b"alice", &commitment, &answers[..3]),
+			Err(ProofError::WrongAnswerCount)
+		);
+	}
 
 	#[test]
 	fn space_proof_round_trips_and_forgeries_fail() {

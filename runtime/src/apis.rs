@@ -351,6 +351,15 @@ impl_runtime_apis! {
 			pallet_hypermesh_assets::HeldStake::<Runtime>::bonded(&who)
 		}
 
+		fn space_challenges(
+			provider: AccountId,
+		) -> Vec<(
+			hypermesh_primitives::ct::Hash,
+			pallet_hypermesh_assets::SpaceChallenge<AccountId, u128, BlockNumber>,
+		)> {
+			pallet_hypermesh_assets::Pallet::<Runtime>::challenges_of(&provider)
+		}
+
 		fn select_proxies(
 			count: u32,
 		) -> Vec<(pallet_hypermesh_assets::AssetId, pallet_hypermesh_assets::Asset<AccountId>)> {

@@ -177,6 +177,8 @@ impl pallet_trustchain::Config for Runtime {
 parameter_types! {
 	/// PoStake: a guarded asset-registry call needs 10 CAES bonded.
 	pub const AssetMinimumStake: u128 = 10 * UNIT;
+	/// What a space challenger holds until the challenge is settled.
+	pub const AssetChallengeDeposit: Balance = UNIT;
 }
 
 impl pallet_hypermesh_assets::Config for Runtime {
@@ -195,6 +197,12 @@ impl pallet_hypermesh_assets::Config for Runtime {
 	type MaxLease = ConstU32<{ 7 * DAYS }>;
 	type MaxAssetsPerOwner = ConstU32<64>;
 	type ReputationPenalty = ConstU32<100>;
+	/// A space challenge holds 1 CAES from the challenger: the provider's fee for
+	/// answering, paid only if it answers right.
+	type ChallengeDeposit = AssetChallengeDeposit;
+	/// Two minutes to answer a space challenge.
+	type ChallengePeriod = ConstU32<20>;
+	type MaxChallengesPerBlock = ConstU32<8>;
 	type InnerCalls = BatchedCalls;
 	type WeightInfo = pallet_hypermesh_assets::weights::SubstrateWeight<Runtime>;
 }

@@ -5,13 +5,13 @@
 // RPC, and the node's hardware oracle reporting telemetry for Ferdie's assets.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from './node-process.js';
-import { leafHash, merkleRoot, submit, waitForFinalizedEvent } from './trustchain-lib.js';
+import { hexToBytes, leafHash, merkleRoot, submit, waitForFinalizedEvent } from './trustchain-lib.js';
 import {
   allocateOperation, buildProof, bytesToHex, challengeIndices, cloneProof, commitmentId, easyNonce,
   checkProof, encodeAssetKind, encodePrivacy, encodeTelemetry, ipv6ToBytes, leadingZeroBits, makeSpace,
@@ -570,6 +570,121 @@ test('the hardware oracle reports telemetry for Ferdie\'s CPU and memory, and co
   // The oracle's reports carried valid, single-use proofs: each is recorded as used.
   const usedAt = await (await api.at(cpuReport.blockHash)).query.assetRegistry.usedProofs.keys();
   assert.ok(usedAt.length >= 1);
+});
+
+test('space challenges: the oracle answers with its data and earns the deposit; corrupted data or no answer costs every asset reputation', { timeout: 420_000 }, async () => {
+  const q = api.query.assetRegistry;
+  const isEvent = (kind, provider, commitment) => (event) => kind.is(event)
+    && event.data.provider.toString() === provider && event.data.commitment.toHex() === commitment;
+  const aliceCommitment = bytesToHex(aliceSpace.id);
+  const { spaceCommitments } = await rpc('assets_proofParameters', ferdie.address);
+  const oracleCommitment = spaceCommitments.find((c) => c.endpoint === '[::1]:30333');
+  assert.ok(oracleCommitment, `the oracle's commitment is gone: ${JSON.stringify(spaceCommitments)}`);
+  const reputationsAt = async (owner, blockHash) => Object.fromEntries(
+    (await rpc('assets_assetsOf', owner, blockHash)).map((a) => [a.id, a.reputation]));
+  // The oracle keeps reporting: the GPU asset may also lose 100 per contradicting report
+  // in the same block. `penalties` more 100s than those reports explain, per asset.
+  const expectReputations = async (owner, blockHash, penalties, what) => {
+    const before = await reputationsAt(owner, await parentOf(blockHash));
+    const after = await reputationsAt(owner, blockHash);
+    const events = await (await api.at(blockHash)).query.system.events();
+    const expected = Object.fromEntries(Object.entries(before).map(([id, reputation]) => {
+      const reports = events.filter(({ event }) => api.events.assetRegistry.ReportContradicted.is(event)
+        && event.data.asset.toNumber() === Number(id)).length;
+      return [id, Math.max(0, reputation - 100 * (reports + penalties))];
+    }));
+    assert.deepEqual(after, expected, `${what}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+  };
+
+  // 1. Bob challenges Alice's commitment; nobody answers for Alice (she runs no oracle).
+  const held = async (who) => (await api.query.system.account(who)).data.reserved.toBigInt();
+  const bobHeldBefore = await held(bob.address);
+  const unanswered = await send(api.tx.assetRegistry.challengeSpace(alice.address, aliceCommitment), bob).finalized;
+  assert.equal(unanswered.error, null);
+  const issued = eventOf(unanswered.events, (e) => api.events.assetRegistry.SpaceChallenged.is(e));
+  const aliceDeadline = issued.data.deadline.toNumber();
+  assert.equal(aliceDeadline, await blockNumberOf(unanswered.blockHash) + 20);
+  assert.equal(await held(bob.address), bobHeldBefore + UNIT, 'the deposit is not held from Bob');
+  // The chain drew the challenge from the parent block's hash.
+  const open = await q.spaceChallenges(alice.address, aliceCommitment);
+  assert.equal(open.unwrap().seed.toHex(), await parentOf(unanswered.blockHash));
+  // Alice cannot escape it by withdrawing the commitment.
+  const escape = await send(api.tx.assetRegistry.withdrawSpace(aliceCommitment), alice).finalized;
+  assert.equal(escape.error, 'assetRegistry.ChallengePending');
+
+  // 2. Alice challenges the oracle's commitment: the oracle answers with the challenged
+  // chunks of its data file, and Ferdie gets Alice's deposit.
+  const right = await send(api.tx.assetRegistry.challengeSpace(ferdie.address, oracleCommitment.id), alice).finalized;
+  assert.equal(right.error, null);
+  const rightSeed = hexToBytes(await parentOf(right.blockHash));
+  let answered;
+  try {
+    answered = await waitForFinalizedEvent(api, await blockNumberOf(right.blockHash),
+      isEvent(api.events.assetRegistry.ChallengeAnswered, ferdie.address, oracleCommitment.id), ORACLE_TIMEOUT_MS, 'ChallengeAnswered');
+  } catch (err) {
+    err.message += `\nnode log:\n${nodeLog()}`;
+    throw err;
+  }
+  const answerEvents = await (await api.at(answered.blockHash)).query.system.events();
+  const paid = answerEvents.find(({ event }) => api.events.balances.TransferOnHold.is(event))?.event;
+  assert.ok(paid, 'no TransferOnHold in the answer\'s block');
+  assert.equal(paid.data.source.toString(), alice.address);
+  assert.equal(paid.data.dest.toString(), ferdie.address);
+  assert.equal(paid.data.amount.toBigInt(), UNIT);
+  // What the oracle sent: the bytes of the challenged chunks of space.bin, with paths.
+  const block = await api.rpc.chain.getBlock(answered.blockHash);
+  const xt = block.block.extrinsics.find((x) => api.tx.assetRegistry.answerChallenge.is(x.method));
+  assert.equal(xt.signer.toString(), ferdie.address);
+  const file = new Uint8Array(readFileSync(join(oracleDir, 'space.bin')));
+  const commitment = {
+    root: hexToBytes(oracleCommitment.root), chunks: oracleCommitment.chunks, address: ipv6ToBytes('::1'), port: 30333,
+  };
+  const sent = xt.method.args[1];
+  assert.equal(sent.length, 4);
+  challengeIndices(rightSeed, ferdie.publicKey, commitment).forEach((index, i) => {
+    const chunk = file.subarray(Number(index) * 4096, (Number(index) + 1) * 4096);
+    assert.deepEqual(sent[i].data.toU8a(true), chunk, `answer ${i} is not chunk ${index} of space.bin`);
+  });
+  await expectReputations(ferdie.address, answered.blockHash, 0, 'a right answer changed reputation');
+
+  // 3. The oracle's data file is damaged (one byte in every chunk): its answer is wrong,
+  // and every one of Ferdie's assets loses 100 reputation.
+  const path = join(oracleDir, 'space.bin');
+  const damaged = new Uint8Array(file);
+  for (let i = 0; i < damaged.length; i += 4096) damaged[i] ^= 0xff;
+  writeFileSync(path, damaged);
+  let failed;
+  try {
+    const wrong = await send(api.tx.assetRegistry.challengeSpace(ferdie.address, oracleCommitment.id), alice).finalized;
+    assert.equal(wrong.error, null);
+    failed = await waitForFinalizedEvent(api, await blockNumberOf(wrong.blockHash),
+      isEvent(api.events.assetRegistry.ChallengeFailed, ferdie.address, oracleCommitment.id), ORACLE_TIMEOUT_MS, 'ChallengeFailed');
+  } catch (err) {
+    err.message += `\nnode log:\n${nodeLog()}`;
+    throw err;
+  } finally {
+    writeFileSync(path, file);
+  }
+  assert.equal(failed.event.data.expired.toJSON(), false, 'the oracle did not answer');
+  const owned = await rpc('assets_assetsOf', ferdie.address, failed.blockHash);
+  assert.equal(failed.event.data.assets.toNumber(), owned.length);
+  const failEvents = await (await api.at(failed.blockHash)).query.system.events();
+  const released = failEvents.find(({ event }) => api.events.balances.Released.is(event)
+    && event.data.who.toString() === alice.address)?.event;
+  assert.equal(released?.data.amount.toBigInt(), UNIT, 'Alice\'s deposit was not returned');
+  await expectReputations(ferdie.address, failed.blockHash, 1, 'a wrong answer should cost every asset 100');
+
+  // 4. Alice's challenge was never answered: at its deadline it fails, her storage asset
+  // loses 100 reputation, and Bob gets his deposit back.
+  const expired = await waitForFinalizedEvent(api, aliceDeadline,
+    isEvent(api.events.assetRegistry.ChallengeFailed, alice.address, aliceCommitment), 120_000, 'the expiry of Alice\'s challenge');
+  assert.equal(expired.blockNumber, aliceDeadline);
+  assert.equal(expired.event.data.expired.toJSON(), true);
+  assert.equal(expired.event.data.assets.toNumber(), 1);
+  await expectReputations(alice.address, expired.blockHash, 1, 'an unanswered challenge should cost Alice\'s asset 100');
+  assert.deepEqual(Object.keys(await reputationsAt(alice.address, expired.blockHash)), [String(storage.id)]);
+  assert.equal(await held(bob.address), bobHeldBefore);
+  assert.ok((await q.spaceChallenges(alice.address, aliceCommitment)).isNone);
 });
 
 test('a proof whose block left the window is refused as stale (1), and its replay record is pruned', { timeout: 240_000 }, async () => {

@@ -128,6 +128,89 @@ fn registered<T: Config>(owner: &T::AccountId) -> AssetId {
 	id
 }
 
+/// The chunk every chunk of the audit commitment holds: as long as a chunk may be.
+fn audit_chunk() -> Vec<u8> {
+	vec![0x5a; MAX_CHUNK_LEN]
+}
+
+/// The largest commitment a full-data audit answer can address: 2^32 chunks, each
+/// [`audit_chunk`], at another port than [`worst_case_commitment`] (so another id).
+fn audit_commitment() -> SpaceCommitment {
+	let mut roots = vec![ct::leaf_hash(&audit_chunk())];
+	for level in 0..proofs::MAX_PATH_LEN {
+		let below = roots[level];
+		roots.push(ct::node_hash(&below, &below));
+	}
+	SpaceCommitment {
+		root: roots[proofs::MAX_PATH_LEN],
+		chunks: 1u64 << proofs::MAX_PATH_LEN,
+		address: ADDRESS,
+		port: PORT + 1,
+	}
+}
+
+/// Full-data answers to any challenge against [`audit_commitment`]: the longest chunks
+/// with 32-hash paths.
+fn audit_answers() -> Vec<ChunkData> {
+	let mut path = vec![ct::leaf_hash(&audit_chunk())];
+	for level in 1..proofs::MAX_PATH_LEN {
+		let below = path[level - 1];
+		path.push(ct::node_hash(&below, &below));
+	}
+	(0..proofs::CHALLENGES)
+		.map(|_| ChunkData {
+			data: audit_chunk(),
+			path: path.clone(),
+		})
+		.collect()
+}
+
+/// `owner` with [`Config::MaxAssetsPerOwner`] assets (written directly: registering them
+/// is benchmarked elsewhere), all of which a failed challenge penalises.
+fn with_most_assets<T: Config>(owner: &T::AccountId) {
+	for _ in 0..T::MaxAssetsPerOwner::get() {
+		let id = NextAssetId::<T>::get();
+		NextAssetId::<T>::put(id + 1);
+		Assets::<T>::insert(
+			id,
+			Asset {
+				owner: owner.clone(),
+				kind: cpu(16),
+				privacy: Privacy::FullPublic,
+				allocated: 0,
+				address: asset_address([0xfd; 8], id),
+				reputation: MAX_REPUTATION,
+			},
+		);
+		AssetsByOwner::<T>::insert(owner, id, ());
+	}
+	OwnerAssetCount::<T>::insert(owner, T::MaxAssetsPerOwner::get());
+}
+
+/// A funded provider that committed [`audit_commitment`], challenged by a funded
+/// challenger (not the provider, so the deposit moves on a right answer).
+fn challenged<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	// Enough for the deposit, and little enough for many accounts' total to stay within
+	// the balance type.
+	let funds = BalanceOf::<T>::max_value() / 1024u32.into();
+	let provider: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&provider, funds);
+	AssetRegistry::<T>::commit_space(
+		RawOrigin::Signed(provider.clone()).into(),
+		audit_commitment(),
+	)
+	.expect("the commitment is valid");
+	let challenger: T::AccountId = account("challenger", index, 0);
+	T::Currency::set_balance(&challenger, funds);
+	AssetRegistry::<T>::challenge_space(
+		RawOrigin::Signed(challenger).into(),
+		provider.clone(),
+		audit_commitment().id(),
+	)
+	.expect("the challenger can pay the deposit");
+	provider
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -270,6 +353,113 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), stake);
 		assert_eq!(T::Stake::bonded(&who), 0);
+	}
+
+	/// The deadline's list holds all but one of the challenges allowed.
+	#[benchmark]
+	fn challenge_space() {
+		at_block_ten::<T>();
+		let provider: T::AccountId = account("provider", 0, 0);
+		AssetRegistry::<T>::commit_space(
+			RawOrigin::Signed(provider.clone()).into(),
+			audit_commitment(),
+		)
+		.expect("the commitment is valid");
+		let deadline = frame_system::Pallet::<T>::block_number() + T::ChallengePeriod::get();
+		let others = (1..T::MaxChallengesPerBlock::get())
+			.map(|i| (account::<T::AccountId>("other", i, 0), [i as u8; 32]))
+			.collect::<Vec<_>>();
+		ChallengeDeadlines::<T>::insert(
+			deadline,
+			BoundedVec::try_from(others).expect("below the bound"),
+		);
+		let challenger: T::AccountId = whitelisted_caller();
+		T::Currency::set_balance(&challenger, BalanceOf::<T>::max_value() / 4u32.into());
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(challenger),
+			provider.clone(),
+			audit_commitment().id(),
+		);
+		assert!(SpaceChallenges::<T>::contains_key(
+			&provider,
+			audit_commitment().id()
+		));
+	}
+
+	/// Four longest chunks with 32-hash paths, all checked.
+	#[benchmark]
+	fn answer_challenge_right() {
+		at_block_ten::<T>();
+		let provider = challenged::<T>("provider", 0);
+		// The challenged indices do not matter: every chunk and path is the same.
+		#[extrinsic_call]
+		answer_challenge(
+			RawOrigin::Signed(provider.clone()),
+			audit_commitment().id(),
+			audit_answers(),
+		);
+		assert!(!SpaceChallenges::<T>::contains_key(
+			&provider,
+			audit_commitment().id()
+		));
+		frame_system::Pallet::<T>::assert_last_event(
+			Event::<T>::ChallengeAnswered {
+				provider,
+				commitment: audit_commitment().id(),
+			}
+			.into(),
+		);
+	}
+
+	/// The last chunk is wrong (three checked in full first), and the provider has the
+	/// most assets.
+	#[benchmark]
+	fn answer_challenge_wrong() {
+		at_block_ten::<T>();
+		let provider = challenged::<T>("provider", 0);
+		with_most_assets::<T>(&provider);
+		let mut answers = audit_answers();
+		answers[proofs::CHALLENGES - 1].data[0] ^= 1;
+		#[extrinsic_call]
+		answer_challenge(
+			RawOrigin::Signed(provider.clone()),
+			audit_commitment().id(),
+			answers,
+		);
+		frame_system::Pallet::<T>::assert_last_event(
+			Event::<T>::ChallengeFailed {
+				provider,
+				commitment: audit_commitment().id(),
+				expired: false,
+				assets: T::MaxAssetsPerOwner::get(),
+			}
+			.into(),
+		);
+	}
+
+	/// `c` challenges fall due unanswered, each provider with the most assets.
+	#[benchmark]
+	fn expire_challenges(c: Linear<0, { T::MaxChallengesPerBlock::get() }>) {
+		at_block_ten::<T>();
+		let providers: Vec<T::AccountId> = (0..c)
+			.map(|i| {
+				let provider = challenged::<T>("provider", i);
+				with_most_assets::<T>(&provider);
+				provider
+			})
+			.collect();
+		let deadline = frame_system::Pallet::<T>::block_number() + T::ChallengePeriod::get();
+		#[block]
+		{
+			AssetRegistry::<T>::expire_challenges(deadline);
+		}
+		for provider in providers {
+			assert!(!SpaceChallenges::<T>::contains_key(
+				&provider,
+				audit_commitment().id()
+			));
+		}
 	}
 
 	impl_benchmark_test_suite!(

@@ -24,6 +24,15 @@
 //!   PoSpace answers challenges against a commitment registered with
 //!   [`Pallet::commit_space`]; PoStake reads the signer's bonded stake through
 //!   [`Config::Stake`] (funds held by [`Pallet::bond`] until Caesar provides staking).
+//! * **Space audits**: anyone may challenge a provider's space commitment
+//!   ([`Pallet::challenge_space`]), holding [`Config::ChallengeDeposit`]. The chain draws the
+//!   challenged chunks from the parent block's hash; the provider must send those chunks'
+//!   bytes with their Merkle paths ([`Pallet::answer_challenge`]) within
+//!   [`Config::ChallengePeriod`] blocks. A right answer earns the provider the deposit. A
+//!   wrong answer, or none by the deadline, costs each of the provider's assets
+//!   [`Config::ReputationPenalty`] and returns the deposit: reputation falls when PoSpace
+//!   challenges fail. (The PoSpace proofs inside guarded calls cannot cost reputation: a bad
+//!   one is refused in the pool and never reaches the chain.)
 //! * **Proxies**: [`Pallet::select_proxies`] ranks public network assets by reputation, then
 //!   by their owner's bonded stake: the trust-based choice of remote proxies.
 
@@ -44,7 +53,8 @@ pub mod weights;
 
 pub use extension::{CheckConsensusProof, ProofRejection};
 pub use hypermesh_primitives::proofs::{
-	ConsensusProof, SpaceCommitment, SpaceProof, StakeProof, TimeProof, WorkProof,
+	ChunkData, ConsensusProof, SpaceCommitment, SpaceProof, StakeProof, TimeProof, WorkProof,
+	MAX_CHUNK_LEN,
 };
 pub use pallet::*;
 pub use weights::WeightInfo;
@@ -250,6 +260,20 @@ pub struct ProofParameters {
 	pub min_space_chunks: u64,
 }
 
+/// An open challenge to a provider's space commitment (an audit).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct SpaceChallenge<AccountId, Balance, BlockNumber> {
+	/// Who asked, and holds [`SpaceChallenge::deposit`] until it is settled.
+	pub challenger: AccountId,
+	/// The deposit held from the challenger.
+	pub deposit: Balance,
+	/// The randomness the challenged chunks are drawn from (the hash of the block before
+	/// the one that issued the challenge).
+	pub seed: Hash,
+	/// The block at whose start an unanswered challenge fails.
+	pub deadline: BlockNumber,
+}
+
 /// Where a signer's bonded stake comes from (Caesar's staking, later; [`HeldStake`], funds
 /// held by [`Pallet::bond`], until then).
 pub trait BondedStake<AccountId> {
@@ -365,9 +389,23 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAssetsPerOwner: Get<u32>;
 
-		/// Reputation lost per contradicting report.
+		/// Reputation lost per contradicting report, and by each of a provider's assets per
+		/// failed space challenge.
 		#[pallet::constant]
 		type ReputationPenalty: Get<u32>;
+
+		/// What a challenger holds while its space challenge is open: paid to the provider
+		/// if it answers right, returned otherwise.
+		#[pallet::constant]
+		type ChallengeDeposit: Get<BalanceOf<Self>>;
+
+		/// How many blocks a provider has to answer a space challenge.
+		#[pallet::constant]
+		type ChallengePeriod: Get<BlockNumberFor<Self>>;
+
+		/// The most space challenges that may fall due in one block.
+		#[pallet::constant]
+		type MaxChallengesPerBlock: Get<u32>;
 
 		/// The calls a call carries for the same origin (a batch's calls), so that
 		/// [`CheckConsensusProof`] checks guarded calls inside them too; `()` for none.
@@ -383,6 +421,9 @@ pub mod pallet {
 		/// Stake bonded by a provider or consumer (PoStake).
 		#[codec(index = 0)]
 		ProviderBond,
+		/// A challenger's deposit on an open space challenge.
+		#[codec(index = 1)]
+		ChallengeDeposit,
 	}
 
 	/// The id the next asset gets.
@@ -435,6 +476,28 @@ pub mod pallet {
 	/// entry is pruned once its block is outside the window, when the proof is stale anyway.
 	#[pallet::storage]
 	pub type UsedProofs<T> = StorageDoubleMap<_, Twox64Concat, u32, Identity, Hash, ()>;
+
+	/// Open space challenges, by provider and commitment id (at most one per commitment).
+	#[pallet::storage]
+	pub type SpaceChallenges<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Identity,
+		Hash,
+		SpaceChallenge<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
+	>;
+
+	/// The challenges falling due at the start of each block (answered ones stay listed and
+	/// are skipped then).
+	#[pallet::storage]
+	pub type ChallengeDeadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<(T::AccountId, Hash), T::MaxChallengesPerBlock>,
+		ValueQuery,
+	>;
 
 	/// What happened.
 	#[pallet::event]
@@ -505,6 +568,37 @@ pub mod pallet {
 			/// Its id.
 			id: Hash,
 		},
+		/// A provider's space commitment was challenged.
+		SpaceChallenged {
+			/// The provider.
+			provider: T::AccountId,
+			/// The commitment's id.
+			commitment: Hash,
+			/// Who challenged.
+			challenger: T::AccountId,
+			/// The block at whose start an unanswered challenge fails.
+			deadline: BlockNumberFor<T>,
+		},
+		/// A provider answered a space challenge with the right chunks and earned the
+		/// deposit.
+		ChallengeAnswered {
+			/// The provider.
+			provider: T::AccountId,
+			/// The commitment's id.
+			commitment: Hash,
+		},
+		/// A space challenge failed: answered wrong, or not by the deadline. Each of the
+		/// provider's assets lost [`Config::ReputationPenalty`].
+		ChallengeFailed {
+			/// The provider.
+			provider: T::AccountId,
+			/// The commitment's id.
+			commitment: Hash,
+			/// Whether the deadline passed without an answer (`false`: a wrong answer).
+			expired: bool,
+			/// How many of the provider's assets lost reputation.
+			assets: u32,
+		},
 		/// Stake was bonded.
 		Bonded {
 			/// Whose.
@@ -572,6 +666,14 @@ pub mod pallet {
 		UnknownCommitment,
 		/// Less is bonded than the amount to unbond.
 		NotBonded,
+		/// The commitment has an open challenge (answer it first).
+		ChallengePending,
+		/// As many challenges already fall due in that block as allowed; try in a later one.
+		TooManyChallenges,
+		/// The caller has no open challenge on this commitment.
+		NoChallenge,
+		/// An answered chunk is longer than [`MAX_CHUNK_LEN`].
+		ChunkTooLarge,
 	}
 
 	#[pallet::hooks]
@@ -579,11 +681,13 @@ pub mod pallet {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			// A proof referencing block `now - 1 - window - 1` is stale from this block on.
 			let now: u32 = now.saturated_into();
+			let challenges = Self::expire_challenges(BlockNumberFor::<T>::from(now));
 			let Some(expired) = now.checked_sub(T::ProofWindow::get().saturating_add(2)) else {
-				return T::DbWeight::get().reads(0);
+				return challenges;
 			};
 			let removed = UsedProofs::<T>::clear_prefix(expired, u32::MAX, None).unique;
-			T::DbWeight::get().reads_writes(removed.into(), removed.into())
+			challenges
+				.saturating_add(T::DbWeight::get().reads_writes(removed.into(), removed.into()))
 		}
 
 		fn integrity_test() {
@@ -857,6 +961,10 @@ pub mod pallet {
 				SpaceCommitments::<T>::contains_key(&who, id),
 				Error::<T>::UnknownCommitment
 			);
+			ensure!(
+				!SpaceChallenges::<T>::contains_key(&who, id),
+				Error::<T>::ChallengePending
+			);
 			SpaceCommitments::<T>::remove(&who, id);
 			CommitmentCount::<T>::mutate(&who, |count| *count = count.saturating_sub(1));
 			Self::deposit_event(Event::SpaceWithdrawn { who, id });
@@ -889,6 +997,93 @@ pub mod pallet {
 			);
 			T::Currency::release(&reason, &who, amount, Precision::Exact)?;
 			Self::deposit_event(Event::Unbonded { who, amount });
+			Ok(())
+		}
+
+		/// Challenges `provider`'s space commitment `commitment`: the chunks asked for are
+		/// drawn from the parent block's hash, the provider and the commitment, and must be
+		/// answered within [`Config::ChallengePeriod`] blocks. Holds
+		/// [`Config::ChallengeDeposit`] from the caller until then.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::challenge_space())]
+		pub fn challenge_space(
+			origin: OriginFor<T>,
+			provider: T::AccountId,
+			commitment: Hash,
+		) -> DispatchResult {
+			let challenger = ensure_signed(origin)?;
+			ensure!(
+				SpaceCommitments::<T>::contains_key(&provider, commitment),
+				Error::<T>::UnknownCommitment
+			);
+			ensure!(
+				!SpaceChallenges::<T>::contains_key(&provider, commitment),
+				Error::<T>::ChallengePending
+			);
+			let deadline =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::ChallengePeriod::get());
+			ChallengeDeadlines::<T>::try_mutate(deadline, |due| {
+				due.try_push((provider.clone(), commitment))
+			})
+			.map_err(|_| Error::<T>::TooManyChallenges)?;
+			let deposit = T::ChallengeDeposit::get();
+			T::Currency::hold(&HoldReason::ChallengeDeposit.into(), &challenger, deposit)?;
+			let seed = <Hash>::try_from(frame_system::Pallet::<T>::parent_hash().as_ref())
+				.unwrap_or_default();
+			SpaceChallenges::<T>::insert(
+				&provider,
+				commitment,
+				SpaceChallenge {
+					challenger: challenger.clone(),
+					deposit,
+					seed,
+					deadline,
+				},
+			);
+			Self::deposit_event(Event::SpaceChallenged {
+				provider,
+				commitment,
+				challenger,
+				deadline,
+			});
+			Ok(())
+		}
+
+		/// Answers the caller's open challenge on its commitment `commitment` with the
+		/// challenged chunks' bytes and Merkle paths, in challenge order (see
+		/// `hypermesh_primitives::proofs::prove_space_data`). A right answer pays the
+		/// provider the challenger's deposit; a wrong one settles the challenge as failed
+		/// (the call succeeds, and the reputation loss is kept).
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::answer_challenge_right()
+			.max(T::WeightInfo::answer_challenge_wrong()))]
+		pub fn answer_challenge(
+			origin: OriginFor<T>,
+			commitment: Hash,
+			chunks: Vec<ChunkData>,
+		) -> DispatchResult {
+			let provider = ensure_signed(origin)?;
+			let challenge =
+				SpaceChallenges::<T>::get(&provider, commitment).ok_or(Error::<T>::NoChallenge)?;
+			ensure!(
+				chunks.iter().all(|chunk| chunk.data.len() <= MAX_CHUNK_LEN),
+				Error::<T>::ChunkTooLarge
+			);
+			let registered = SpaceCommitments::<T>::get(&provider, commitment)
+				.ok_or(Error::<T>::UnknownCommitment)?;
+			SpaceChallenges::<T>::remove(&provider, commitment);
+			let right = proofs::verify_space_data(
+				&challenge.seed,
+				&provider.encode(),
+				&registered,
+				&chunks,
+			)
+			.is_ok();
+			if right {
+				Self::settle_answered(&provider, commitment, &challenge);
+			} else {
+				Self::settle_failed(provider, commitment, &challenge, false);
+			}
 			Ok(())
 		}
 	}
@@ -955,6 +1150,95 @@ impl<T: Config> Call<T> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// Fails the challenges due at the start of block `now` that are still open.
+	fn expire_challenges(now: BlockNumberFor<T>) -> Weight {
+		let due = ChallengeDeadlines::<T>::take(now);
+		let count = due.len() as u32;
+		for (provider, commitment) in due {
+			let Some(challenge) = SpaceChallenges::<T>::get(&provider, commitment) else {
+				continue;
+			};
+			if challenge.deadline != now {
+				continue;
+			}
+			SpaceChallenges::<T>::remove(&provider, commitment);
+			Self::settle_failed(provider, commitment, &challenge, true);
+		}
+		T::WeightInfo::expire_challenges(count)
+	}
+
+	/// A right answer: the challenger's deposit goes to the provider.
+	fn settle_answered(
+		provider: &T::AccountId,
+		commitment: Hash,
+		challenge: &SpaceChallenge<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
+	) {
+		use frame_support::traits::{
+			fungible::MutateHold,
+			tokens::{Fortitude, Precision, Restriction},
+		};
+		let reason = HoldReason::ChallengeDeposit.into();
+		// Cannot fail for a deposit this pallet holds; best effort all the same, so a
+		// settled challenge never stays open.
+		let _ = if challenge.challenger == *provider {
+			T::Currency::release(&reason, provider, challenge.deposit, Precision::BestEffort)
+		} else {
+			T::Currency::transfer_on_hold(
+				&reason,
+				&challenge.challenger,
+				provider,
+				challenge.deposit,
+				Precision::BestEffort,
+				Restriction::Free,
+				Fortitude::Polite,
+			)
+		};
+		Self::deposit_event(Event::ChallengeAnswered {
+			provider: provider.clone(),
+			commitment,
+		});
+	}
+
+	/// A wrong answer or none: every asset of the provider loses
+	/// [`Config::ReputationPenalty`]; the challenger gets its deposit back.
+	fn settle_failed(
+		provider: T::AccountId,
+		commitment: Hash,
+		challenge: &SpaceChallenge<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
+		expired: bool,
+	) {
+		use frame_support::traits::{fungible::MutateHold, tokens::Precision};
+		let _ = T::Currency::release(
+			&HoldReason::ChallengeDeposit.into(),
+			&challenge.challenger,
+			challenge.deposit,
+			Precision::BestEffort,
+		);
+		let mut assets = 0u32;
+		for id in AssetsByOwner::<T>::iter_key_prefix(&provider) {
+			Assets::<T>::mutate_extant(id, |asset| {
+				asset.reputation = asset.reputation.saturating_sub(T::ReputationPenalty::get());
+			});
+			assets = assets.saturating_add(1);
+		}
+		Self::deposit_event(Event::ChallengeFailed {
+			provider,
+			commitment,
+			expired,
+			assets,
+		});
+	}
+
+	/// The open challenges on `provider`'s commitments, by commitment id.
+	pub fn challenges_of(
+		provider: &T::AccountId,
+	) -> Vec<(
+		Hash,
+		SpaceChallenge<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
+	)> {
+		SpaceChallenges::<T>::iter_prefix(provider).collect()
+	}
+
 	/// The parameters a client needs to build proofs the chain accepts.
 	pub fn proof_parameters() -> ProofParameters {
 		ProofParameters {

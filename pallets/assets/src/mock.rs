@@ -42,6 +42,10 @@ pub const DIFFICULTY: u32 = 8;
 pub const WINDOW: u32 = 5;
 /// The fewest chunks of a commitment in the mock.
 pub const MIN_CHUNKS: u64 = 4;
+/// A challenger's deposit in the mock.
+pub const CHALLENGE_DEPOSIT: u64 = 50;
+/// Blocks to answer a space challenge in the mock.
+pub const CHALLENGE_PERIOD: u64 = 10;
 /// Every account's starting balance.
 pub const ENDOWMENT: u64 = 10_000;
 
@@ -65,6 +69,9 @@ impl pallet_hypermesh_assets::Config for Test {
 	type MaxLease = ConstU64<MAX_LEASE>;
 	type MaxAssetsPerOwner = ConstU32<3>;
 	type ReputationPenalty = ConstU32<PENALTY>;
+	type ChallengeDeposit = ConstU64<CHALLENGE_DEPOSIT>;
+	type ChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
+	type MaxChallengesPerBlock = ConstU32<2>;
 	type InnerCalls = ();
 	type WeightInfo = ();
 }
@@ -92,7 +99,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn run_to_block(n: u64) {
 	let mut now = System::block_number();
 	while now < n {
-		frame_system::BlockHash::<Test>::insert(now, sp_core::H256::repeat_byte(now as u8 ^ 0x5a));
+		let hash = sp_core::H256::repeat_byte(now as u8 ^ 0x5a);
+		frame_system::BlockHash::<Test>::insert(now, hash);
+		System::set_parent_hash(hash);
 		now += 1;
 		System::set_block_number(now);
 		<AssetRegistry as frame_support::traits::Hooks<u64>>::on_initialize(now);

@@ -14,7 +14,8 @@ use alloc::vec::Vec;
 use codec::Codec;
 use hypermesh_primitives::ct::Hash;
 use pallet_hypermesh_assets::{
-	Allocation, AllocationId, Asset, AssetId, ProofParameters, SpaceCommitment, UsageRecord,
+	Allocation, AllocationId, Asset, AssetId, ProofParameters, SpaceChallenge, SpaceCommitment,
+	UsageRecord,
 };
 
 sp_api::decl_runtime_apis! {
@@ -47,5 +48,10 @@ sp_api::decl_runtime_apis! {
 		fn bonded_stake(who: AccountId) -> u128;
 		/// Up to `count` public network assets to use as proxies, most trusted first.
 		fn select_proxies(count: u32) -> Vec<(AssetId, Asset<AccountId>)>;
+		/// The open challenges on `provider`'s space commitments, by commitment id (the
+		/// deposit in the chain's smallest unit).
+		fn space_challenges(
+			provider: AccountId,
+		) -> Vec<(Hash, SpaceChallenge<AccountId, u128, BlockNumber>)>;
 	}
 }
