@@ -197,6 +197,9 @@ impl pallet_hypermesh_assets::Config for Runtime {
 	type MaxLease = ConstU32<{ 7 * DAYS }>;
 	type MaxAssetsPerOwner = ConstU32<64>;
 	type ReputationPenalty = ConstU32<100>;
+	/// Unbonded stake stays held for a day: it cannot prove and leave in one block.
+	type UnbondingPeriod = ConstU32<DAYS>;
+	type MaxUnbondingChunks = ConstU32<16>;
 	/// A space challenge holds 1 CAES from the challenger: the provider's fee for
 	/// answering, paid only if it answers right.
 	type ChallengeDeposit = AssetChallengeDeposit;

@@ -715,3 +715,27 @@ test('a proof whose block left the window is refused as stale (1), and its repla
   assert.deepEqual({ ...after, usedProofs: [] }, { ...before, usedProofs: [] });
   assert.deepEqual((await rpc('assets_assetsOf', alice.address)).map((a) => a.id), [storage.id]);
 });
+
+test('unbonded stake stops counting at once but stays held until the unbonding period is over', { timeout: 180_000 }, async () => {
+  const bonded = async (who) => BigInt((await rpc('assets_proofParameters', who)).bondedStake);
+  const held = async (who) => (await api.query.system.account(who)).data.reserved.toBigInt();
+  const [stakeBefore, heldBefore] = [await bonded(bob.address), await held(bob.address)];
+  const bond = await send(api.tx.assetRegistry.bond(5n * UNIT), bob).finalized;
+  assert.equal(bond.error, null);
+  assert.equal(await bonded(bob.address), stakeBefore + 5n * UNIT);
+
+  const unbond = await send(api.tx.assetRegistry.unbond(5n * UNIT), bob).finalized;
+  assert.equal(unbond.error, null);
+  const unbonded = eventOf(unbond.events, (e) => api.events.assetRegistry.Unbonded.is(e));
+  const day = 24 * 60 * 60 / 6; // blocks of 6 s
+  assert.equal(unbonded.data.unlocksAt.toNumber(), await blockNumberOf(unbond.blockHash) + day);
+  // No longer stake for PoStake, still held.
+  assert.equal(await bonded(bob.address), stakeBefore);
+  assert.equal(await held(bob.address), heldBefore + 5n * UNIT);
+  const chunks = (await api.query.assetRegistry.unbonding(bob.address)).toJSON();
+  assert.deepEqual(chunks, [{ amount: Number(5n * UNIT), unlocksAt: await blockNumberOf(unbond.blockHash) + day }]);
+  // Too early to withdraw: a clear error, nothing released.
+  const early = await send(api.tx.assetRegistry.withdrawUnbonded(), bob).finalized;
+  assert.equal(early.error, 'assetRegistry.NothingToWithdraw');
+  assert.equal(await held(bob.address), heldBefore + 5n * UNIT);
+});

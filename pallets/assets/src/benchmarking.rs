@@ -346,13 +346,41 @@ mod benchmarks {
 		assert_eq!(T::Stake::bonded(&who) >= 1_000, true);
 	}
 
+	/// All but one unbonding chunk already waiting.
 	#[benchmark]
 	fn unbond() {
 		let who = prover::<T>("prover");
 		let stake: BalanceOf<T> = T::MinimumStake::get().max(1).saturated_into();
+		let chunks = T::MaxUnbondingChunks::get();
+		AssetRegistry::<T>::bond(RawOrigin::Signed(who.clone()).into(), chunks.into())
+			.expect("the account is funded");
+		for _ in 1..chunks {
+			AssetRegistry::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into())
+				.expect("bonded");
+		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), stake);
-		assert_eq!(T::Stake::bonded(&who), 0);
+		assert_eq!(T::Stake::bonded(&who), 1);
+		assert_eq!(Unbonding::<T>::get(&who).len() as u32, chunks);
+	}
+
+	/// The most unbonding chunks, all unlocked.
+	#[benchmark]
+	fn withdraw_unbonded() {
+		let who = prover::<T>("prover");
+		let chunks = T::MaxUnbondingChunks::get();
+		AssetRegistry::<T>::bond(RawOrigin::Signed(who.clone()).into(), chunks.into())
+			.expect("the account is funded");
+		for _ in 0..chunks {
+			AssetRegistry::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into())
+				.expect("bonded");
+		}
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number() + T::UnbondingPeriod::get(),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(Unbonding::<T>::get(&who).is_empty());
 	}
 
 	/// The deadline's list holds all but one of the challenges allowed.

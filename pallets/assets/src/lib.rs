@@ -296,14 +296,30 @@ impl<RuntimeCall> InnerCalls<RuntimeCall> for () {
 	}
 }
 
-/// Bonded stake = funds held under [`HoldReason::ProviderBond`].
+/// Bonded stake = funds held under [`HoldReason::ProviderBond`], less what is unbonding
+/// (still held until [`Pallet::withdraw_unbonded`], but no longer stake).
 pub struct HeldStake<T>(PhantomData<T>);
 
 impl<T: Config> BondedStake<T::AccountId> for HeldStake<T> {
 	fn bonded(who: &T::AccountId) -> u128 {
 		use frame_support::traits::fungible::InspectHold;
-		T::Currency::balance_on_hold(&HoldReason::ProviderBond.into(), who).saturated_into()
+		let held: u128 =
+			T::Currency::balance_on_hold(&HoldReason::ProviderBond.into(), who).saturated_into();
+		let unbonding = Unbonding::<T>::get(who).iter().fold(0u128, |sum, chunk| {
+			sum.saturating_add(chunk.amount.saturated_into())
+		});
+		held.saturating_sub(unbonding)
 	}
+}
+
+/// Stake on its way out: held until `unlocks_at`, then released by
+/// [`Pallet::withdraw_unbonded`].
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct UnbondingChunk<Balance, BlockNumber> {
+	/// How much.
+	pub amount: Balance,
+	/// The first block at which it can be withdrawn.
+	pub unlocks_at: BlockNumber,
 }
 
 /// The chain's /64 prefix: `fd` and the first 7 bytes of the genesis hash.
@@ -399,6 +415,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type ChallengeDeposit: Get<BalanceOf<Self>>;
 
+		/// How many blocks unbonded stake stays held (no longer counted as stake) before
+		/// it can be withdrawn.
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The most unbonding chunks an account may have waiting at once.
+		#[pallet::constant]
+		type MaxUnbondingChunks: Get<u32>;
+
 		/// How many blocks a provider has to answer a space challenge.
 		#[pallet::constant]
 		type ChallengePeriod: Get<BlockNumberFor<Self>>;
@@ -476,6 +501,16 @@ pub mod pallet {
 	/// entry is pruned once its block is outside the window, when the proof is stale anyway.
 	#[pallet::storage]
 	pub type UsedProofs<T> = StorageDoubleMap<_, Twox64Concat, u32, Identity, Hash, ()>;
+
+	/// Stake unbonded and not yet withdrawn, by account, oldest first.
+	#[pallet::storage]
+	pub type Unbonding<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<UnbondingChunk<BalanceOf<T>, BlockNumberFor<T>>, T::MaxUnbondingChunks>,
+		ValueQuery,
+	>;
 
 	/// Open space challenges, by provider and commitment id (at most one per commitment).
 	#[pallet::storage]
@@ -606,8 +641,17 @@ pub mod pallet {
 			/// How much more.
 			amount: BalanceOf<T>,
 		},
-		/// Stake was unbonded.
+		/// Stake was unbonded: no longer counted as stake, held until `unlocks_at`.
 		Unbonded {
+			/// Whose.
+			who: T::AccountId,
+			/// How much.
+			amount: BalanceOf<T>,
+			/// The first block at which it can be withdrawn.
+			unlocks_at: BlockNumberFor<T>,
+		},
+		/// Unbonded stake was released to its owner.
+		Withdrawn {
 			/// Whose.
 			who: T::AccountId,
 			/// How much.
@@ -666,6 +710,10 @@ pub mod pallet {
 		UnknownCommitment,
 		/// Less is bonded than the amount to unbond.
 		NotBonded,
+		/// The account has the most unbonding chunks allowed waiting; withdraw first.
+		TooManyUnbondingChunks,
+		/// No unbonded stake of the account's has unlocked yet.
+		NothingToWithdraw,
 		/// The commitment has an open challenge (answer it first).
 		ChallengePending,
 		/// As many challenges already fall due in that block as allowed; try in a later one.
@@ -982,21 +1030,61 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Unbonds `amount` of the caller's stake (released at once until Caesar adds an
-		/// unbonding delay).
+		/// Unbonds `amount` of the caller's stake: it stops counting as stake at once (for
+		/// PoStake and proxy choice) but stays held for [`Config::UnbondingPeriod`] blocks,
+		/// then [`Pallet::withdraw_unbonded`] releases it.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::unbond())]
 		pub fn unbond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
-			use frame_support::traits::{fungible::InspectHold, tokens::Precision};
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let reason = HoldReason::ProviderBond.into();
 			ensure!(
-				T::Currency::balance_on_hold(&reason, &who) >= amount,
+				HeldStake::<T>::bonded(&who) >= amount.saturated_into::<u128>(),
 				Error::<T>::NotBonded
 			);
-			T::Currency::release(&reason, &who, amount, Precision::Exact)?;
-			Self::deposit_event(Event::Unbonded { who, amount });
+			let unlocks_at =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+			Unbonding::<T>::try_mutate(&who, |chunks| {
+				chunks.try_push(UnbondingChunk { amount, unlocks_at })
+			})
+			.map_err(|_| Error::<T>::TooManyUnbondingChunks)?;
+			Self::deposit_event(Event::Unbonded {
+				who,
+				amount,
+				unlocks_at,
+			});
+			Ok(())
+		}
+
+		/// Releases the caller's unbonded stake whose unbonding period is over.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
+			use frame_support::traits::tokens::Precision;
+			let who = ensure_signed(origin)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut chunks = Unbonding::<T>::get(&who);
+			let mut amount = BalanceOf::<T>::zero();
+			chunks.retain(|chunk| {
+				let unlocked = chunk.unlocks_at <= now;
+				if unlocked {
+					amount = amount.saturating_add(chunk.amount);
+				}
+				!unlocked
+			});
+			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
+			T::Currency::release(
+				&HoldReason::ProviderBond.into(),
+				&who,
+				amount,
+				Precision::Exact,
+			)?;
+			if chunks.is_empty() {
+				Unbonding::<T>::remove(&who);
+			} else {
+				Unbonding::<T>::insert(&who, chunks);
+			}
+			Self::deposit_event(Event::Withdrawn { who, amount });
 			Ok(())
 		}
 

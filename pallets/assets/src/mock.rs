@@ -42,6 +42,8 @@ pub const DIFFICULTY: u32 = 8;
 pub const WINDOW: u32 = 5;
 /// The fewest chunks of a commitment in the mock.
 pub const MIN_CHUNKS: u64 = 4;
+/// Blocks unbonded stake stays held in the mock.
+pub const UNBONDING_PERIOD: u64 = 20;
 /// A challenger's deposit in the mock.
 pub const CHALLENGE_DEPOSIT: u64 = 50;
 /// Blocks to answer a space challenge in the mock.
@@ -69,6 +71,8 @@ impl pallet_hypermesh_assets::Config for Test {
 	type MaxLease = ConstU64<MAX_LEASE>;
 	type MaxAssetsPerOwner = ConstU32<3>;
 	type ReputationPenalty = ConstU32<PENALTY>;
+	type UnbondingPeriod = ConstU64<UNBONDING_PERIOD>;
+	type MaxUnbondingChunks = ConstU32<2>;
 	type ChallengeDeposit = ConstU64<CHALLENGE_DEPOSIT>;
 	type ChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
 	type MaxChallengesPerBlock = ConstU32<2>;

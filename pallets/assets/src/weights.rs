@@ -54,6 +54,7 @@ pub trait WeightInfo {
 	fn withdraw_space() -> Weight;
 	fn bond() -> Weight;
 	fn unbond() -> Weight;
+	fn withdraw_unbonded() -> Weight;
 	fn challenge_space() -> Weight;
 	fn answer_challenge_right() -> Weight;
 	fn answer_challenge_wrong() -> Weight;
@@ -69,13 +70,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::UsedProofs` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:0)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `AssetRegistry::Unbonding` (r:1 w:0)
+	/// Proof: `AssetRegistry::Unbonding` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `AssetRegistry::SpaceCommitments` (r:1 w:0)
 	/// Proof: `AssetRegistry::SpaceCommitments` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	fn check_consensus_proof() -> Weight {
-		// Proof size (bytes): measured `354`, estimated `3603`.
-		// Minimum execution time: 190_163_000 picoseconds.
-		Weight::from_parts(386_590_000, 3603)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size (bytes): measured `354`, estimated `3834`.
+		// Minimum execution time: 164_033_000 picoseconds.
+		Weight::from_parts(187_346_000, 3834)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 	}
 	/// Storage: `AssetRegistry::OwnerAssetCount` (r:1 w:1)
 	/// Proof: `AssetRegistry::OwnerAssetCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -87,6 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::UsedProofs` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:0)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `AssetRegistry::Unbonding` (r:1 w:0)
+	/// Proof: `AssetRegistry::Unbonding` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `AssetRegistry::SpaceCommitments` (r:1 w:0)
 	/// Proof: `AssetRegistry::SpaceCommitments` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	/// Storage: `AssetRegistry::AssetsByOwner` (r:0 w:1)
@@ -97,9 +102,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::AssetByAddress` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn register_asset() -> Weight {
 		// Proof size (bytes): measured `369`, estimated `6028`.
-		// Minimum execution time: 263_858_000 picoseconds.
-		Weight::from_parts(550_961_000, 6028)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 205_302_000 picoseconds.
+		Weight::from_parts(237_558_000, 6028)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `AssetRegistry::Assets` (r:1 w:1)
@@ -110,13 +115,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::UsedProofs` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:0)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `AssetRegistry::Unbonding` (r:1 w:0)
+	/// Proof: `AssetRegistry::Unbonding` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `AssetRegistry::SpaceCommitments` (r:1 w:0)
 	/// Proof: `AssetRegistry::SpaceCommitments` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	fn update_asset() -> Weight {
-		// Proof size (bytes): measured `663`, estimated `3603`.
-		// Minimum execution time: 237_724_000 picoseconds.
-		Weight::from_parts(496_108_000, 3603)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size (bytes): measured `663`, estimated `3834`.
+		// Minimum execution time: 202_121_000 picoseconds.
+		Weight::from_parts(254_287_000, 3834)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `AssetRegistry::Assets` (r:1 w:1)
@@ -131,8 +138,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::AssetByAddress` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn retire_asset() -> Weight {
 		// Proof size (bytes): measured `372`, estimated `3555`.
-		// Minimum execution time: 32_297_000 picoseconds.
-		Weight::from_parts(50_556_000, 3555)
+		// Minimum execution time: 36_089_000 picoseconds.
+		Weight::from_parts(74_694_000, 3555)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -146,15 +153,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::UsedProofs` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:0)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `AssetRegistry::Unbonding` (r:1 w:0)
+	/// Proof: `AssetRegistry::Unbonding` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `AssetRegistry::SpaceCommitments` (r:1 w:0)
 	/// Proof: `AssetRegistry::SpaceCommitments` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	/// Storage: `AssetRegistry::Allocations` (r:0 w:1)
 	/// Proof: `AssetRegistry::Allocations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	fn allocate() -> Weight {
-		// Proof size (bytes): measured `739`, estimated `3603`.
-		// Minimum execution time: 228_555_000 picoseconds.
-		Weight::from_parts(372_039_000, 3603)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size (bytes): measured `739`, estimated `3834`.
+		// Minimum execution time: 436_342_000 picoseconds.
+		Weight::from_parts(502_381_000, 3834)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `AssetRegistry::Allocations` (r:1 w:1)
@@ -163,8 +172,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::Assets` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	fn release() -> Weight {
 		// Proof size (bytes): measured `378`, estimated `3555`.
-		// Minimum execution time: 32_878_000 picoseconds.
-		Weight::from_parts(65_000_000, 3555)
+		// Minimum execution time: 53_040_000 picoseconds.
+		Weight::from_parts(67_370_000, 3555)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -176,15 +185,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::UsedProofs` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:0)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `AssetRegistry::Unbonding` (r:1 w:0)
+	/// Proof: `AssetRegistry::Unbonding` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `AssetRegistry::SpaceCommitments` (r:1 w:0)
 	/// Proof: `AssetRegistry::SpaceCommitments` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	/// Storage: `AssetRegistry::Usage` (r:0 w:1)
 	/// Proof: `AssetRegistry::Usage` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
 	fn report_telemetry() -> Weight {
-		// Proof size (bytes): measured `663`, estimated `3603`.
-		// Minimum execution time: 205_450_000 picoseconds.
-		Weight::from_parts(278_479_000, 3603)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size (bytes): measured `663`, estimated `3834`.
+		// Minimum execution time: 203_917_000 picoseconds.
+		Weight::from_parts(464_340_000, 3834)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `AssetRegistry::SpaceCommitments` (r:1 w:1)
@@ -193,8 +204,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::CommitmentCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn commit_space() -> Weight {
 		// Proof size (bytes): measured `6`, estimated `3603`.
-		// Minimum execution time: 22_592_000 picoseconds.
-		Weight::from_parts(40_519_000, 3603)
+		// Minimum execution time: 20_565_000 picoseconds.
+		Weight::from_parts(25_821_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -206,8 +217,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::CommitmentCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn withdraw_space() -> Weight {
 		// Proof size (bytes): measured `219`, estimated `3629`.
-		// Minimum execution time: 28_713_000 picoseconds.
-		Weight::from_parts(52_893_000, 3629)
+		// Minimum execution time: 29_163_000 picoseconds.
+		Weight::from_parts(45_830_000, 3629)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -215,21 +226,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn bond() -> Weight {
 		// Proof size (bytes): measured `0`, estimated `3586`.
-		// Minimum execution time: 63_438_000 picoseconds.
-		Weight::from_parts(125_865_000, 3586)
+		// Minimum execution time: 58_692_000 picoseconds.
+		Weight::from_parts(96_132_000, 3586)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Storage: `Balances::Holds` (r:1 w:0)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `AssetRegistry::Unbonding` (r:1 w:1)
+	/// Proof: `AssetRegistry::Unbonding` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
+	fn unbond() -> Weight {
+		// Proof size (bytes): measured `484`, estimated `3834`.
+		// Minimum execution time: 23_528_000 picoseconds.
+		Weight::from_parts(27_620_000, 3834)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `AssetRegistry::Unbonding` (r:1 w:1)
+	/// Proof: `AssetRegistry::Unbonding` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	fn unbond() -> Weight {
-		// Proof size (bytes): measured `158`, estimated `3593`.
-		// Minimum execution time: 61_097_000 picoseconds.
-		Weight::from_parts(112_653_000, 3593)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	fn withdraw_unbonded() -> Weight {
+		// Proof size (bytes): measured `607`, estimated `3834`.
+		// Minimum execution time: 64_292_000 picoseconds.
+		Weight::from_parts(73_460_000, 3834)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `AssetRegistry::SpaceCommitments` (r:1 w:0)
 	/// Proof: `AssetRegistry::SpaceCommitments` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
@@ -243,8 +267,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn challenge_space() -> Weight {
 		// Proof size (bytes): measured `680`, estimated `3990`.
-		// Minimum execution time: 103_848_000 picoseconds.
-		Weight::from_parts(167_695_000, 3990)
+		// Minimum execution time: 80_235_000 picoseconds.
+		Weight::from_parts(89_885_000, 3990)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -258,8 +282,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn answer_challenge_right() -> Weight {
 		// Proof size (bytes): measured `691`, estimated `6196`.
-		// Minimum execution time: 344_944_000 picoseconds.
-		Weight::from_parts(766_700_000, 6196)
+		// Minimum execution time: 326_213_000 picoseconds.
+		Weight::from_parts(379_690_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -277,8 +301,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `AssetRegistry::Assets` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	fn answer_challenge_wrong() -> Weight {
 		// Proof size (bytes): measured `8018`, estimated `166025`.
-		// Minimum execution time: 779_819_000 picoseconds.
-		Weight::from_parts(916_894_000, 166025)
+		// Minimum execution time: 837_974_000 picoseconds.
+		Weight::from_parts(1_457_633_000, 166025)
 			.saturating_add(T::DbWeight::get().reads(133_u64))
 			.saturating_add(T::DbWeight::get().writes(67_u64))
 	}
@@ -297,9 +321,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 8]`.
 	fn expire_challenges(c: u32, ) -> Weight {
 		// Proof size (bytes): measured `319`, estimated `3990`.
-		// Minimum execution time: 6_024_000 picoseconds.
-		Weight::from_parts(6_512_000, 3990)
-			.saturating_add(Weight::from_parts(912_003_673, 0).saturating_mul(c.into()))
+		// Minimum execution time: 4_146_000 picoseconds.
+		Weight::from_parts(6_731_000, 3990)
+			.saturating_add(Weight::from_parts(980_437_160, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((132_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -311,77 +335,82 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn check_consensus_proof() -> Weight {
-		Weight::from_parts(386_590_000, 3603)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(187_346_000, 3834)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 	}
 	fn register_asset() -> Weight {
-		Weight::from_parts(550_961_000, 6028)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(237_558_000, 6028)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn update_asset() -> Weight {
-		Weight::from_parts(496_108_000, 3603)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(254_287_000, 3834)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn retire_asset() -> Weight {
-		Weight::from_parts(50_556_000, 3555)
+		Weight::from_parts(74_694_000, 3555)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn allocate() -> Weight {
-		Weight::from_parts(372_039_000, 3603)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(502_381_000, 3834)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn release() -> Weight {
-		Weight::from_parts(65_000_000, 3555)
+		Weight::from_parts(67_370_000, 3555)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn report_telemetry() -> Weight {
-		Weight::from_parts(278_479_000, 3603)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(464_340_000, 3834)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_space() -> Weight {
-		Weight::from_parts(40_519_000, 3603)
+		Weight::from_parts(25_821_000, 3603)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_space() -> Weight {
-		Weight::from_parts(52_893_000, 3629)
+		Weight::from_parts(45_830_000, 3629)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn bond() -> Weight {
-		Weight::from_parts(125_865_000, 3586)
+		Weight::from_parts(96_132_000, 3586)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(112_653_000, 3593)
+		Weight::from_parts(27_620_000, 3834)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn withdraw_unbonded() -> Weight {
+		Weight::from_parts(73_460_000, 3834)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn challenge_space() -> Weight {
-		Weight::from_parts(167_695_000, 3990)
+		Weight::from_parts(89_885_000, 3990)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn answer_challenge_right() -> Weight {
-		Weight::from_parts(766_700_000, 6196)
+		Weight::from_parts(379_690_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn answer_challenge_wrong() -> Weight {
-		Weight::from_parts(916_894_000, 166025)
+		Weight::from_parts(1_457_633_000, 166025)
 			.saturating_add(RocksDbWeight::get().reads(133_u64))
 			.saturating_add(RocksDbWeight::get().writes(67_u64))
 	}
 	fn expire_challenges(c: u32, ) -> Weight {
-		Weight::from_parts(6_512_000, 3990)
-			.saturating_add(Weight::from_parts(912_003_673, 0).saturating_mul(c.into()))
+		Weight::from_parts(6_731_000, 3990)
+			.saturating_add(Weight::from_parts(980_437_160, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((132_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
