@@ -206,26 +206,47 @@ impl pallet_hypermesh_assets::Config for Runtime {
 	/// Two minutes to answer a space challenge.
 	type ChallengePeriod = ConstU32<20>;
 	type MaxChallengesPerBlock = ConstU32<8>;
-	type InnerCalls = BatchedCalls;
+	type InnerCalls = WrappedCalls;
 	type WeightInfo = pallet_hypermesh_assets::weights::SubstrateWeight<Runtime>;
 }
 
-/// The calls `utility` dispatches with the caller's own origin (the batches and
-/// `with_weight`), for the consensus-proof extension to check in the pool.
-/// `as_derivative` and `dispatch_as` change the origin and are left to the calls' own check.
-pub struct BatchedCalls;
+/// The calls `utility` and `sudo` carry, and the account each runs as, for the
+/// consensus-proof extension to check in the pool: the batches and `with_weight` run as the
+/// signer, `as_derivative` as the signer's derivative account, `sudo_as` as its target.
+/// `sudo` and `dispatch_as` (root, or any origin root picks) run guarded calls as no
+/// signed account, so those fail at dispatch whatever their proof.
+pub struct WrappedCalls;
 
-impl pallet_hypermesh_assets::InnerCalls<RuntimeCall> for BatchedCalls {
-	fn inner_calls(call: &RuntimeCall) -> alloc::vec::Vec<&RuntimeCall> {
+impl pallet_hypermesh_assets::InnerCalls<RuntimeCall, AccountId> for WrappedCalls {
+	fn inner_calls<'a>(
+		call: &'a RuntimeCall,
+		signer: &AccountId,
+	) -> alloc::vec::Vec<(&'a RuntimeCall, Option<AccountId>)> {
+		use sp_runtime::traits::StaticLookup;
 		match call {
 			RuntimeCall::Utility(
 				pallet_utility::Call::batch { calls }
 				| pallet_utility::Call::batch_all { calls }
 				| pallet_utility::Call::force_batch { calls },
-			) => calls.iter().collect(),
+			) => calls
+				.iter()
+				.map(|call| (call, Some(signer.clone())))
+				.collect(),
 			RuntimeCall::Utility(pallet_utility::Call::with_weight { call, .. }) => {
-				alloc::vec![&**call]
+				alloc::vec![(&**call, Some(signer.clone()))]
 			}
+			RuntimeCall::Utility(pallet_utility::Call::as_derivative { index, call }) => {
+				let derivative = pallet_utility::derivative_account_id(signer.clone(), *index);
+				alloc::vec![(&**call, Some(derivative))]
+			}
+			RuntimeCall::Sudo(pallet_sudo::Call::sudo_as { who, call }) => {
+				let target = <Runtime as frame_system::Config>::Lookup::lookup(who.clone()).ok();
+				alloc::vec![(&**call, target)]
+			}
+			RuntimeCall::Sudo(
+				pallet_sudo::Call::sudo { call }
+				| pallet_sudo::Call::sudo_unchecked_weight { call, .. },
+			) => alloc::vec![(&**call, None)],
 			_ => alloc::vec::Vec::new(),
 		}
 	}

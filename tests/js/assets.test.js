@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { createKeyDerived, cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
 import { startDevNode } from './node-process.js';
 import { hexToBytes, leafHash, merkleRoot, submit, waitForFinalizedEvent } from './trustchain-lib.js';
 import {
@@ -426,6 +426,61 @@ test('inside utility batches the pool checks every proof too; a proof used twice
   const allocated = ok.events.filter(({ event }) => api.events.assetRegistry.Allocated.is(event));
   assert.equal(allocated.length, 1);
   assert.equal(allocated[0].event.data.id.toNumber(), nextAllocation);
+  assert.equal((await rpc('assets_asset', storage.id, ok.blockHash)).allocated, before + 1);
+});
+
+test('wrappers that change the origin: the pool checks proofs inside utility.asDerivative against the derivative account, and inside sudo.sudoAs against its target', { timeout: 240_000 }, async () => {
+  // Bob's derivative account 0 (utility's "modlpy/utilisuba" derivation) gets funds from
+  // Alice, then bonds and commits its own space through asDerivative.
+  const derivative = { publicKey: createKeyDerived(bob.publicKey, 0) };
+  derivative.address = encodeAddress(derivative.publicKey, 42);
+  const derivativeSpace = makeSpace({ chunks: 16, address: '2001:db8::d', port: 4433 });
+  const funded = await send(api.tx.balances.transferKeepAlive(derivative.address, 100n * UNIT), alice).finalized;
+  assert.equal(funded.error, null);
+  const stake = BigInt(params.minimumStake);
+  const setup = await send(api.tx.utility.batchAll([
+    api.tx.utility.asDerivative(0, api.tx.assetRegistry.bond(stake)),
+    api.tx.utility.asDerivative(0, api.tx.assetRegistry.commitSpace(toCallArg(derivativeSpace.commitment))),
+  ]), bob).finalized;
+  assert.equal(setup.error, null);
+  assert.equal(BigInt((await rpc('assets_proofParameters', derivative.address)).bondedStake), stake);
+
+  const args = [storage.id, 1, 10];
+  const time = await bestTime();
+  const allocate = (proof) => api.tx.assetRegistry.allocate(...args, toCallArg(proof));
+  const bobsProof = await proofFor(bob, allocateOperation(...args), bobSpace, stake, time);
+  const derivativeProof = await proofFor(derivative, allocateOperation(...args), derivativeSpace, stake, time);
+  const forged = cloneProof(derivativeProof);
+  forged.space.chunks[1].path[0][0] ^= 1;
+  const bobForged = cloneProof(bobsProof);
+  bobForged.space.chunks[0].leafHash[0] ^= 1;
+
+  const before = (await rpc('assets_asset', storage.id)).allocated;
+  const refusals = [
+    // Bob's own (valid) proof does not prove for his derivative account: its work is bound
+    // to Bob, and the derivative's answers would be for another commitment.
+    ['Bob\'s proof inside asDerivative', bob, 6, api.tx.utility.asDerivative(0, allocate(bobsProof))],
+    ['forged derivative proof inside asDerivative', bob, 10, api.tx.utility.asDerivative(0, allocate(forged))],
+    ['forged proof inside a batch inside asDerivative', bob, 10,
+      api.tx.utility.asDerivative(0, api.tx.utility.batchAll([allocate(forged)]))],
+    // Alice is the dev chain's sudo key: sudoAs(Bob, ...) runs as Bob.
+    ['forged Bob proof inside sudo.sudoAs', alice, 10, api.tx.sudo.sudoAs(bob.address, allocate(bobForged))],
+  ];
+  for (const [name, signer, code, tx] of refusals) {
+    const nonce = nonces.get(signer.address);
+    await assert.rejects(submit(api, tx, signer, { nonce }).inPool, (err) => {
+      assert.equal(err.message, `1010: Invalid Transaction: Custom error: ${code}`, `${name}: ${err.message}`);
+      return true;
+    }, `${name} was not refused`);
+  }
+  assert.equal((await rpc('assets_asset', storage.id)).allocated, before);
+
+  // The derivative's own proof goes through, and the allocation is the derivative's.
+  const ok = await send(api.tx.utility.asDerivative(0, allocate(derivativeProof)), bob).finalized;
+  assert.equal(ok.error, null);
+  const allocated = eventOf(ok.events, (e) => api.events.assetRegistry.Allocated.is(e));
+  assert.ok(allocated, 'no Allocated event');
+  assert.equal(allocated.data.consumer.toString(), derivative.address);
   assert.equal((await rpc('assets_asset', storage.id, ok.blockHash)).allocated, before + 1);
 });
 

@@ -3,8 +3,9 @@
 //! Guarded calls carry their [`ConsensusProof`](crate::ConsensusProof) as an argument (so the
 //! metadata describes it and clients need no custom extension types); this extension has
 //! no data of its own. For a guarded call, and for guarded calls inside calls that carry
-//! calls for the same origin ([`crate::InnerCalls`], e.g. `utility.batch`; at most
-//! [`MAX_GUARDED_CALLS`], [`MAX_CALL_DEPTH`] deep), it runs [`Pallet::check_proof`] in `validate`,
+//! calls ([`crate::InnerCalls`], e.g. `utility.batch` or `utility.asDerivative`, each
+//! checked against the account it will run as; at most [`MAX_GUARDED_CALLS`],
+//! [`MAX_CALL_DEPTH`] deep), it runs [`Pallet::check_proof`] in `validate`,
 //! which the pool runs before admitting a transaction and block production runs again
 //! before applying it, so an invalid proof never enters a block. Each failure is an
 //! `InvalidTransaction::Custom` code of its own ([`ProofRejection`]), logged under the
@@ -38,41 +39,50 @@ pub const MAX_CALL_DEPTH: u32 = 4;
 /// resources: each costs a proof check in the pool).
 pub const MAX_GUARDED_CALLS: usize = 16;
 
-/// Collects the proofs and operations of the guarded calls in `call` and the calls it
+/// A guarded call found in a transaction: the account it runs as, its proof and the hash
+/// of the operation the proof is for.
+type Guarded<'a, AccountId> = (AccountId, &'a ConsensusProof, Hash);
+
+/// Collects the guarded calls in `call`, dispatched as `signer`, and in the calls it
 /// carries ([`InnerCalls`]); `false` if there are too many or they nest too deep.
 fn collect_operations<'a, T>(
 	call: &'a <T as frame_system::Config>::RuntimeCall,
+	signer: &T::AccountId,
 	depth: u32,
-	found: &mut Vec<(&'a ConsensusProof, Hash)>,
+	found: &mut Vec<Guarded<'a, T::AccountId>>,
 ) -> bool
 where
 	T: Config,
 	<T as frame_system::Config>::RuntimeCall: IsSubType<Call<T>>,
 {
-	if let Some(operation) = call.is_sub_type().and_then(|call| call.operation()) {
-		found.push(operation);
+	if let Some((proof, operation)) = call.is_sub_type().and_then(|call| call.operation()) {
+		found.push((signer.clone(), proof, operation));
 		return found.len() <= MAX_GUARDED_CALLS;
 	}
-	let inner = T::InnerCalls::inner_calls(call);
+	let inner = T::InnerCalls::inner_calls(call, signer);
 	if inner.is_empty() {
 		return true;
 	}
 	if depth >= MAX_CALL_DEPTH {
 		return false;
 	}
-	inner
-		.into_iter()
-		.all(|call| collect_operations::<T>(call, depth + 1, found))
+	inner.into_iter().all(|(call, runs_as)| match runs_as {
+		Some(account) => collect_operations::<T>(call, &account, depth + 1, found),
+		// Not run as a signed account: a guarded call inside fails at dispatch.
+		None => true,
+	})
 }
 
-/// How many guarded calls `call` carries, `None` if too many or too deep.
+/// How many guarded calls `call` carries, `None` if too many or too deep (counted as if
+/// the all-zero account sent it: the count does not depend on who sends it).
 fn guarded_calls<T>(call: &<T as frame_system::Config>::RuntimeCall) -> Option<usize>
 where
 	T: Config,
 	<T as frame_system::Config>::RuntimeCall: IsSubType<Call<T>>,
 {
+	let anyone = T::AccountId::decode(&mut sp_runtime::traits::TrailingZeroInput::zeroes()).ok()?;
 	let mut found = Vec::new();
-	collect_operations::<T>(call, 0, &mut found).then_some(found.len())
+	collect_operations::<T>(call, &anyone, 0, &mut found).then_some(found.len())
 }
 
 /// The tag prefix of a proof id in the pool's `provides`.
@@ -222,7 +232,7 @@ where
 			return Ok((ValidTransaction::default(), (), origin));
 		};
 		let mut operations = Vec::new();
-		if !collect_operations::<T>(call, 0, &mut operations) {
+		if !collect_operations::<T>(call, who, 0, &mut operations) {
 			return Err(InvalidTransaction::ExhaustsResources.into());
 		}
 		if operations.is_empty() {
@@ -231,8 +241,8 @@ where
 		let current: u32 = frame_system::Pallet::<T>::block_number().saturated_into();
 		let mut valid = ValidTransaction::default();
 		let mut ids = Vec::new();
-		for (proof, operation) in operations {
-			let id = Pallet::<T>::check_proof(who, &operation, proof)
+		for (runs_as, proof, operation) in operations {
+			let id = Pallet::<T>::check_proof(&runs_as, &operation, proof)
 				.and_then(|id| {
 					if ids.contains(&id) {
 						Err(ProofRejection::Reused)

@@ -281,17 +281,25 @@ pub trait BondedStake<AccountId> {
 	fn bonded(who: &AccountId) -> u128;
 }
 
-/// The calls a runtime call carries and dispatches with its own origin (e.g. the calls of
-/// `utility.batch`), for [`CheckConsensusProof`] to look into. Wrappers that dispatch with
-/// another origin (`as_derivative`, `sudo`) are not listed: their inner calls are checked
-/// by the call itself at dispatch.
-pub trait InnerCalls<RuntimeCall> {
-	/// The calls `call` carries (not recursively; the extension recurses).
-	fn inner_calls(call: &RuntimeCall) -> Vec<&RuntimeCall>;
+/// The calls a runtime call carries and dispatches, with the account each is dispatched
+/// as, for [`CheckConsensusProof`] to look into: a batch's calls run as the signer, an
+/// `as_derivative` call as the signer's derivative account, a `sudo_as` call as its
+/// target. A guarded call's proof is checked against the account it will run as.
+pub trait InnerCalls<RuntimeCall, AccountId> {
+	/// The calls `call` carries when `signer` dispatches it (not recursively; the
+	/// extension recurses), each with the account it runs as, or `None` where it does not
+	/// run as a signed account (e.g. `sudo`'s root: a guarded call refuses that origin).
+	fn inner_calls<'a>(
+		call: &'a RuntimeCall,
+		signer: &AccountId,
+	) -> Vec<(&'a RuntimeCall, Option<AccountId>)>;
 }
 
-impl<RuntimeCall> InnerCalls<RuntimeCall> for () {
-	fn inner_calls(_: &RuntimeCall) -> Vec<&RuntimeCall> {
+impl<RuntimeCall, AccountId> InnerCalls<RuntimeCall, AccountId> for () {
+	fn inner_calls<'a>(
+		_: &'a RuntimeCall,
+		_: &AccountId,
+	) -> Vec<(&'a RuntimeCall, Option<AccountId>)> {
 		Vec::new()
 	}
 }
@@ -432,9 +440,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxChallengesPerBlock: Get<u32>;
 
-		/// The calls a call carries for the same origin (a batch's calls), so that
-		/// [`CheckConsensusProof`] checks guarded calls inside them too; `()` for none.
-		type InnerCalls: InnerCalls<<Self as frame_system::Config>::RuntimeCall>;
+		/// The calls a call carries (a batch's calls, `as_derivative`'s call, ...) and the
+		/// account each runs as, so that [`CheckConsensusProof`] checks guarded calls inside
+		/// them too; `()` for none.
+		type InnerCalls: InnerCalls<<Self as frame_system::Config>::RuntimeCall, Self::AccountId>;
 
 		/// Weights of the calls and of the proof check, from the benchmarks.
 		type WeightInfo: WeightInfo;
