@@ -101,10 +101,9 @@ before(async () => {
   await cryptoWaitReady();
   oracleDir = mkdtempSync(join(tmpdir(), 'hypermesh-oracle-'));
   node = await startDevNode([
+    // No -l flag: the pool's "consensus proof refused (code N)" lines must show under
+    // the node's default log filter (the pool test below looks for them).
     '--oracle-every', '2', '--oracle-suri', '//Ferdie', '--oracle-dir', oracleDir,
-    // The pool's "consensus proof refused (code N)" lines only show with their target
-    // enabled explicitly (not with the default filter, nor with -linfo).
-    '-lhypermesh::proofs=info',
   ]);
   api = await ApiPromise.create({
     provider: (provider = new WsProvider(`ws://127.0.0.1:${node.rpcPort}`)),

@@ -251,7 +251,10 @@ where
 					}
 				})
 				.map_err(|rejection| {
-					log::info!(
+					// At warn: a runtime's info lines do not show under the node's default
+					// log filter (measured: this line at info needed
+					// `-lhypermesh::proofs=info`; at warn it shows with no flag).
+					log::warn!(
 						target: "hypermesh::proofs",
 						"consensus proof refused (code {}): {}",
 						rejection.code(),
