@@ -251,9 +251,9 @@ where
 					}
 				})
 				.map_err(|rejection| {
-					// At warn: a runtime's info lines do not show under the node's default
-					// log filter (measured: this line at info needed
-					// `-lhypermesh::proofs=info`; at warn it shows with no flag).
+					// At warn: sc-tracing's default filter has `hyper=warn`, and a target
+					// matches by plain string prefix, so at info this `hypermesh::` line
+					// was hidden unless enabled with `-lhypermesh=info`.
 					log::warn!(
 						target: "hypermesh::proofs",
 						"consensus proof refused (code {}): {}",
