@@ -18,6 +18,10 @@
 //! * Handshake latency: STOQ (X25519+ML-KEM-1024, mutual auth with FALCON checks
 //!   on both sides) vs plain quinn (X25519, server auth only).
 //! * Request/response latency over one STOQ connection (64-byte echo, new stream each).
+//!
+//! The throughput measurements are repeated in rounds (see [`run`]) and reported as
+//! medians, because on a shared VM one run of each says little: the spread between
+//! runs of the same transfer was larger than the gap being measured.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,7 +35,7 @@ use tokio::net::{TcpListener, TcpStream};
 use crate::bulk::{Manifest, SliceSource};
 use crate::cert::{HybridCa, LeafSpec, NodeIdentity};
 use crate::config::{PqPolicy, StoqConfig};
-use crate::endpoint::{transport_config, EchoHandler, StoqNode, ALPN};
+use crate::endpoint::{transport_config, EchoHandler, StoqConnection, StoqNode, ALPN};
 use crate::error::{Result, StoqError};
 use crate::kx;
 use crate::verify::{HybridTrust, InMemoryRevocation};
@@ -47,6 +51,8 @@ pub struct BenchOptions {
 	pub handshakes: usize,
 	/// Number of request/response round trips timed.
 	pub requests: usize,
+	/// Rounds of the throughput measurements (each row reports their median).
+	pub rounds: usize,
 }
 
 impl Default for BenchOptions {
@@ -56,6 +62,7 @@ impl Default for BenchOptions {
 			streams: 4,
 			handshakes: 20,
 			requests: 1000,
+			rounds: 5,
 		}
 	}
 }
@@ -65,10 +72,32 @@ impl Default for BenchOptions {
 pub struct BenchRow {
 	/// What was measured.
 	pub name: String,
-	/// The figure.
+	/// The figure: the median of `samples` when there are several.
 	pub value: f64,
 	/// Its unit.
 	pub unit: &'static str,
+	/// One value per round, in round order (empty for single measurements).
+	pub samples: Vec<f64>,
+}
+
+impl BenchRow {
+	fn single(name: String, value: f64, unit: &'static str) -> Self {
+		Self {
+			name,
+			value,
+			unit,
+			samples: Vec::new(),
+		}
+	}
+
+	fn of_samples(name: String, samples: Vec<f64>, unit: &'static str) -> Self {
+		Self {
+			name,
+			value: median(&samples),
+			unit,
+			samples,
+		}
+	}
 }
 
 fn gbps(bytes: usize, d: Duration) -> f64 {
@@ -172,11 +201,148 @@ where
 	Ok(())
 }
 
+/// One throughput measurement, repeated once per round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Throughput {
+	/// `send_bulk`: the sender hashes the object (manifest), then sends.
+	StoqSendBulk,
+	/// `send_bulk_with_manifest`: the manifest was built beforehand.
+	StoqPrecomputed,
+	/// `send_bulk` of equal parts on N streams of one connection.
+	StoqStreams,
+	/// Plain quinn with STOQ's `TransportConfig`.
+	QuinnStoqWindows,
+	/// Plain quinn with quinn's default `TransportConfig`.
+	QuinnDefault,
+	/// TLS 1.3 over TCP.
+	TlsTcp,
+	/// Plain TCP.
+	Tcp,
+}
+
+const THROUGHPUT: [Throughput; 7] = [
+	Throughput::StoqSendBulk,
+	Throughput::StoqPrecomputed,
+	Throughput::StoqStreams,
+	Throughput::QuinnStoqWindows,
+	Throughput::QuinnDefault,
+	Throughput::TlsTcp,
+	Throughput::Tcp,
+];
+
+/// Everything the throughput measurements need, set up once.
+struct Peers {
+	data: Arc<Vec<u8>>,
+	manifest: Manifest,
+	streams: usize,
+	stoq: StoqConnection,
+	quinn_stoq_windows: quinn::Connection,
+	quinn_default: quinn::Connection,
+	tls: tokio_rustls::TlsConnector,
+	tls_addr: SocketAddr,
+	tcp_addr: SocketAddr,
+}
+
+impl Peers {
+	/// Moves `data` once the way `kind` says and returns how long it took.
+	async fn measure(&self, kind: Throughput) -> Result<Duration> {
+		let data = &self.data;
+		Ok(match kind {
+			Throughput::StoqSendBulk => {
+				let t = Instant::now();
+				self.stoq.send_bulk(data).await?;
+				t.elapsed()
+			}
+			Throughput::StoqPrecomputed => {
+				let t = Instant::now();
+				self.stoq
+					.send_bulk_with_manifest(&self.manifest, &mut SliceSource(data))
+					.await?;
+				t.elapsed()
+			}
+			Throughput::StoqStreams => {
+				let part = data.len().div_ceil(self.streams);
+				let t = Instant::now();
+				let mut tasks = Vec::new();
+				for i in 0..self.streams {
+					let (conn, data) = (self.stoq.clone(), data.clone());
+					tasks.push(tokio::spawn(async move {
+						let end = ((i + 1) * part).min(data.len());
+						conn.send_bulk(&data[(i * part).min(end)..end]).await
+					}));
+				}
+				for task in tasks {
+					task.await.map_err(io_err)??;
+				}
+				t.elapsed()
+			}
+			Throughput::QuinnStoqWindows | Throughput::QuinnDefault => {
+				let conn = if kind == Throughput::QuinnDefault {
+					&self.quinn_default
+				} else {
+					&self.quinn_stoq_windows
+				};
+				let t = Instant::now();
+				let (s, r) = conn.open_bi().await.map_err(io_err)?;
+				source(r, s, data).await?;
+				t.elapsed()
+			}
+			Throughput::TlsTcp => {
+				let sock = TcpStream::connect(self.tls_addr).await?;
+				sock.set_nodelay(true)?;
+				let name = ServerName::try_from("localhost").map_err(io_err)?;
+				let tls = self.tls.connect(name, sock).await?;
+				let t = Instant::now();
+				let (r, w) = tokio::io::split(tls);
+				source(r, w, data).await?;
+				t.elapsed()
+			}
+			Throughput::Tcp => {
+				let sock = TcpStream::connect(self.tcp_addr).await?;
+				let t = Instant::now();
+				let (r, w) = sock.into_split();
+				source(r, w, data).await?;
+				t.elapsed()
+			}
+		})
+	}
+}
+
+/// Accepts plain quinn connections and sinks every stream.
+fn serve_plain_quinn(server: quinn::Endpoint) {
+	tokio::spawn(async move {
+		while let Some(inc) = server.accept().await {
+			tokio::spawn(async move {
+				if let Ok(c) = inc.await {
+					while let Ok((s, r)) = c.accept_bi().await {
+						tokio::spawn(sink(r, s));
+					}
+				}
+			});
+		}
+	});
+}
+
+/// The median of `values` (sorted here); 0 for none.
+fn median(values: &[f64]) -> f64 {
+	let mut v = values.to_vec();
+	v.sort_by(f64::total_cmp);
+	match v.len() {
+		0 => 0.0,
+		n if n % 2 == 1 => v[n / 2],
+		n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+	}
+}
+
 /// Runs every measurement and returns the rows in display order.
+///
+/// The throughput measurements run in `rounds` rounds; each round runs every one of
+/// them once, in the opposite order from the round before, so that a slow spell of
+/// the machine falls on STOQ and on its baselines alike. A row's value is the median
+/// of its rounds and its samples are kept; the ratio rows take STOQ and plain quinn
+/// from the same round.
 pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 	let mut rows = Vec::new();
-	let mut row =
-		|name: String, value: f64, unit: &'static str| rows.push(BenchRow { name, value, unit });
 	let ca = HybridCa::generate("bench CA")?;
 	let trust = Arc::new(HybridTrust::from_ca(
 		&ca,
@@ -199,114 +365,31 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 		StoqConfig::new(PqPolicy::Required, client_id.clone(), trust.clone()),
 	)?;
 	let conn = client.connect(saddr, "localhost").await?;
-
-	let t = Instant::now();
-	conn.send_bulk(&data).await?;
-	row(
-		format!("STOQ bulk, 1 stream ({mib} MiB, incl. sender manifest hashing)"),
-		gbps(data.len(), t.elapsed()),
-		"Gbit/s",
-	);
-
 	let t = Instant::now();
 	let manifest = Manifest::build(&data, client.config().limits.chunk_size);
 	let hashing = t.elapsed();
-	let t = Instant::now();
-	conn.send_bulk_with_manifest(&manifest, &mut SliceSource(&data))
-		.await?;
-	row(
-		format!("STOQ bulk, 1 stream ({mib} MiB, manifest precomputed)"),
-		gbps(data.len(), t.elapsed()),
-		"Gbit/s",
-	);
-	row(
-		format!("  sender manifest build alone (BLAKE3 of {mib} MiB)"),
-		gbps(data.len(), hashing),
-		"Gbit/s",
-	);
 
-	let n = opts.streams.max(1);
-	let part = data.len().div_ceil(n);
-	let t = Instant::now();
-	let mut tasks = Vec::new();
-	for i in 0..n {
-		let (conn, data) = (conn.clone(), data.clone());
-		tasks.push(tokio::spawn(async move {
-			let end = ((i + 1) * part).min(data.len());
-			conn.send_bulk(&data[i * part..end]).await
-		}));
-	}
-	for task in tasks {
-		task.await.map_err(io_err)??;
-	}
-	row(
-		format!("STOQ bulk, {n} streams ({mib} MiB total)"),
-		gbps(data.len(), t.elapsed()),
-		"Gbit/s",
-	);
-
-	// --- plain quinn ---
+	// --- plain quinn, with STOQ's and with quinn's default TransportConfig ---
 	let (qserver, qclient) = plain_quinn(
 		&ca,
 		&server_id,
 		Some(transport_config(Duration::from_secs(30))?),
 	)?;
 	let qaddr = qserver.local_addr()?;
-	let qs = qserver.clone();
-	tokio::spawn(async move {
-		while let Some(inc) = qs.accept().await {
-			tokio::spawn(async move {
-				if let Ok(c) = inc.await {
-					while let Ok((s, r)) = c.accept_bi().await {
-						tokio::spawn(sink(r, s));
-					}
-				}
-			});
-		}
-	});
+	serve_plain_quinn(qserver.clone());
 	let qconn = qclient
 		.connect(qaddr, "localhost")
 		.map_err(io_err)?
 		.await
 		.map_err(io_err)?;
-	let t = Instant::now();
-	let (s, r) = qconn.open_bi().await.map_err(io_err)?;
-	source(r, s, &data).await?;
-	row(
-		format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), STOQ windows"),
-		gbps(data.len(), t.elapsed()),
-		"Gbit/s",
-	);
-
-	// --- plain quinn, quinn's default TransportConfig ---
 	let (dserver, dclient) = plain_quinn(&ca, &server_id, None)?;
 	let daddr = dserver.local_addr()?;
-	let ds = dserver.clone();
-	tokio::spawn(async move {
-		while let Some(inc) = ds.accept().await {
-			tokio::spawn(async move {
-				if let Ok(c) = inc.await {
-					while let Ok((s, r)) = c.accept_bi().await {
-						tokio::spawn(sink(r, s));
-					}
-				}
-			});
-		}
-	});
+	serve_plain_quinn(dserver.clone());
 	let dconn = dclient
 		.connect(daddr, "localhost")
 		.map_err(io_err)?
 		.await
 		.map_err(io_err)?;
-	let t = Instant::now();
-	let (s, r) = dconn.open_bi().await.map_err(io_err)?;
-	source(r, s, &data).await?;
-	row(
-		format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), quinn default windows"),
-		gbps(data.len(), t.elapsed()),
-		"Gbit/s",
-	);
-	dconn.close(0u32.into(), b"");
 
 	// --- TLS over TCP ---
 	let provider = kx::classical_provider();
@@ -318,7 +401,7 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 		.map_err(io_err)?;
 	let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(stls));
 	let listener = TcpListener::bind(local()).await?;
-	let taddr = listener.local_addr()?;
+	let tls_addr = listener.local_addr()?;
 	tokio::spawn(async move {
 		while let Ok((sock, _)) = listener.accept().await {
 			let acceptor = acceptor.clone();
@@ -337,23 +420,10 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 		.map_err(io_err)?
 		.with_root_certificates(roots)
 		.with_no_client_auth();
-	let connector = tokio_rustls::TlsConnector::from(Arc::new(ctls));
-	let sock = TcpStream::connect(taddr).await?;
-	sock.set_nodelay(true)?;
-	let name = ServerName::try_from("localhost").map_err(io_err)?;
-	let tls = connector.connect(name, sock).await?;
-	let t = Instant::now();
-	let (r, w) = tokio::io::split(tls);
-	source(r, w, &data).await?;
-	row(
-		format!("TLS 1.3 over TCP (tokio-rustls, ring) ({mib} MiB)"),
-		gbps(data.len(), t.elapsed()),
-		"Gbit/s",
-	);
 
 	// --- plain TCP ---
 	let listener = TcpListener::bind(local()).await?;
-	let paddr = listener.local_addr()?;
+	let tcp_addr = listener.local_addr()?;
 	tokio::spawn(async move {
 		while let Ok((sock, _)) = listener.accept().await {
 			tokio::spawn(async move {
@@ -362,15 +432,77 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 			});
 		}
 	});
-	let sock = TcpStream::connect(paddr).await?;
-	let t = Instant::now();
-	let (r, w) = sock.into_split();
-	source(r, w, &data).await?;
-	row(
+
+	let peers = Peers {
+		data: data.clone(),
+		manifest,
+		streams: opts.streams.max(1),
+		stoq: conn.clone(),
+		quinn_stoq_windows: qconn,
+		quinn_default: dconn.clone(),
+		tls: tokio_rustls::TlsConnector::from(Arc::new(ctls)),
+		tls_addr,
+		tcp_addr,
+	};
+	let rounds = opts.rounds.max(1);
+	let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); THROUGHPUT.len()];
+	for round in 0..rounds {
+		let mut order: Vec<usize> = (0..THROUGHPUT.len()).collect();
+		if round % 2 == 1 {
+			order.reverse();
+		}
+		for i in order {
+			let took = peers.measure(THROUGHPUT[i]).await?;
+			samples[i].push(gbps(data.len(), took));
+		}
+	}
+	let n = peers.streams;
+	let names = [
+		format!("STOQ bulk, 1 stream ({mib} MiB, incl. sender manifest hashing)"),
+		format!("STOQ bulk, 1 stream ({mib} MiB, manifest precomputed)"),
+		format!("STOQ bulk, {n} streams ({mib} MiB total)"),
+		format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), STOQ windows"),
+		format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), quinn default windows"),
+		format!("TLS 1.3 over TCP (tokio-rustls, ring) ({mib} MiB)"),
 		format!("plain TCP ({mib} MiB)"),
-		gbps(data.len(), t.elapsed()),
-		"Gbit/s",
-	);
+	];
+	for (i, name) in names.into_iter().enumerate() {
+		rows.push(BenchRow::of_samples(name, samples[i].clone(), "Gbit/s"));
+		if THROUGHPUT[i] == Throughput::StoqPrecomputed {
+			rows.push(BenchRow::single(
+				format!("  sender manifest build alone (BLAKE3 of {mib} MiB)"),
+				gbps(data.len(), hashing),
+				"Gbit/s",
+			));
+		}
+	}
+	let ratio = |stoq: Throughput, quinn: Throughput| -> Vec<f64> {
+		let at = |k| THROUGHPUT.iter().position(|&t| t == k).unwrap_or(0);
+		samples[at(stoq)]
+			.iter()
+			.zip(&samples[at(quinn)])
+			.map(|(s, q)| if *q > 0.0 { s / q * 100.0 } else { 0.0 })
+			.collect()
+	};
+	rows.push(BenchRow::of_samples(
+		"STOQ precomputed / plain quinn STOQ windows, same round".into(),
+		ratio(Throughput::StoqPrecomputed, Throughput::QuinnStoqWindows),
+		"%",
+	));
+	rows.push(BenchRow::of_samples(
+		"STOQ precomputed / plain quinn default windows, same round".into(),
+		ratio(Throughput::StoqPrecomputed, Throughput::QuinnDefault),
+		"%",
+	));
+	rows.push(BenchRow::of_samples(
+		"STOQ send_bulk / plain quinn STOQ windows, same round".into(),
+		ratio(Throughput::StoqSendBulk, Throughput::QuinnStoqWindows),
+		"%",
+	));
+	dconn.close(0u32.into(), b"");
+	let mut row = |name: String, value: f64, unit: &'static str| {
+		rows.push(BenchRow::single(name, value, unit))
+	};
 
 	// --- handshakes ---
 	let mut pq = Vec::new();
@@ -442,12 +574,32 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 	Ok(rows)
 }
 
-/// Formats rows as an aligned text table.
+/// Formats rows as an aligned text table: the value (a median where there are
+/// rounds), then the lowest and highest round.
 pub fn table(rows: &[BenchRow]) -> String {
 	let w = rows.iter().map(|r| r.name.len()).max().unwrap_or(10);
-	let mut out = format!("{:<w$}  {:>12}  unit\n", "measurement", "value");
+	let mut out = format!(
+		"{:<w$}  {:>10}  {:>10}  {:>10}  unit\n",
+		"measurement", "median", "min", "max"
+	);
 	for r in rows {
-		out.push_str(&format!("{:<w$}  {:>12.3}  {}\n", r.name, r.value, r.unit));
+		let (lo, hi) = match r.samples.len() {
+			0 => ("-".to_string(), "-".to_string()),
+			_ => (
+				format!(
+					"{:.3}",
+					r.samples.iter().copied().fold(f64::INFINITY, f64::min)
+				),
+				format!(
+					"{:.3}",
+					r.samples.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+				),
+			),
+		};
+		out.push_str(&format!(
+			"{:<w$}  {:>10.3}  {:>10}  {:>10}  {}\n",
+			r.name, r.value, lo, hi, r.unit
+		));
 	}
 	out
 }
@@ -456,7 +608,34 @@ pub fn table(rows: &[BenchRow]) -> String {
 pub fn json(rows: &[BenchRow]) -> String {
 	let v: Vec<serde_json::Value> = rows
 		.iter()
-		.map(|r| serde_json::json!({ "name": r.name, "value": r.value, "unit": r.unit }))
+		.map(|r| {
+			serde_json::json!({ "name": r.name, "value": r.value, "unit": r.unit, "samples": r.samples })
+		})
 		.collect();
 	serde_json::Value::Array(v).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn rows_report_the_median_and_the_range_of_their_rounds() {
+		assert_eq!(median(&[]), 0.0);
+		assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+		assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+		let row = BenchRow::of_samples("x".into(), vec![5.0, 1.0, 4.0], "Gbit/s");
+		assert_eq!(row.value, 4.0);
+		assert_eq!(row.samples, vec![5.0, 1.0, 4.0]);
+		let text = table(&[row, BenchRow::single("y".into(), 2.0, "ms")]);
+		let lines: Vec<&str> = text.lines().collect();
+		assert_eq!(
+			lines[1].split_whitespace().collect::<Vec<_>>(),
+			["x", "4.000", "1.000", "5.000", "Gbit/s"]
+		);
+		assert_eq!(
+			lines[2].split_whitespace().collect::<Vec<_>>(),
+			["y", "2.000", "-", "-", "ms"]
+		);
+	}
 }

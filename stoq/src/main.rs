@@ -71,6 +71,9 @@ enum Cmd {
 		/// Request/response round trips timed.
 		#[arg(long, default_value_t = 1000)]
 		requests: usize,
+		/// Rounds of the throughput measurements (rows report the median).
+		#[arg(long, default_value_t = 5)]
+		rounds: usize,
 		/// Print JSON instead of a table.
 		#[arg(long)]
 		json: bool,
@@ -171,6 +174,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 			streams,
 			handshakes,
 			requests,
+			rounds,
 			json,
 		} => {
 			let rows = bench::run(BenchOptions {
@@ -178,6 +182,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 				streams,
 				handshakes,
 				requests,
+				rounds,
 			})
 			.await?;
 			if json {
