@@ -206,6 +206,9 @@ pub struct StoqNode {
 	/// The client side's QUIC configuration: replaced by [`StoqNode::reload`].
 	client: Mutex<quinn::ClientConfig>,
 	failures: Arc<Mutex<Vec<String>>>,
+	/// The eBPF counters on the endpoint's socket, when bound with them.
+	#[cfg(feature = "ebpf")]
+	kernel_counters: Option<crate::ebpf::KernelCounters>,
 }
 
 /// The QUIC server and client configurations of `config`.
@@ -225,13 +228,47 @@ impl StoqNode {
 	/// Must be called inside a tokio runtime.
 	pub fn bind(addr: SocketAddr, config: StoqConfig) -> Result<Self> {
 		ensure_ipv6(addr)?;
+		let socket = std::net::UdpSocket::bind(addr)?;
+		Self::on_socket(socket, config)
+	}
+
+	/// Like [`StoqNode::bind`], with eBPF kernel packet counters attached to the socket
+	/// before the first packet can arrive ([`StoqNode::kernel_counters`]). Fails with
+	/// [`StoqError::KernelCounters`] when the kernel refuses the program (it needs
+	/// `CAP_BPF` or root).
+	#[cfg(feature = "ebpf")]
+	pub fn bind_with_kernel_counters(addr: SocketAddr, config: StoqConfig) -> Result<Self> {
+		ensure_ipv6(addr)?;
+		let socket = std::net::UdpSocket::bind(addr)?;
+		let counters = crate::ebpf::KernelCounters::attach(&socket)?;
+		let mut node = Self::on_socket(socket, config)?;
+		node.kernel_counters = Some(counters);
+		Ok(node)
+	}
+
+	/// What the kernel delivered to this endpoint's socket, if it was bound with
+	/// [`StoqNode::bind_with_kernel_counters`].
+	#[cfg(feature = "ebpf")]
+	pub fn kernel_counters(&self) -> Option<Result<crate::ebpf::RxCounters>> {
+		self.kernel_counters.as_ref().map(|k| k.read())
+	}
+
+	/// A node on an already bound (IPv6) UDP socket.
+	fn on_socket(socket: std::net::UdpSocket, config: StoqConfig) -> Result<Self> {
 		let (server, client) = quic_configs(&config)?;
-		let endpoint = quinn::Endpoint::server(server, addr)?;
+		let endpoint = quinn::Endpoint::new(
+			quinn::EndpointConfig::default(),
+			Some(server),
+			socket,
+			Arc::new(quinn::TokioRuntime),
+		)?;
 		Ok(Self {
 			endpoint,
 			config: Arc::new(config),
 			client: Mutex::new(client),
 			failures: Arc::new(Mutex::new(Vec::new())),
+			#[cfg(feature = "ebpf")]
+			kernel_counters: None,
 		})
 	}
 

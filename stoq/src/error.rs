@@ -44,6 +44,10 @@ pub enum StoqError {
 	/// An operation exceeded its deadline.
 	#[error("timed out after {0:?} during {1}")]
 	Timeout(std::time::Duration, &'static str),
+	/// The eBPF kernel counters could not be loaded, attached or read (`ebpf` feature).
+	#[cfg(feature = "ebpf")]
+	#[error("kernel counters: {0}")]
+	KernelCounters(String),
 	/// An I/O error on a socket or stream.
 	#[error("i/o error: {0}")]
 	Io(#[from] std::io::Error),

@@ -9,6 +9,7 @@
 //!   content-addressed chunked bulk transfer).
 //! * [`endpoint`]: the quinn endpoint (IPv6 only, mutual TLS), [`pool`]: a
 //!   connection pool, [`bench`]: the side-by-side benchmark.
+//! * `ebpf` (feature `ebpf`): kernel packet counters on the endpoint's socket.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -17,6 +18,8 @@ pub mod bulk;
 pub mod cert;
 pub mod config;
 pub mod der;
+#[cfg(feature = "ebpf")]
+pub mod ebpf;
 pub mod endpoint;
 pub mod error;
 pub mod frame;

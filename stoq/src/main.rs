@@ -35,6 +35,11 @@ enum Cmd {
 		/// required | preferred
 		#[arg(long, default_value = "required")]
 		policy: PqPolicy,
+		/// Attach the eBPF kernel packet counters to the socket and print them every
+		/// this many seconds (needs CAP_BPF or root).
+		#[cfg(feature = "ebpf")]
+		#[arg(long, value_name = "SECONDS")]
+		kernel_counters: Option<u64>,
 	},
 	/// Connect, send one request and optionally a bulk object.
 	Client {
@@ -135,10 +140,35 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 			listen,
 			pki,
 			policy,
+			#[cfg(feature = "ebpf")]
+			kernel_counters,
 		} => {
-			let node = StoqNode::bind(listen, node_config(&pki, "stoq-server", policy)?)?;
+			let config = node_config(&pki, "stoq-server", policy)?;
+			#[cfg(feature = "ebpf")]
+			let node = match kernel_counters {
+				Some(_) => StoqNode::bind_with_kernel_counters(listen, config)?,
+				None => StoqNode::bind(listen, config)?,
+			};
+			#[cfg(not(feature = "ebpf"))]
+			let node = StoqNode::bind(listen, config)?;
 			println!("STOQ server on {} (policy {policy:?})", node.local_addr()?);
-			node.serve(Arc::new(EchoHandler)).await?;
+			let serving = node.serve(Arc::new(EchoHandler));
+			#[cfg(feature = "ebpf")]
+			if let Some(every) = kernel_counters {
+				let mut tick = tokio::time::interval(std::time::Duration::from_secs(every.max(1)));
+				loop {
+					tick.tick().await;
+					match node.kernel_counters() {
+						Some(Ok(c)) => println!(
+							"kernel rx: {} datagrams, {} payload bytes, {} socket buffers",
+							c.datagrams, c.bytes, c.buffers
+						),
+						Some(Err(e)) => eprintln!("kernel counters: {e}"),
+						None => {}
+					}
+				}
+			}
+			serving.await?;
 		}
 		Cmd::Client {
 			connect,
