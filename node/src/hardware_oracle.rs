@@ -303,33 +303,42 @@ where
 			open.iter()
 				.any(|(open_id, challenge)| open_id == id && challenge.seed == *seed)
 		});
-		for (id, challenge) in open {
+		let due: Vec<_> = open
+			.into_iter()
+			.filter(|(id, challenge)| {
+				!self.answered.iter().any(|(answered, at)| {
+					*answered == (*id, challenge.seed)
+						&& number.saturating_sub(*at) < RESUBMIT_AFTER_BLOCKS
+				})
+			})
+			.collect();
+		if due.is_empty() {
+			return Ok(());
+		}
+		// Once per block, not per challenge: the commitments and the data file as it is now.
+		let commitments = api
+			.space_commitments(finalized, me.clone())
+			.map_err(|e| e.to_string())?;
+		if self.space.is_none() {
+			self.space = SpaceData::existing(&self.dir);
+		}
+		let data = self
+			.space
+			.as_ref()
+			.ok_or_else(|| format!("no data file in {} to answer from", self.dir.display()))?
+			.read()?;
+		for (id, challenge) in due {
 			let key = (id, challenge.seed);
-			if self.answered.iter().any(|(answered, at)| {
-				*answered == key && number.saturating_sub(*at) < RESUBMIT_AFTER_BLOCKS
-			}) {
-				continue;
-			}
-			let commitment = api
-				.space_commitments(finalized, me.clone())
-				.map_err(|e| e.to_string())?
-				.into_iter()
-				.find_map(|(registered, commitment)| (registered == id).then_some(commitment))
+			let commitment = commitments
+				.iter()
+				.find_map(|(registered, commitment)| (*registered == id).then_some(commitment))
 				.ok_or_else(|| {
 					format!("challenged commitment 0x{} is not ours", hex::encode(id))
 				})?;
-			if self.space.is_none() {
-				self.space = SpaceData::existing(&self.dir);
-			}
-			let data = self
-				.space
-				.as_ref()
-				.ok_or_else(|| format!("no data file in {} to answer from", self.dir.display()))?
-				.read()?;
 			let chunks = proofs::prove_space_data(
 				&challenge.seed,
 				&me.encode(),
-				&commitment,
+				commitment,
 				&data,
 				CHUNK_SIZE,
 			)
