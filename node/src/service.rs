@@ -362,6 +362,7 @@ pub fn new_full<
 			holder_dir,
 			names,
 			status,
+			prometheus_registry.as_ref(),
 		);
 		task_manager
 			.spawn_handle()

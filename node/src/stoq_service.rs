@@ -20,7 +20,10 @@
 //! * connects to each `--stoq-peers` name: its SRV record gives a host name and port, the
 //!   host name's AAAA record the address; no address is configured by hand.
 //!
-//! `stoq_status` (RPC) shows the endpoint and each peer's state.
+//! `stoq_status` (RPC) shows the endpoint and each peer's state. A node built with the
+//! `stoq-ebpf` feature and started with `--stoq-kernel-counters` also counts, with an
+//! eBPF socket filter, what the kernel delivers to the endpoint's socket (`kernel_rx` in
+//! `stoq_status`, and Prometheus counters): traffic quinn never saw shows up there.
 
 use std::{
 	collections::HashMap,
@@ -35,6 +38,7 @@ use hypermesh_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce, R
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_trustchain::{CertificateStatus, DnsRecord};
 use pallet_trustchain_runtime_api::TrustChainApi;
+use prometheus_endpoint::{register, Counter, PrometheusError, Registry, U64};
 use sc_client_api::BlockchainEvents;
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
@@ -69,6 +73,64 @@ pub struct StoqParams {
 	/// and AAAA records.
 	#[arg(long, value_name = "NAMES", value_delimiter = ',')]
 	pub stoq_peers: Vec<String>,
+
+	/// Count the datagrams and bytes the kernel delivers to the STOQ socket with an eBPF
+	/// socket filter (needs CAP_BPF or root): reported by `stoq_status` (`kernel_rx`) and
+	/// as Prometheus counters `hypermesh_stoq_kernel_rx_*_total`, updated every finalized
+	/// block. Only in nodes built with the `stoq-ebpf` feature.
+	#[cfg(feature = "stoq-ebpf")]
+	#[arg(long)]
+	pub stoq_kernel_counters: bool,
+}
+
+/// What the kernel delivered to the STOQ endpoint's socket (`--stoq-kernel-counters`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct KernelRx {
+	/// Socket buffers (one per packet, or one per GRO batch).
+	pub buffers: u64,
+	/// UDP datagrams.
+	pub datagrams: u64,
+	/// UDP payload bytes.
+	pub bytes: u64,
+}
+
+/// The kernel counters as Prometheus counters, advanced to the latest reading.
+struct KernelRxMetrics {
+	buffers: Counter<U64>,
+	datagrams: Counter<U64>,
+	bytes: Counter<U64>,
+	/// The reading the counters were last advanced to.
+	last: KernelRx,
+}
+
+impl KernelRxMetrics {
+	fn register(registry: &Registry) -> Result<Self, PrometheusError> {
+		let counter = |name: &str, help: &str| register(Counter::new(name, help)?, registry);
+		Ok(Self {
+			buffers: counter(
+				"hypermesh_stoq_kernel_rx_buffers_total",
+				"Socket buffers the kernel delivered to the STOQ endpoint (one per packet or GRO batch)",
+			)?,
+			datagrams: counter(
+				"hypermesh_stoq_kernel_rx_datagrams_total",
+				"UDP datagrams the kernel delivered to the STOQ endpoint",
+			)?,
+			bytes: counter(
+				"hypermesh_stoq_kernel_rx_bytes_total",
+				"UDP payload bytes the kernel delivered to the STOQ endpoint",
+			)?,
+			last: KernelRx::default(),
+		})
+	}
+
+	fn advance(&mut self, now: KernelRx) {
+		self.buffers
+			.inc_by(now.buffers.saturating_sub(self.last.buffers));
+		self.datagrams
+			.inc_by(now.datagrams.saturating_sub(self.last.datagrams));
+		self.bytes.inc_by(now.bytes.saturating_sub(self.last.bytes));
+		self.last = now;
+	}
 }
 
 /// What `stoq_status` reports.
@@ -80,6 +142,8 @@ pub struct StoqStatus {
 	pub waiting_for: Option<String>,
 	/// Each peer name's state.
 	pub peers: HashMap<String, PeerStatus>,
+	/// The kernel's counts for the endpoint's socket, with `--stoq-kernel-counters`.
+	pub kernel_rx: Option<KernelRx>,
 }
 
 /// One peer's state.
@@ -203,6 +267,45 @@ struct LoadedFrom {
 	authorities: Vec<(u32, Vec<u8>, Vec<u8>)>,
 }
 
+/// Whether `--stoq-kernel-counters` was given (never, in a node built without `stoq-ebpf`).
+fn kernel_counters_on(params: &StoqParams) -> bool {
+	#[cfg(feature = "stoq-ebpf")]
+	return params.stoq_kernel_counters;
+	#[cfg(not(feature = "stoq-ebpf"))]
+	{
+		let _ = params;
+		false
+	}
+}
+
+/// Binds the endpoint, with the eBPF kernel counters when they were asked for.
+fn bind(params: &StoqParams, address: SocketAddr, config: StoqConfig) -> stoq::Result<StoqNode> {
+	#[cfg(feature = "stoq-ebpf")]
+	if params.stoq_kernel_counters {
+		return StoqNode::bind_with_kernel_counters(address, config);
+	}
+	let _ = params;
+	StoqNode::bind(address, config)
+}
+
+/// The kernel counters of `node`, if it was bound with them.
+fn kernel_counters_of(node: &StoqNode) -> Option<Result<KernelRx, String>> {
+	#[cfg(feature = "stoq-ebpf")]
+	return node.kernel_counters().map(|r| {
+		r.map(|c| KernelRx {
+			buffers: c.buffers,
+			datagrams: c.datagrams,
+			bytes: c.bytes,
+		})
+		.map_err(|e| e.to_string())
+	});
+	#[cfg(not(feature = "stoq-ebpf"))]
+	{
+		let _ = node;
+		None
+	}
+}
+
 /// The STOQ service (see the module docs).
 pub struct StoqService<C, P> {
 	client: Arc<C>,
@@ -215,6 +318,8 @@ pub struct StoqService<C, P> {
 	loaded: Option<LoadedFrom>,
 	connections: HashMap<String, StoqConnection>,
 	last_publish: Option<BlockNumber>,
+	/// Prometheus counters of the kernel counters, when they are on and Prometheus is.
+	kernel_metrics: Option<KernelRxMetrics>,
 }
 
 impl<C, P> StoqService<C, P>
@@ -229,7 +334,8 @@ where
 		+ AccountNonceApi<Block, AccountId, Nonce>,
 	P: TransactionPool<Block = Block> + 'static,
 {
-	/// A STOQ service using the holder's certificate in `holder_dir` for `names`.
+	/// A STOQ service using the holder's certificate in `holder_dir` for `names`;
+	/// the kernel counters, when on, are registered with `registry`.
 	pub fn new(
 		client: Arc<C>,
 		pool: Arc<P>,
@@ -238,8 +344,17 @@ where
 		holder_dir: PathBuf,
 		names: Vec<String>,
 		status: SharedStatus,
+		registry: Option<&Registry>,
 	) -> Self {
+		let kernel_metrics = registry
+			.filter(|_| kernel_counters_on(&params))
+			.and_then(|r| {
+				KernelRxMetrics::register(r)
+					.map_err(|e| log::warn!(target: "stoq", "STOQ kernel counter metrics: {e}"))
+					.ok()
+			});
 		Self {
+			kernel_metrics,
 			submitter: Submitter::new(client.clone(), pool, keystore, HOLDER_KEY_TYPE),
 			client,
 			params,
@@ -250,6 +365,23 @@ where
 			loaded: None,
 			connections: HashMap::new(),
 			last_publish: None,
+		}
+	}
+
+	/// Reads the kernel counters (if on) into the status and the Prometheus counters.
+	fn read_kernel_counters(&mut self) {
+		let Some(node) = &self.node else { return };
+		let Some(reading) = kernel_counters_of(node) else {
+			return;
+		};
+		match reading {
+			Ok(now) => {
+				if let Some(metrics) = self.kernel_metrics.as_mut() {
+					metrics.advance(now);
+				}
+				self.set_status(|s| s.kernel_rx = Some(now));
+			}
+			Err(e) => log::warn!(target: "stoq", "STOQ kernel counters: {e}"),
 		}
 	}
 
@@ -281,6 +413,7 @@ where
 		} else {
 			self.reload_if_changed()?;
 		}
+		self.read_kernel_counters();
 		self.publish(number).await?;
 		self.connect_peers().await;
 		Ok(())
@@ -341,8 +474,12 @@ where
 		let loaded = self.current_sources()?;
 		let config = self.config_from(&loaded)?;
 		let port = self.params.stoq_port.unwrap_or_default();
-		let node = StoqNode::bind(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)), config)
-			.map_err(|e| format!("cannot bind [::]:{port}: {e}"))?;
+		let node = bind(
+			&self.params,
+			SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
+			config,
+		)
+		.map_err(|e| format!("cannot bind [::]:{port}: {e}"))?;
 		let address = node.local_addr().map_err(|e| e.to_string())?;
 		node.serve(Arc::new(DnsOverStoq {
 			client: self.client.clone(),

@@ -162,6 +162,18 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 		]
 		.map(String::from),
 	);
+	// A node built with `stoq-ebpf` also counts its STOQ socket's traffic in the kernel.
+	#[cfg(feature = "stoq-ebpf")]
+	let prometheus_a = {
+		let port = free_port();
+		args_a.retain(|a| a != "--no-prometheus");
+		args_a.extend([
+			"--stoq-kernel-counters".into(),
+			"--prometheus-port".into(),
+			port.to_string(),
+		]);
+		port
+	};
 	let _a = node(&args_a, &dir.join("a.log"));
 	// The peer id of node key 0x…01.
 	let bootnode = format!(
@@ -210,6 +222,53 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 			.contains("node-b.hypermesh"),
 		"{a_to_b}"
 	);
+	let status_a = rpc(rpc_a, "stoq_status", serde_json::json!([])).unwrap();
+	#[cfg(not(feature = "stoq-ebpf"))]
+	assert!(status_a["kernel_rx"].is_null(), "{status_a}");
+	#[cfg(feature = "stoq-ebpf")]
+	{
+		// B's handshake and pings reached A's socket: counted by the eBPF filter,
+		// reported by stoq_status and by Prometheus.
+		let _ = status_a;
+		let rx = wait_for("A's kernel counters in stoq_status", timeout, || {
+			let status = rpc(rpc_a, "stoq_status", serde_json::json!([]))?;
+			let rx = status["kernel_rx"].clone();
+			(rx["datagrams"].as_u64()? > 0).then_some(rx)
+		});
+		// A QUIC datagram carries at least a 1-byte header and a 16-byte AEAD tag.
+		assert!(
+			rx["bytes"].as_u64().unwrap() >= 17 * rx["datagrams"].as_u64().unwrap(),
+			"{rx}"
+		);
+		assert!(
+			rx["buffers"].as_u64().unwrap() <= rx["datagrams"].as_u64().unwrap(),
+			"{rx}"
+		);
+		// `name{chain="…"} value`: the node's registry labels every metric with the chain.
+		let metric = |text: &str, name: &str| -> Option<u64> {
+			text.lines().find_map(|line| {
+				let rest = line.strip_prefix(name)?;
+				let value = match rest.strip_prefix('{') {
+					Some(labelled) => labelled.split_once('}')?.1,
+					None => rest,
+				};
+				value.trim().parse().ok()
+			})
+		};
+		let scraped = wait_for("A's kernel counters in Prometheus", timeout, || {
+			let text = common::http_get(prometheus_a, "/metrics")?;
+			(metric(&text, "hypermesh_stoq_kernel_rx_datagrams_total")? > 0).then_some(text)
+		});
+		for name in [
+			"hypermesh_stoq_kernel_rx_buffers_total",
+			"hypermesh_stoq_kernel_rx_bytes_total",
+		] {
+			assert!(
+				metric(&scraped, name).is_some_and(|v| v > 0),
+				"{name} in {scraped}"
+			);
+		}
+	}
 
 	// A STOQ client with B's own identity: accepted, and A answers from chain state.
 	let chain_ca = load_ca(&dir.join("ca"));

@@ -38,11 +38,10 @@ pub fn free_udp_port() -> u16 {
 		.port()
 }
 
-/// One JSON-RPC call over HTTP/1.1 without a client library: the result, or `None` if
-/// the node is not reachable yet or answered with an error.
-pub fn rpc(port: u16, method: &str, params: serde_json::Value) -> Option<serde_json::Value> {
-	let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
-		.to_string();
+/// Sends one HTTP/1.1 request (`head` without its final blank line, then `body`) to a
+/// local port and returns the response's status line and headers, and its body; `None`
+/// if the port does not answer.
+fn http(port: u16, head: &str, body: &str) -> Option<(String, String)> {
 	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
 	stream
 		.set_read_timeout(Some(Duration::from_secs(30)))
@@ -50,15 +49,34 @@ pub fn rpc(port: u16, method: &str, params: serde_json::Value) -> Option<serde_j
 	// The Host header must name the port: nodes refuse other hosts.
 	write!(
 		stream,
-		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-		body.len(),
-		body
+		"{head}\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n{body}"
 	)
 	.ok()?;
 	let mut response = String::new();
 	stream.read_to_string(&mut response).ok()?;
-	let value: serde_json::Value = serde_json::from_str(response.split("\r\n\r\n").nth(1)?).ok()?;
+	let (head, body) = response.split_once("\r\n\r\n")?;
+	Some((head.to_string(), body.to_string()))
+}
+
+/// One JSON-RPC call over HTTP/1.1 without a client library: the result, or `None` if
+/// the node is not reachable yet or answered with an error.
+pub fn rpc(port: u16, method: &str, params: serde_json::Value) -> Option<serde_json::Value> {
+	let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
+		.to_string();
+	let head = format!(
+		"POST / HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {}",
+		body.len()
+	);
+	let (_, response) = http(port, &head, &body)?;
+	let value: serde_json::Value = serde_json::from_str(&response).ok()?;
 	value.get("result").cloned()
+}
+
+/// The body of `GET path` on a local HTTP port (e.g. Prometheus), or `None` if the
+/// port does not answer with 200 yet.
+pub fn http_get(port: u16, path: &str) -> Option<String> {
+	let (head, body) = http(port, &format!("GET {path} HTTP/1.1"), "")?;
+	head.starts_with("HTTP/1.1 200").then_some(body)
 }
 
 /// Polls `f` every 2 s until it returns `Some`, failing the test after `timeout`.
