@@ -218,17 +218,58 @@ enum Throughput {
 	TlsTcp,
 	/// Plain TCP.
 	Tcp,
+	/// `send_bulk_with_manifest` to a receiver whose socket carries the eBPF kernel
+	/// counters (what the counters cost).
+	#[cfg(feature = "ebpf")]
+	StoqPrecomputedCounted,
 }
 
-const THROUGHPUT: [Throughput; 7] = [
-	Throughput::StoqSendBulk,
-	Throughput::StoqPrecomputed,
-	Throughput::StoqStreams,
-	Throughput::QuinnStoqWindows,
-	Throughput::QuinnDefault,
-	Throughput::TlsTcp,
-	Throughput::Tcp,
-];
+impl Throughput {
+	/// Every measurement, in display order.
+	fn all() -> Vec<Self> {
+		let all = vec![
+			Self::StoqSendBulk,
+			Self::StoqPrecomputed,
+			Self::StoqStreams,
+			Self::QuinnStoqWindows,
+			Self::QuinnDefault,
+			Self::TlsTcp,
+			Self::Tcp,
+		];
+		#[cfg(feature = "ebpf")]
+		let all = {
+			let mut all = all;
+			all.insert(2, Self::StoqPrecomputedCounted);
+			all
+		};
+		all
+	}
+
+	/// The row name, for `mib` MiB moved and `streams` parallel streams.
+	fn name(self, mib: usize, streams: usize) -> String {
+		match self {
+			Self::StoqSendBulk => {
+				format!("STOQ bulk, 1 stream ({mib} MiB, incl. sender manifest hashing)")
+			}
+			Self::StoqPrecomputed => {
+				format!("STOQ bulk, 1 stream ({mib} MiB, manifest precomputed)")
+			}
+			Self::StoqStreams => format!("STOQ bulk, {streams} streams ({mib} MiB total)"),
+			Self::QuinnStoqWindows => {
+				format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), STOQ windows")
+			}
+			Self::QuinnDefault => {
+				format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), quinn default windows")
+			}
+			Self::TlsTcp => format!("TLS 1.3 over TCP (tokio-rustls, ring) ({mib} MiB)"),
+			Self::Tcp => format!("plain TCP ({mib} MiB)"),
+			#[cfg(feature = "ebpf")]
+			Self::StoqPrecomputedCounted => {
+				format!("STOQ bulk, 1 stream ({mib} MiB, precomputed), receiver with eBPF counters")
+			}
+		}
+	}
+}
 
 /// Everything the throughput measurements need, set up once.
 struct Peers {
@@ -241,9 +282,20 @@ struct Peers {
 	tls: tokio_rustls::TlsConnector,
 	tls_addr: SocketAddr,
 	tcp_addr: SocketAddr,
+	/// A connection to a second STOQ server whose socket has the eBPF counters.
+	#[cfg(feature = "ebpf")]
+	stoq_counted: StoqConnection,
 }
 
 impl Peers {
+	/// Sends `data` with its precomputed manifest over `conn`; returns how long it took.
+	async fn send_precomputed(&self, conn: &StoqConnection) -> Result<Duration> {
+		let t = Instant::now();
+		conn.send_bulk_with_manifest(&self.manifest, &mut SliceSource(&self.data))
+			.await?;
+		Ok(t.elapsed())
+	}
+
 	/// Moves `data` once the way `kind` says and returns how long it took.
 	async fn measure(&self, kind: Throughput) -> Result<Duration> {
 		let data = &self.data;
@@ -253,13 +305,9 @@ impl Peers {
 				self.stoq.send_bulk(data).await?;
 				t.elapsed()
 			}
-			Throughput::StoqPrecomputed => {
-				let t = Instant::now();
-				self.stoq
-					.send_bulk_with_manifest(&self.manifest, &mut SliceSource(data))
-					.await?;
-				t.elapsed()
-			}
+			Throughput::StoqPrecomputed => self.send_precomputed(&self.stoq).await?,
+			#[cfg(feature = "ebpf")]
+			Throughput::StoqPrecomputedCounted => self.send_precomputed(&self.stoq_counted).await?,
 			Throughput::StoqStreams => {
 				let part = data.len().div_ceil(self.streams);
 				let t = Instant::now();
@@ -433,7 +481,23 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 		}
 	});
 
+	// --- STOQ to a receiver with the eBPF kernel counters ---
+	#[cfg(feature = "ebpf")]
+	let counted_server = StoqNode::bind_with_kernel_counters(
+		local(),
+		StoqConfig::new(PqPolicy::Required, server_id.clone(), trust.clone()),
+	)?;
+	#[cfg(feature = "ebpf")]
+	let stoq_counted = {
+		counted_server.serve(Arc::new(EchoHandler));
+		client
+			.connect(counted_server.local_addr()?, "localhost")
+			.await?
+	};
+
 	let peers = Peers {
+		#[cfg(feature = "ebpf")]
+		stoq_counted,
 		data: data.clone(),
 		manifest,
 		streams: opts.streams.max(1),
@@ -445,30 +509,25 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 		tcp_addr,
 	};
 	let rounds = opts.rounds.max(1);
-	let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); THROUGHPUT.len()];
+	let kinds = Throughput::all();
+	let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); kinds.len()];
 	for round in 0..rounds {
-		let mut order: Vec<usize> = (0..THROUGHPUT.len()).collect();
+		let mut order: Vec<usize> = (0..kinds.len()).collect();
 		if round % 2 == 1 {
 			order.reverse();
 		}
 		for i in order {
-			let took = peers.measure(THROUGHPUT[i]).await?;
+			let took = peers.measure(kinds[i]).await?;
 			samples[i].push(gbps(data.len(), took));
 		}
 	}
-	let n = peers.streams;
-	let names = [
-		format!("STOQ bulk, 1 stream ({mib} MiB, incl. sender manifest hashing)"),
-		format!("STOQ bulk, 1 stream ({mib} MiB, manifest precomputed)"),
-		format!("STOQ bulk, {n} streams ({mib} MiB total)"),
-		format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), STOQ windows"),
-		format!("plain quinn (ring, X25519), 1 stream ({mib} MiB), quinn default windows"),
-		format!("TLS 1.3 over TCP (tokio-rustls, ring) ({mib} MiB)"),
-		format!("plain TCP ({mib} MiB)"),
-	];
-	for (i, name) in names.into_iter().enumerate() {
-		rows.push(BenchRow::of_samples(name, samples[i].clone(), "Gbit/s"));
-		if THROUGHPUT[i] == Throughput::StoqPrecomputed {
+	for (i, kind) in kinds.iter().enumerate() {
+		rows.push(BenchRow::of_samples(
+			kind.name(mib, peers.streams),
+			samples[i].clone(),
+			"Gbit/s",
+		));
+		if *kind == Throughput::StoqPrecomputed {
 			rows.push(BenchRow::single(
 				format!("  sender manifest build alone (BLAKE3 of {mib} MiB)"),
 				gbps(data.len(), hashing),
@@ -476,14 +535,33 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 			));
 		}
 	}
-	let ratio = |stoq: Throughput, quinn: Throughput| -> Vec<f64> {
-		let at = |k| THROUGHPUT.iter().position(|&t| t == k).unwrap_or(0);
-		samples[at(stoq)]
+	let ratio = |numerator: Throughput, denominator: Throughput| -> Vec<f64> {
+		let at = |k| kinds.iter().position(|&t| t == k).unwrap_or(0);
+		samples[at(numerator)]
 			.iter()
-			.zip(&samples[at(quinn)])
-			.map(|(s, q)| if *q > 0.0 { s / q * 100.0 } else { 0.0 })
+			.zip(&samples[at(denominator)])
+			.map(|(n, d)| if *d > 0.0 { n / d * 100.0 } else { 0.0 })
 			.collect()
 	};
+	#[cfg(feature = "ebpf")]
+	{
+		rows.push(BenchRow::of_samples(
+			"STOQ precomputed, receiver with eBPF counters / without, same round".into(),
+			ratio(
+				Throughput::StoqPrecomputedCounted,
+				Throughput::StoqPrecomputed,
+			),
+			"%",
+		));
+		let counted = counted_server
+			.kernel_counters()
+			.ok_or_else(|| io_err("the counted server has no kernel counters"))??;
+		rows.push(BenchRow::single(
+			format!("  payload bytes its eBPF filter counted / {rounds} x {mib} MiB sent"),
+			counted.bytes as f64 / (rounds * data.len()) as f64 * 100.0,
+			"%",
+		));
+	}
 	rows.push(BenchRow::of_samples(
 		"STOQ precomputed / plain quinn STOQ windows, same round".into(),
 		ratio(Throughput::StoqPrecomputed, Throughput::QuinnStoqWindows),
@@ -567,6 +645,8 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 	conn.close();
 	client.close();
 	server.close();
+	#[cfg(feature = "ebpf")]
+	counted_server.close();
 	qclient.close(0u32.into(), b"");
 	qserver.close(0u32.into(), b"");
 	dclient.close(0u32.into(), b"");
