@@ -9,7 +9,7 @@
 //! which the pool runs before admitting a transaction and block production runs again
 //! before applying it, so an invalid proof never enters a block. Each failure is an
 //! `InvalidTransaction::Custom` code of its own ([`ProofRejection`]), logged under the
-//! `hypermesh::proofs` target with its message. A valid proof `provides` its id, so the
+//! `runtime::hypermesh::proofs` target with its message. A valid proof `provides` its id, so the
 //! pool refuses a second transaction with the same proof, and its longevity ends when the
 //! referenced block leaves the window.
 
@@ -251,11 +251,12 @@ where
 					}
 				})
 				.map_err(|rejection| {
-					// At warn: sc-tracing's default filter has `hyper=warn`, and a target
-					// matches by plain string prefix, so at info this `hypermesh::` line
-					// was hidden unless enabled with `-lhypermesh=info`.
-					log::warn!(
-						target: "hypermesh::proofs",
+					// A refused transaction is the sender's fault, not the node's: info, under
+					// FRAME's `runtime::` prefix. (A target starting with `hyper` would be
+					// hidden at info by sc-tracing's default `hyper=warn`, which matches
+					// targets by plain string prefix.)
+					log::info!(
+						target: "runtime::hypermesh::proofs",
 						"consensus proof refused (code {}): {}",
 						rejection.code(),
 						rejection.message()
