@@ -7,7 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::cert::NodeIdentity;
+use hypermesh_pki::NodeIdentity;
+
 use crate::verify::HybridTrust;
 
 /// Which key-exchange groups a STOQ endpoint offers and accepts.

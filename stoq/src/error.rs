@@ -26,9 +26,12 @@ pub enum StoqError {
 	/// The connection failed or was closed after the handshake.
 	#[error("connection error: {0}")]
 	Connection(String),
-	/// A certificate could not be built or parsed.
+	/// A certificate could not be parsed.
 	#[error("certificate error: {0}")]
 	Certificate(String),
+	/// A certificate or key could not be issued or loaded (`hypermesh_pki`).
+	#[error("certificate issuing: {0}")]
+	Pki(#[from] hypermesh_pki::PkiError),
 	/// Invalid configuration (bad key, unusable TLS settings, ...).
 	#[error("configuration error: {0}")]
 	Config(String),

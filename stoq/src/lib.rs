@@ -2,22 +2,24 @@
 //!
 //! * [`kx`]: the hybrid X25519 + ML-KEM-1024 TLS key-exchange group (codepoint
 //!   0xFE01) and the rustls `ring`-based providers for [`PqPolicy`].
-//! * [`cert`]: hybrid certificates (ECDSA P-256 + FALCON-1024 alternative
-//!   signature in the X.509 2.5.29.72-74 extensions), issued with rcgen.
-//! * [`verify`]: rustls verifiers wrapping webpki with the FALCON and revocation checks.
+//! * [`verify`]: rustls verifiers wrapping webpki with the FALCON and revocation checks
+//!   (certificates are parsed with `hypermesh_primitives::x509`; they are issued by
+//!   `hypermesh_pki`).
+//! * [`config`]: a node's identity, trust anchors, policy, limits and timeouts.
 //! * [`frame`], [`bulk`]: the wire protocol (typed length-prefixed frames,
 //!   content-addressed chunked bulk transfer).
 //! * [`endpoint`]: the quinn endpoint (IPv6 only, mutual TLS), [`pool`]: a
-//!   connection pool, [`bench`]: the side-by-side benchmark.
+//!   connection pool.
+//! * [`error`]: [`StoqError`].
 //! * `ebpf` (feature `ebpf`): kernel packet counters on the endpoint's socket.
+//!
+//! The `stoq` command (`src/bin/stoq`) runs a server, a client or the side-by-side
+//! benchmark.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod bench;
 pub mod bulk;
-pub mod cert;
 pub mod config;
-pub mod der;
 #[cfg(feature = "ebpf")]
 pub mod ebpf;
 pub mod endpoint;
@@ -27,8 +29,7 @@ pub mod kx;
 pub mod pool;
 pub mod verify;
 
-pub use cert::{HybridCa, LeafSpec, NodeIdentity};
 pub use config::{Limits, PqPolicy, StoqConfig, Timeouts};
 pub use endpoint::{EchoHandler, Handler, PeerInfo, StoqConnection, StoqNode};
 pub use error::{Result, StoqError};
-pub use verify::{HybridTrust, InMemoryRevocation, RevocationOracle};
+pub use verify::{AltSigError, HybridTrust, InMemoryRevocation, RevocationOracle};

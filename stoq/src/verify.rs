@@ -21,10 +21,38 @@ use rustls::{
 	SignatureScheme,
 };
 
+use hypermesh_pki::HybridCa;
 use hypermesh_primitives::x509::{HybridCertificate, X509Error};
 
-use crate::cert::{self, AltSigError, HybridCa};
 use crate::error::{Result, StoqError};
+
+/// Parses a certificate with `hypermesh_primitives` (the runtime's parser).
+fn parse(cert_der: &[u8]) -> Result<HybridCertificate> {
+	HybridCertificate::parse(cert_der)
+		.map_err(|e| StoqError::Certificate(format!("unusable certificate: {e:?}")))
+}
+
+/// Why an alternative (FALCON) signature was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AltSigError {
+	/// A required alt-sig extension is absent (or names another algorithm than
+	/// FALCON-1024).
+	#[error("certificate has no {0} extension (not a hybrid certificate)")]
+	Missing(&'static str),
+	/// The certificate or its alternative-signature extensions could not be
+	/// decoded (`hypermesh_primitives::x509::HybridCertificate::parse` refused it).
+	#[error("malformed certificate or alternative-signature extension")]
+	Malformed,
+	/// The FALCON-1024 signature does not verify against the CA's FALCON key.
+	#[error("FALCON-1024 alternative signature does not verify")]
+	BadSignature,
+	/// No FALCON key is configured for the certificate's issuer.
+	#[error("no FALCON-1024 key known for the certificate's issuer")]
+	UnknownIssuer,
+	/// The certificate is revoked according to the revocation oracle.
+	#[error("certificate is revoked")]
+	Revoked,
+}
 
 /// Answers whether a certificate has been revoked. TrustChain's on-chain
 /// revocation list will implement this; [`InMemoryRevocation`] is the local one.
@@ -53,7 +81,7 @@ impl InMemoryRevocation {
 
 	/// Revokes the given certificate (by its issuer and serial).
 	pub fn revoke(&self, cert_der: &[u8]) -> Result<()> {
-		let p = cert::parse(cert_der)?;
+		let p = parse(cert_der)?;
 		let key = (p.issuer, strip_zeros(&p.serial).to_vec());
 		self.revoked
 			.write()
@@ -94,7 +122,7 @@ impl HybridTrust {
 			roots
 				.add(cert.clone())
 				.map_err(|e| StoqError::Config(format!("bad CA certificate: {e}")))?;
-			let subject = cert::parse(cert)?.subject;
+			let subject = parse(cert)?.subject;
 			falcon.push((subject, fpk.clone()));
 		}
 		Ok(Self {
@@ -282,7 +310,7 @@ impl ClientCertVerifier for HybridClientVerifier {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::cert::LeafSpec;
+	use hypermesh_pki::LeafSpec;
 
 	fn trust(ca: &HybridCa) -> (HybridTrust, Arc<InMemoryRevocation>) {
 		let revocation = Arc::new(InMemoryRevocation::new());

@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use stoq::cert::LeafSpec;
+use hypermesh_pki::LeafSpec;
 use stoq::frame::{read_frame, write_frame, FrameType};
 use stoq::{HybridTrust, PqPolicy, StoqConfig, StoqError, StoqNode};
 
@@ -110,7 +110,7 @@ async fn ipv4_is_refused() {
 
 /// The server rejects the client's certificate: the client gets a
 /// `CertificateRejected` error and the server records why.
-async fn client_cert_refused(pki: &Pki, bad: stoq::NodeIdentity, reason: &str) {
+async fn client_cert_refused(pki: &Pki, bad: hypermesh_pki::NodeIdentity, reason: &str) {
 	let (srv, addr) = server(pki, PqPolicy::Required);
 	let client = node(pki, PqPolicy::Required, bad);
 	let err = client
@@ -128,7 +128,7 @@ async fn client_cert_refused(pki: &Pki, bad: stoq::NodeIdentity, reason: &str) {
 }
 
 /// The client rejects the server's certificate.
-async fn server_cert_refused(pki: &Pki, bad: stoq::NodeIdentity, reason: &str) {
+async fn server_cert_refused(pki: &Pki, bad: hypermesh_pki::NodeIdentity, reason: &str) {
 	let (_srv, addr) = server_with(pki, PqPolicy::Required, bad, Arc::new(stoq::EchoHandler));
 	let client = node(pki, PqPolicy::Required, identity(&pki.ca, "client"));
 	let err = client
@@ -143,7 +143,7 @@ async fn server_cert_refused(pki: &Pki, bad: stoq::NodeIdentity, reason: &str) {
 #[tokio::test]
 async fn wrong_ca_refused() {
 	let pki = pki();
-	let other = stoq::HybridCa::generate("rogue CA").unwrap();
+	let other = hypermesh_pki::HybridCa::generate("rogue CA").unwrap();
 	client_cert_refused(&pki, identity(&other, "rogue"), "UnknownIssuer").await;
 	server_cert_refused(&pki, identity(&other, "rogue"), "UnknownIssuer").await;
 }
@@ -185,7 +185,7 @@ async fn bad_falcon_signature_refused() {
 async fn trust_without_matching_falcon_key_refuses() {
 	// A trust store whose FALCON key for the CA is wrong rejects everything from it.
 	let pki = pki();
-	let wrong = stoq::HybridCa::generate("x").unwrap();
+	let wrong = hypermesh_pki::HybridCa::generate("x").unwrap();
 	let trust = Arc::new(
 		HybridTrust::new(
 			&[(pki.ca.cert_der().clone(), wrong.falcon_public_key())],
@@ -209,7 +209,7 @@ async fn trust_without_matching_falcon_key_refuses() {
 #[tokio::test]
 async fn reload_changes_trust_and_identity_without_restart() {
 	let pki = pki();
-	let other = stoq::HybridCa::generate("second CA").unwrap();
+	let other = hypermesh_pki::HybridCa::generate("second CA").unwrap();
 	let server_id = identity(&pki.ca, "server");
 	let (srv, addr) = server_with(
 		&pki,

@@ -1,21 +1,19 @@
 //! Real key material and certificates for the unit tests: certificate authorities made by
-//! STOQ's `HybridCa` (ECDSA P-256 + FALCON-1024, the same code the node's CA service
-//! issues with), requester keys (ring for ECDSA P-256 and Ed25519, PQClean through
-//! `pqcrypto-falcon` for FALCON-1024), proofs of possession and issued certificates.
+//! `hypermesh_pki::HybridCa` (ECDSA P-256 + FALCON-1024, the same code the node's CA
+//! service issues with), requester keys (ring for ECDSA P-256 and Ed25519,
+//! `hypermesh_pki::falcon` for FALCON-1024), proofs of possession and issued certificates.
 //!
 //! Key generation is slow in debug builds, so authorities and requesters are made once per
 //! test thread and shared.
 
 use crate::{mock::*, *};
 use codec::Encode;
-use pqcrypto_falcon::falconpadded1024;
-use pqcrypto_traits::sign::{DetachedSignature as _, PublicKey as _};
+use hypermesh_pki::{falcon, HybridCa, LeafSpec};
 use ring::{
 	rand::SystemRandom,
 	signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, ECDSA_P256_SHA256_ASN1_SIGNING},
 };
 use std::rc::Rc;
-use stoq::cert::{HybridCa, LeafSpec};
 
 /// A certificate authority with its on-chain material.
 pub struct TestCa {
@@ -36,7 +34,7 @@ pub struct TestKeys {
 	/// The FALCON-1024 public key.
 	pub falcon_public: FalconPublicKey,
 	/// The FALCON-1024 secret key.
-	pub falcon_secret: falconpadded1024::SecretKey,
+	pub falcon_secret: Vec<u8>,
 }
 
 /// A classical key pair.
@@ -91,9 +89,8 @@ impl TestKeys {
 
 	/// Signs `message` with the FALCON-1024 key (padded encoding).
 	pub fn sign_falcon(&self, message: &[u8]) -> FalconSignature {
-		falconpadded1024::detached_sign(message, &self.falcon_secret)
-			.as_bytes()
-			.to_vec()
+		falcon::sign(&self.falcon_secret, message)
+			.expect("FALCON-1024 signing")
 			.try_into()
 			.expect("1280 bytes")
 	}
@@ -143,11 +140,11 @@ fn make_keys(ed25519: bool) -> TestKeys {
 				.expect("P-256 key"),
 		)
 	};
-	let (public, secret) = falconpadded1024::keypair();
+	let falcon = falcon::generate();
 	TestKeys {
 		classical,
-		falcon_public: public.as_bytes().to_vec().try_into().expect("1793 bytes"),
-		falcon_secret: secret,
+		falcon_public: falcon.public.try_into().expect("1793 bytes"),
+		falcon_secret: falcon.secret,
 	}
 }
 

@@ -5,8 +5,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use hypermesh_pki::{HybridCa, LeafSpec, NodeIdentity};
 use quinn::crypto::rustls::{QuicClientConfig, QuicServerConfig};
-use stoq::cert::{HybridCa, LeafSpec, NodeIdentity};
 use stoq::endpoint::ALPN;
 use stoq::{EchoHandler, Handler, HybridTrust, InMemoryRevocation, PqPolicy, StoqConfig, StoqNode};
 

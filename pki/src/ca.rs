@@ -1,82 +1,31 @@
-//! Hybrid (classical + FALCON-1024) X.509 certificates: issuing with rcgen.
-//! Parsing and verifying them is `hypermesh_primitives::x509` (the same code the
-//! runtime runs), so what STOQ issues and checks is what TrustChain accepts.
+//! The hybrid certificate authority: a self-signed CA with an ECDSA P-256 key and a
+//! FALCON-1024 key pair, issuing leaves with rcgen plus the FALCON alternative signature.
 //!
-//! A STOQ node certificate is an ordinary X.509 v3 certificate signed by the CA
-//! with ECDSA P-256 (so rustls/webpki and `openssl verify` accept it), plus three
-//! non-critical extensions from X.509 (2019) §9.8:
-//!
-//! | extension | OID | value (DER) |
-//! |---|---|---|
-//! | subjectAltPublicKeyInfo | 2.5.29.72 | `SubjectPublicKeyInfo { AlgorithmIdentifier { falcon-1024 }, BIT STRING <subject's FALCON-1024 public key, 1793 B> }` |
-//! | altSignatureAlgorithm | 2.5.29.73 | `AlgorithmIdentifier { falcon-1024 }` |
-//! | altSignatureValue | 2.5.29.74 | `BIT STRING <CA's padded FALCON-1024 signature, 1280 B>` |
-//!
-//! The FALCON-1024 algorithm identifier is [`OID_FALCON1024`] = 1.3.9999.3.14, an
-//! experimental OID from the Open Quantum Safe arc (no standard OID exists yet).
-//! Signatures use PQClean's *padded* FALCON-1024 encoding (`falconpadded1024`:
-//! header, nonce, compressed signature zero-padded to a fixed 1280 bytes), the
-//! only one the runtime's verifier accepts; keys are the standard 1793-byte
-//! encoding (the same for the padded and the compressed variants).
-//!
-//! **What FALCON signs.** The CA's FALCON-1024 key signs the *pre-TBS*: the DER of
-//! the certificate's `TBSCertificate`, byte for byte as it appears in the final
-//! certificate, except that the altSignatureValue extension is removed from the
-//! `extensions` SEQUENCE (and the lengths of the enclosing `[3]`, SEQUENCE and
-//! TBSCertificate are re-encoded). Everything else, including the serial,
-//! validity, subject, classical public key, signature algorithm field and the
-//! other two alt-sig extensions, is covered. The issuer builds the certificate
-//! once without altSignatureValue, FALCON-signs that TBS, appends the extension
-//! (rcgen writes custom extensions last) and checks with
-//! [`HybridCertificate`] that the pre-TBS of the final certificate is exactly
-//! the bytes it signed and that the alternative signature verifies.
-//!
-//! Limitations: the TLS handshake signature (CertificateVerify) stays classical
-//! ECDSA; only the certificate binding is post-quantum. Chains are one level deep
-//! (CA -> leaf); intermediates are not supported by the FALCON check.
+//! What the CA's FALCON key signs is decided in one place, [`falcon_signed_bytes`]; every
+//! certificate is checked with `hypermesh_primitives::x509` (the code the runtime runs)
+//! before it is handed out.
 
-use hypermesh_primitives::{
-	falcon,
-	x509::{HybridCertificate, SubjectKey, X509Error},
-};
-use pqcrypto_falcon::falconpadded1024;
-use pqcrypto_traits::sign::{DetachedSignature as _, PublicKey as _, SecretKey as _};
+use hypermesh_primitives::x509::{HybridCertificate, SubjectKey};
 use rcgen::{
 	BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType,
 	ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, PublicKeyData, SanType,
 	SerialNumber,
 };
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls_pki_types::CertificateDer;
 use time::{Duration, OffsetDateTime};
 
-use crate::der::{self, tag};
-use crate::error::{Result, StoqError};
-
-/// OID arcs of subjectAltPublicKeyInfo.
-pub const OID_ALT_SPKI: &[u64] = &[2, 5, 29, 72];
-/// OID arcs of altSignatureAlgorithm.
-pub const OID_ALT_SIG_ALG: &[u64] = &[2, 5, 29, 73];
-/// OID arcs of altSignatureValue.
-pub const OID_ALT_SIG_VALUE: &[u64] = &[2, 5, 29, 74];
-/// Experimental OID used for FALCON-1024 (Open Quantum Safe arc).
-pub const OID_FALCON1024: &[u64] = &[1, 3, 9999, 3, 14];
-
-fn cert_err(e: impl std::fmt::Display) -> StoqError {
-	StoqError::Certificate(e.to_string())
-}
-
-/// A certificate `hypermesh_primitives` refuses to parse.
-pub(crate) fn x509_err(e: X509Error) -> StoqError {
-	StoqError::Certificate(format!("unusable certificate: {e:?}"))
-}
+use crate::alt_sig::{self, arcs, OID_ALT_SIG_ALG, OID_ALT_SIG_VALUE, OID_ALT_SPKI};
+use crate::error::{PkiError, Result};
+use crate::falcon::{self, FalconKeyPair};
+use crate::identity::NodeIdentity;
 
 /// Parses a certificate with `hypermesh_primitives`.
-pub(crate) fn parse(cert_der: &[u8]) -> Result<HybridCertificate> {
-	HybridCertificate::parse(cert_der).map_err(x509_err)
+fn parse(cert_der: &[u8]) -> Result<HybridCertificate> {
+	Ok(HybridCertificate::parse(cert_der)?)
 }
 
-/// A subject's classical public key for rcgen: the raw key (SEC1 point or
-/// 32-byte Ed25519 key) and its algorithm. rcgen writes the SubjectPublicKeyInfo.
+/// A subject's classical public key for rcgen: the raw key (SEC1 point or 32-byte
+/// Ed25519 key) and its algorithm. rcgen writes the SubjectPublicKeyInfo.
 struct RequesterKey {
 	raw: Vec<u8>,
 	algorithm: &'static rcgen::SignatureAlgorithm,
@@ -98,9 +47,7 @@ impl RequesterKey {
 					_ => false,
 				};
 				if !well_formed {
-					return Err(StoqError::Certificate(
-						"the classical key is not a SEC1-encoded P-256 point".into(),
-					));
+					return Err(PkiError::ClassicalKey);
 				}
 				Ok(Self {
 					raw: point.clone(),
@@ -121,62 +68,23 @@ impl PublicKeyData for RequesterKey {
 	}
 }
 
-/// The TBSCertificate of a DER certificate, as it appears in it (first element
-/// of the outer SEQUENCE).
-fn tbs_of(cert_der: &[u8]) -> Result<&[u8]> {
-	let malformed = || StoqError::Certificate("malformed certificate".into());
-	let (cert, rest) = der::read_tlv(cert_der).ok_or_else(malformed)?;
-	let (tbs, _) = der::read_tlv(cert.content).ok_or_else(malformed)?;
-	if cert.tag != tag::SEQUENCE || tbs.tag != tag::SEQUENCE || !rest.is_empty() {
-		return Err(malformed());
-	}
-	Ok(tbs.raw)
-}
-
-fn falcon_alg_id() -> Vec<u8> {
-	der::encode(tag::SEQUENCE, &der::encode_oid(OID_FALCON1024))
-}
-
-fn bit_string(bytes: &[u8]) -> Vec<u8> {
-	let mut c = Vec::with_capacity(bytes.len() + 1);
-	c.push(0); // no unused bits
-	c.extend_from_slice(bytes);
-	der::encode(tag::BIT_STRING, &c)
-}
-
-/// A node's TLS identity: its certificate chain (leaf first) and PKCS#8 key,
-/// plus the node's own FALCON-1024 key pair named in subjectAltPublicKeyInfo.
-#[derive(Clone)]
-pub struct NodeIdentity {
-	/// Certificate chain, leaf first.
-	pub cert_chain: Vec<CertificateDer<'static>>,
-	/// PKCS#8 DER of the leaf's ECDSA P-256 private key.
-	pub key_pkcs8: Vec<u8>,
-	/// The node's FALCON-1024 public key (also in the certificate).
-	pub falcon_public: Vec<u8>,
-	/// The node's FALCON-1024 secret key (not used by the handshake; available
-	/// for application-level signatures).
-	pub falcon_secret: Vec<u8>,
-}
-
-impl std::fmt::Debug for NodeIdentity {
-	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-		f.debug_struct("NodeIdentity")
-			.field("certs", &self.cert_chain.len())
-			.finish_non_exhaustive()
-	}
-}
-
-impl NodeIdentity {
-	/// The private key in the form rustls wants.
-	pub fn private_key(&self) -> PrivateKeyDer<'static> {
-		PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key_pkcs8.clone()))
-	}
-
-	/// The leaf certificate.
-	pub fn leaf(&self) -> &CertificateDer<'static> {
-		&self.cert_chain[0]
-	}
+/// **What the CA's FALCON key signs** for a certificate built from `params` (which carry
+/// every extension except altSignatureValue) for `subject_key`, issued by `issuer`.
+///
+/// Today this is the *pre-TBS*: the certificate is built without altSignatureValue and its
+/// TBSCertificate is taken as is. Since rcgen writes custom extensions last and the
+/// certificate is then rebuilt with altSignatureValue appended, these are exactly the
+/// bytes of the final TBSCertificate with that extension removed from `extensions` (and
+/// the enclosing lengths re-encoded), which is what
+/// `hypermesh_primitives::x509::HybridCertificate` recomputes and verifies.
+/// [`HybridCa::issue_for`] checks that the two agree before handing a certificate out.
+fn falcon_signed_bytes(
+	params: &CertificateParams,
+	subject_key: &RequesterKey,
+	issuer: &Issuer<'_, &KeyPair>,
+) -> Result<Vec<u8>> {
+	let without_alt_signature = params.signed_by(subject_key, issuer)?;
+	Ok(alt_sig::tbs_of(without_alt_signature.der())?.to_vec())
 }
 
 /// What to put in a leaf certificate.
@@ -206,6 +114,34 @@ impl LeafSpec {
 			not_after: now + Duration::days(days),
 		}
 	}
+
+	/// The rcgen parameters of a leaf (usable for both TLS server and client
+	/// authentication), without the alternative-signature extensions.
+	fn params(&self) -> Result<CertificateParams> {
+		let mut params = CertificateParams::default();
+		let mut dn = DistinguishedName::new();
+		dn.push(DnType::CommonName, self.common_name.as_str());
+		params.distinguished_name = dn;
+		params.subject_alt_names = self
+			.subject_alt_names
+			.iter()
+			.map(|s| match s.parse::<std::net::IpAddr>() {
+				Ok(ip) => Ok(SanType::IpAddress(ip)),
+				Err(_) => Ok(SanType::DnsName(s.clone().try_into()?)),
+			})
+			.collect::<Result<Vec<_>>>()?;
+		params.serial_number = Some(SerialNumber::from(self.serial));
+		params.not_before = self.not_before;
+		params.not_after = self.not_after;
+		params.is_ca = IsCa::ExplicitNoCa;
+		params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+		params.extended_key_usages = vec![
+			ExtendedKeyUsagePurpose::ServerAuth,
+			ExtendedKeyUsagePurpose::ClientAuth,
+		];
+		params.use_authority_key_identifier_extension = true;
+		Ok(params)
+	}
 }
 
 /// The exported parts of a [`HybridCa`].
@@ -223,6 +159,14 @@ pub struct CaParts {
 	pub falcon_secret: Vec<u8>,
 }
 
+impl std::fmt::Debug for CaParts {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("CaParts")
+			.field("common_name", &self.common_name)
+			.finish_non_exhaustive()
+	}
+}
+
 /// A certificate authority holding an ECDSA P-256 key (classical signatures) and
 /// a FALCON-1024 key pair (alternative signatures).
 pub struct HybridCa {
@@ -230,8 +174,15 @@ pub struct HybridCa {
 	params: CertificateParams,
 	key: KeyPair,
 	cert: CertificateDer<'static>,
-	falcon_pk: falconpadded1024::PublicKey,
-	falcon_sk: falconpadded1024::SecretKey,
+	falcon: FalconKeyPair,
+}
+
+impl std::fmt::Debug for HybridCa {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("HybridCa")
+			.field("common_name", &self.common_name)
+			.finish_non_exhaustive()
+	}
 }
 
 impl HybridCa {
@@ -252,46 +203,42 @@ impl HybridCa {
 
 	/// Generates a fresh self-signed CA valid for ten years.
 	pub fn generate(common_name: &str) -> Result<Self> {
-		let key = KeyPair::generate().map_err(cert_err)?;
+		let key = KeyPair::generate()?;
 		let mut params = Self::ca_params(common_name);
 		let now = OffsetDateTime::now_utc();
 		params.not_before = now - Duration::days(1);
 		params.not_after = now + Duration::days(3650);
 		params.serial_number = Some(SerialNumber::from(1u64));
-		let cert = params.self_signed(&key).map_err(cert_err)?.der().clone();
-		let (falcon_pk, falcon_sk) = falconpadded1024::keypair();
+		let cert = params.self_signed(&key)?.der().clone();
 		Ok(Self {
 			common_name: common_name.to_string(),
 			params,
 			key,
 			cert,
-			falcon_pk,
-			falcon_sk,
+			falcon: falcon::generate(),
 		})
 	}
 
-	/// Loads a CA generated by [`HybridCa::generate`] from its exported parts.
+	/// Loads a CA generated by [`HybridCa::generate`] from its exported parts. The
+	/// FALCON secret key must belong to the FALCON public key.
 	pub fn import(parts: &CaParts) -> Result<Self> {
-		let key = KeyPair::try_from(parts.key_pkcs8.as_slice()).map_err(cert_err)?;
+		let key = KeyPair::try_from(parts.key_pkcs8.as_slice())?;
 		let cert = CertificateDer::from(parts.cert_der.clone());
 		let params = Self::ca_params(&parts.common_name);
-		let check = params.self_signed(&key).map_err(cert_err)?;
+		let check = params.self_signed(&key)?;
 		if parse(check.der())?.subject != parse(&cert)?.subject {
-			return Err(StoqError::Certificate(
-				"CA common name does not match its certificate".into(),
-			));
+			return Err(PkiError::CaMismatch);
 		}
-		let falcon_pk =
-			falconpadded1024::PublicKey::from_bytes(&parts.falcon_public).map_err(cert_err)?;
-		let falcon_sk =
-			falconpadded1024::SecretKey::from_bytes(&parts.falcon_secret).map_err(cert_err)?;
+		falcon::check_pair(&parts.falcon_secret, &parts.falcon_public)?;
 		Ok(Self {
 			common_name: parts.common_name.clone(),
 			params,
 			key,
 			cert,
-			falcon_pk,
-			falcon_sk,
+			falcon: FalconKeyPair {
+				public: parts.falcon_public.clone(),
+				secret: parts.falcon_secret.clone(),
+			},
 		})
 	}
 
@@ -301,8 +248,8 @@ impl HybridCa {
 			common_name: self.common_name.clone(),
 			cert_der: self.cert.to_vec(),
 			key_pkcs8: self.key.serialize_der(),
-			falcon_public: self.falcon_pk.as_bytes().to_vec(),
-			falcon_secret: self.falcon_sk.as_bytes().to_vec(),
+			falcon_public: self.falcon.public.clone(),
+			falcon_secret: self.falcon.secret.clone(),
 		}
 	}
 
@@ -313,7 +260,7 @@ impl HybridCa {
 
 	/// The CA's FALCON-1024 public key bytes (trust anchor for the alt signature).
 	pub fn falcon_public_key(&self) -> Vec<u8> {
-		self.falcon_pk.as_bytes().to_vec()
+		self.falcon.public.clone()
 	}
 
 	/// The CA's classical public key: the uncompressed SEC1 P-256 point (65 bytes),
@@ -326,33 +273,31 @@ impl HybridCa {
 	/// FALCON key pair. Leaves it issues pass the classical checks but carry a
 	/// FALCON signature that the real CA key does not verify; used by tests.
 	pub fn with_new_falcon_key(&self) -> Result<Self> {
-		let key = KeyPair::try_from(self.key.serialize_der().as_slice()).map_err(cert_err)?;
-		let (falcon_pk, falcon_sk) = falconpadded1024::keypair();
+		let key = KeyPair::try_from(self.key.serialize_der().as_slice())?;
 		Ok(Self {
 			common_name: self.common_name.clone(),
 			params: self.params.clone(),
 			key,
 			cert: self.cert.clone(),
-			falcon_pk,
-			falcon_sk,
+			falcon: falcon::generate(),
 		})
 	}
 
 	/// Issues a hybrid leaf certificate (usable for both TLS server and client
 	/// authentication) with a fresh ECDSA P-256 key and FALCON-1024 key pair.
 	pub fn issue_leaf(&self, spec: &LeafSpec) -> Result<NodeIdentity> {
-		let leaf_key = KeyPair::generate().map_err(cert_err)?;
-		let (node_fpk, node_fsk) = falconpadded1024::keypair();
+		let leaf_key = KeyPair::generate()?;
+		let node_falcon = falcon::generate();
 		let cert = self.issue_for(
 			spec,
 			&SubjectKey::EcdsaP256(leaf_key.public_key_raw().to_vec()),
-			node_fpk.as_bytes(),
+			&node_falcon.public,
 		)?;
 		Ok(NodeIdentity {
 			cert_chain: vec![cert],
 			key_pkcs8: leaf_key.serialize_der(),
-			falcon_public: node_fpk.as_bytes().to_vec(),
-			falcon_secret: node_fsk.as_bytes().to_vec(),
+			falcon_public: node_falcon.public,
+			falcon_secret: node_falcon.secret,
 		})
 	}
 
@@ -363,95 +308,57 @@ impl HybridCa {
 	/// the requester's proof of possession of both keys.
 	///
 	/// The certificate is checked with `hypermesh_primitives` before it is
-	/// returned: it parses, names the requested keys, its pre-TBS is exactly what
-	/// the CA's FALCON key signed, and both CA signatures verify.
+	/// returned: it parses, names the requested keys, the bytes the CA's FALCON key
+	/// signed are what a verifier recomputes from it, and both CA signatures verify.
 	pub fn issue_for(
 		&self,
 		spec: &LeafSpec,
 		classical: &SubjectKey,
 		falcon_public: &[u8],
 	) -> Result<CertificateDer<'static>> {
-		if falcon_public.len() != falcon::PUBLIC_KEY_LEN
-			|| falcon_public[0] != falcon::PUBLIC_KEY_HEADER
-		{
-			return Err(StoqError::Certificate(
-				"the FALCON key is not a 1793-byte FALCON-1024 public key".into(),
-			));
-		}
+		falcon::check_public(falcon_public)?;
 		let subject_key = RequesterKey::new(classical)?;
 
-		let mut params = CertificateParams::default();
-		let mut dn = DistinguishedName::new();
-		dn.push(DnType::CommonName, spec.common_name.as_str());
-		params.distinguished_name = dn;
-		params.subject_alt_names = spec
-			.subject_alt_names
-			.iter()
-			.map(|s| match s.parse::<std::net::IpAddr>() {
-				Ok(ip) => Ok(SanType::IpAddress(ip)),
-				Err(_) => Ok(SanType::DnsName(s.clone().try_into().map_err(cert_err)?)),
-			})
-			.collect::<Result<Vec<_>>>()?;
-		params.serial_number = Some(SerialNumber::from(spec.serial));
-		params.not_before = spec.not_before;
-		params.not_after = spec.not_after;
-		params.is_ca = IsCa::ExplicitNoCa;
-		params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-		params.extended_key_usages = vec![
-			ExtendedKeyUsagePurpose::ServerAuth,
-			ExtendedKeyUsagePurpose::ClientAuth,
-		];
-		params.use_authority_key_identifier_extension = true;
-
-		let alt_spki = der::encode(
-			tag::SEQUENCE,
-			&[falcon_alg_id(), bit_string(falcon_public)].concat(),
-		);
-		params
-			.custom_extensions
-			.push(CustomExtension::from_oid_content(OID_ALT_SPKI, alt_spki));
+		let mut params = spec.params()?;
 		params
 			.custom_extensions
 			.push(CustomExtension::from_oid_content(
-				OID_ALT_SIG_ALG,
-				falcon_alg_id(),
+				&arcs(&OID_ALT_SPKI),
+				alt_sig::subject_alt_public_key_info(falcon_public)?,
+			));
+		params
+			.custom_extensions
+			.push(CustomExtension::from_oid_content(
+				&arcs(&OID_ALT_SIG_ALG),
+				alt_sig::alt_signature_algorithm()?,
 			));
 
 		let issuer = Issuer::from_params(&self.params, &self.key);
-		let pre = params.signed_by(&subject_key, &issuer).map_err(cert_err)?;
-		let pre_tbs = tbs_of(pre.der())?.to_vec();
-		let sig = falconpadded1024::detached_sign(&pre_tbs, &self.falcon_sk);
+		let signed = falcon_signed_bytes(&params, &subject_key, &issuer)?;
+		let signature = falcon::sign(&self.falcon.secret, &signed)?;
 
 		params
 			.custom_extensions
 			.push(CustomExtension::from_oid_content(
-				OID_ALT_SIG_VALUE,
-				bit_string(sig.as_bytes()),
+				&arcs(&OID_ALT_SIG_VALUE),
+				alt_sig::alt_signature_value(&signature)?,
 			));
-		let cert = params
-			.signed_by(&subject_key, &issuer)
-			.map_err(cert_err)?
-			.der()
-			.clone();
+		let cert = params.signed_by(&subject_key, &issuer)?.der().clone();
 
 		let parsed = parse(&cert)?;
-		let check = |ok: bool, what: &str| {
+		let check = |ok: bool, what: &'static str| {
 			if ok {
 				Ok(())
 			} else {
-				Err(StoqError::Certificate(format!(
-					"issued certificate failed its check: {what}"
-				)))
+				Err(PkiError::SelfCheck(what))
 			}
 		};
 		check(
-			parsed.alt_signature.as_ref().map(|(_, p)| p) == Some(&pre_tbs),
+			parsed.alt_signature.as_ref().map(|(_, p)| p) == Some(&signed),
 			"pre-TBS of the final certificate differs from the signed one",
 		)?;
 		check(
-			parsed
-				.verify_alt_signature(&self.falcon_public_key())
-				.is_ok(),
+			parsed.verify_alt_signature(&self.falcon.public).is_ok(),
 			"FALCON-1024 signature",
 		)?;
 		check(
@@ -469,31 +376,10 @@ impl HybridCa {
 	}
 }
 
-/// Why an alternative (FALCON) signature was rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AltSigError {
-	/// A required alt-sig extension is absent (or names another algorithm than
-	/// FALCON-1024).
-	#[error("certificate has no {0} extension (not a hybrid certificate)")]
-	Missing(&'static str),
-	/// The certificate or its alternative-signature extensions could not be
-	/// decoded (`hypermesh_primitives::x509::HybridCertificate::parse` refused it).
-	#[error("malformed certificate or alternative-signature extension")]
-	Malformed,
-	/// The FALCON-1024 signature does not verify against the CA's FALCON key.
-	#[error("FALCON-1024 alternative signature does not verify")]
-	BadSignature,
-	/// No FALCON key is configured for the certificate's issuer.
-	#[error("no FALCON-1024 key known for the certificate's issuer")]
-	UnknownIssuer,
-	/// The certificate is revoked according to the revocation oracle.
-	#[error("certificate is revoked")]
-	Revoked,
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use hypermesh_primitives::x509::X509Error;
 
 	#[test]
 	fn issued_leaf_has_valid_alt_signature() {
@@ -513,8 +399,11 @@ mod tests {
 		);
 		// Padded FALCON-1024: a fixed 1280-byte signature.
 		let (sig, _) = parsed.alt_signature.as_ref().unwrap();
-		assert_eq!(sig.len(), falcon::SIGNATURE_LEN);
-		assert_eq!(sig.len(), falconpadded1024::signature_bytes());
+		assert_eq!(sig.len(), hypermesh_primitives::falcon::SIGNATURE_LEN);
+		assert_eq!(
+			sig.len(),
+			pqcrypto_falcon::falconpadded1024::signature_bytes()
+		);
 		assert_eq!(
 			parsed.verify_classical_signature(&SubjectKey::EcdsaP256(ca.classical_public_key())),
 			Ok(())
@@ -526,6 +415,11 @@ mod tests {
 			vec![std::net::Ipv6Addr::LOCALHOST.octets().to_vec()]
 		);
 		assert!(!parsed.is_ca);
+		// The node's FALCON key pair belongs together.
+		assert_eq!(
+			falcon::check_pair(&id.falcon_secret, &id.falcon_public).ok(),
+			Some(())
+		);
 	}
 
 	#[test]
@@ -555,10 +449,50 @@ mod tests {
 		assert!(parse(&[]).is_err());
 		assert!(parse(&[0x30, 0x03, 0x30, 0x01, 0x00]).is_err());
 		assert!(parse(&[0xff; 64]).is_err());
-		assert!(tbs_of(&[]).is_err());
-		assert!(tbs_of(&[0x30, 0x03, 0x30, 0x01]).is_err());
-		assert!(tbs_of(&[0x30, 0x02, 0x04, 0x00]).is_err());
-		assert!(tbs_of(&[0x30, 0x02, 0x30, 0x00, 0x00]).is_err());
+	}
+
+	/// The certificate contents did not change with the move from stoq: the alternative
+	/// signature extensions are the last three, in order, with the documented values, and
+	/// the FALCON signature covers the final TBSCertificate without altSignatureValue.
+	#[test]
+	fn alt_signature_extensions_are_last_and_cover_the_pre_tbs() {
+		let ca = HybridCa::generate("test ca").unwrap();
+		let id = ca.issue_leaf(&LeafSpec::node("node-a", 11, 1)).unwrap();
+		let der = id.leaf().to_vec();
+		let parsed = HybridCertificate::parse(&der).unwrap();
+		let (signature, pre_tbs) = parsed.alt_signature.clone().unwrap();
+		let tbs = alt_sig::tbs_of(&der).unwrap();
+		assert_eq!(tbs, &parsed.tbs[..]);
+		// The final TBS ends with altSignatureValue: SEQUENCE { OID 2.5.29.74, OCTET STRING
+		// { BIT STRING <signature> } }.
+		let value = alt_sig::alt_signature_value(&signature).unwrap();
+		assert!(tbs.ends_with(&value));
+		let oid = [0x06, 0x03, 0x55, 0x1d, 0x4a];
+		let extension_start = tbs.len() - value.len() - 4 - oid.len() - 4;
+		assert_eq!(
+			tbs[extension_start..extension_start + 4],
+			[0x30, 0x82, 0x05, 0x0e]
+		);
+		assert_eq!(tbs[extension_start + 4..extension_start + 9], oid);
+		// Before it, altSignatureAlgorithm and subjectAltPublicKeyInfo, with their values.
+		let before = &tbs[..extension_start];
+		let algorithm = alt_sig::alt_signature_algorithm().unwrap();
+		assert!(before.ends_with(&[&[0x04, algorithm.len() as u8][..], &algorithm].concat()));
+		let spki = alt_sig::subject_alt_public_key_info(&id.falcon_public).unwrap();
+		let spki_at = before.windows(spki.len()).position(|w| w == spki).unwrap();
+		assert_eq!(
+			before[spki_at - 9..spki_at - 4],
+			[0x06, 0x03, 0x55, 0x1d, 0x48]
+		);
+		assert!(
+			before[spki_at + spki.len()..].starts_with(&[0x30, 0x10, 0x06, 0x03, 0x55, 0x1d, 0x49])
+		);
+		// Everything but altSignatureValue is covered.
+		assert_eq!(
+			hypermesh_primitives::falcon::verify(&ca.falcon_public_key(), &pre_tbs, &signature),
+			Ok(())
+		);
+		assert_eq!(pre_tbs.len(), tbs.len() - (4 + oid.len() + 4 + value.len()));
 	}
 
 	fn spec() -> LeafSpec {
@@ -611,25 +545,21 @@ mod tests {
 		let ca = HybridCa::generate("test ca").unwrap();
 		// The requester's keys; the CA never sees the private halves.
 		let requester = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-		let (falcon_pk, _falcon_sk) = falconpadded1024::keypair();
+		let falcon_pk = falcon::generate().public;
 		let subject = SubjectKey::EcdsaP256(requester.public_key_raw().to_vec());
 		assert_eq!(requester.public_key_raw().len(), 65);
-		let cert = ca
-			.issue_for(&spec(), &subject, falcon_pk.as_bytes())
-			.unwrap();
-		check_issued(&ca, &cert, &subject, falcon_pk.as_bytes());
+		let cert = ca.issue_for(&spec(), &subject, &falcon_pk).unwrap();
+		check_issued(&ca, &cert, &subject, &falcon_pk);
 	}
 
 	#[test]
 	fn issue_for_ed25519_requester() {
 		let ca = HybridCa::generate("test ca").unwrap();
 		let requester = KeyPair::generate_for(&rcgen::PKCS_ED25519).unwrap();
-		let (falcon_pk, _falcon_sk) = falconpadded1024::keypair();
+		let falcon_pk = falcon::generate().public;
 		let subject = SubjectKey::Ed25519(requester.public_key_raw().try_into().unwrap());
-		let cert = ca
-			.issue_for(&spec(), &subject, falcon_pk.as_bytes())
-			.unwrap();
-		check_issued(&ca, &cert, &subject, falcon_pk.as_bytes());
+		let cert = ca.issue_for(&spec(), &subject, &falcon_pk).unwrap();
+		check_issued(&ca, &cert, &subject, &falcon_pk);
 	}
 
 	#[test]
@@ -639,8 +569,21 @@ mod tests {
 		let raw = requester.public_key_raw();
 		let mut compressed = vec![0x02 | (raw[64] & 1)];
 		compressed.extend_from_slice(&raw[1..33]);
-		let (falcon_pk, _) = falconpadded1024::keypair();
+		let falcon_pk = falcon::generate().public;
 		let subject = SubjectKey::EcdsaP256(compressed);
+		let cert = ca.issue_for(&spec(), &subject, &falcon_pk).unwrap();
+		check_issued(&ca, &cert, &subject, &falcon_pk);
+	}
+
+	/// A requester whose FALCON key PQClean generated (as `pqcrypto-falcon` did for every
+	/// key before this crate) gets the same certificate.
+	#[test]
+	fn issue_for_pqclean_falcon_key() {
+		use pqcrypto_traits::sign::PublicKey as _;
+		let ca = HybridCa::generate("test ca").unwrap();
+		let requester = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+		let (falcon_pk, _) = pqcrypto_falcon::falconpadded1024::keypair();
+		let subject = SubjectKey::EcdsaP256(requester.public_key_raw().to_vec());
 		let cert = ca
 			.issue_for(&spec(), &subject, falcon_pk.as_bytes())
 			.unwrap();
@@ -652,27 +595,32 @@ mod tests {
 		let ca = HybridCa::generate("test ca").unwrap();
 		let requester = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
 		let subject = SubjectKey::EcdsaP256(requester.public_key_raw().to_vec());
-		let (falcon_pk, _) = falconpadded1024::keypair();
-		let pk = falcon_pk.as_bytes();
-		let mut wrong_header = pk.to_vec();
+		let pk = falcon::generate().public;
+		let mut wrong_header = pk.clone();
 		wrong_header[0] = 0x09;
 		for bad in [
 			&[][..],
 			&pk[..pk.len() - 1],
-			&[pk, &[0]].concat()[..],
+			&[&pk[..], &[0]].concat()[..],
 			&wrong_header[..],
 		] {
 			assert!(matches!(
 				ca.issue_for(&spec(), &subject, bad),
-				Err(StoqError::Certificate(_))
+				Err(PkiError::FalconPublicKey)
 			));
 		}
 		for bad in [vec![], vec![0x04; 64], vec![0x05; 65], vec![0x02; 65]] {
 			assert!(matches!(
-				ca.issue_for(&spec(), &SubjectKey::EcdsaP256(bad), pk),
-				Err(StoqError::Certificate(_))
+				ca.issue_for(&spec(), &SubjectKey::EcdsaP256(bad), &pk),
+				Err(PkiError::ClassicalKey)
 			));
 		}
+		let mut bad_name = spec();
+		bad_name.subject_alt_names = vec!["nœud.hypermesh.test".into()];
+		assert!(matches!(
+			ca.issue_for(&bad_name, &subject, &pk),
+			Err(PkiError::Rcgen(_))
+		));
 	}
 
 	#[test]
@@ -690,5 +638,52 @@ mod tests {
 			parsed.verify_classical_signature(&SubjectKey::EcdsaP256(ca.classical_public_key())),
 			Ok(())
 		);
+	}
+
+	#[test]
+	fn import_refuses_parts_that_do_not_belong_together() {
+		let ca = HybridCa::generate("test ca").unwrap();
+		let mut renamed = ca.export();
+		renamed.common_name = "another name".into();
+		assert!(matches!(
+			HybridCa::import(&renamed),
+			Err(PkiError::CaMismatch)
+		));
+		let mut other_falcon = ca.export();
+		other_falcon.falcon_secret = falcon::generate().secret;
+		assert!(matches!(
+			HybridCa::import(&other_falcon),
+			Err(PkiError::FalconKeyMismatch)
+		));
+		let mut truncated = ca.export();
+		truncated.falcon_secret.pop();
+		assert!(matches!(
+			HybridCa::import(&truncated),
+			Err(PkiError::FalconSecretKey)
+		));
+		let mut bad_key = ca.export();
+		bad_key.key_pkcs8 = vec![0x30, 0x00];
+		assert!(matches!(
+			HybridCa::import(&bad_key),
+			Err(PkiError::Rcgen(_))
+		));
+	}
+
+	/// A CA written by the previous issuer (FALCON keys from PQClean) still loads and
+	/// issues certificates its FALCON public key verifies.
+	#[test]
+	fn import_of_a_ca_with_pqclean_falcon_keys() {
+		use pqcrypto_traits::sign::{PublicKey as _, SecretKey as _};
+		let ca = HybridCa::generate("test ca").unwrap();
+		let (public, secret) = pqcrypto_falcon::falconpadded1024::keypair();
+		let mut parts = ca.export();
+		parts.falcon_public = public.as_bytes().to_vec();
+		parts.falcon_secret = secret.as_bytes().to_vec();
+		let imported = HybridCa::import(&parts).unwrap();
+		let id = imported
+			.issue_leaf(&LeafSpec::node("node-d", 10, 1))
+			.unwrap();
+		let parsed = HybridCertificate::parse(id.leaf()).unwrap();
+		assert_eq!(parsed.verify_alt_signature(public.as_bytes()), Ok(()));
 	}
 }

@@ -10,10 +10,12 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use bench::BenchOptions;
 use clap::{Parser, Subcommand};
-use stoq::bench::{self, BenchOptions};
-use stoq::cert::{CaParts, HybridCa, LeafSpec};
+use hypermesh_pki::{CaParts, HybridCa, LeafSpec};
 use stoq::{EchoHandler, HybridTrust, InMemoryRevocation, PqPolicy, StoqConfig, StoqNode};
+
+mod bench;
 
 #[derive(Parser)]
 #[command(name = "stoq", about = "STOQ: post-quantum QUIC transport (IPv6 only)")]

@@ -32,13 +32,13 @@ use rustls::pki_types::ServerName;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::bulk::{Manifest, SliceSource};
-use crate::cert::{HybridCa, LeafSpec, NodeIdentity};
-use crate::config::{PqPolicy, StoqConfig};
-use crate::endpoint::{transport_config, EchoHandler, StoqConnection, StoqNode, ALPN};
-use crate::error::{Result, StoqError};
-use crate::kx;
-use crate::verify::{HybridTrust, InMemoryRevocation};
+use hypermesh_pki::{HybridCa, LeafSpec, NodeIdentity};
+use stoq::bulk::{Manifest, SliceSource};
+use stoq::config::{PqPolicy, StoqConfig};
+use stoq::endpoint::{transport_config, EchoHandler, StoqConnection, StoqNode, ALPN};
+use stoq::error::{Result, StoqError};
+use stoq::kx;
+use stoq::verify::{HybridTrust, InMemoryRevocation};
 
 /// What to measure and how much.
 #[derive(Debug, Clone, Copy)]
