@@ -14,7 +14,7 @@ use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::fungible::Mutate;
 use frame_system::RawOrigin;
-use hypermesh_primitives::ct;
+use hypermesh_primitives::{ct, proofs};
 use sp_runtime::traits::{Bounded, Hash as _};
 
 const ADDRESS: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];

@@ -3,17 +3,22 @@
 //! Guarded calls carry their [`ConsensusProof`](crate::ConsensusProof) as an argument (so the
 //! metadata describes it and clients need no custom extension types); this extension has
 //! no data of its own. For a guarded call, and for guarded calls inside calls that carry
-//! calls ([`crate::InnerCalls`], e.g. `utility.batch` or `utility.asDerivative`, each
-//! checked against the account it will run as; at most [`MAX_GUARDED_CALLS`],
-//! [`MAX_CALL_DEPTH`] deep), it runs [`Pallet::check_proof`] in `validate`,
-//! which the pool runs before admitting a transaction and block production runs again
-//! before applying it, so an invalid proof never enters a block. Each failure is an
-//! `InvalidTransaction::Custom` code of its own ([`ProofRejection`]), logged under the
-//! `runtime::hypermesh::proofs` target with its message. A valid proof `provides` its id, so the
-//! pool refuses a second transaction with the same proof, and its longevity ends when the
-//! referenced block leaves the window.
+//! calls ([`InnerCalls`], e.g. `utility.batch` or `utility.asDerivative`, each checked
+//! against the account it will run as; at most [`MAX_GUARDED_CALLS`], [`MAX_CALL_DEPTH`]
+//! deep), it runs the four-proof check of [`crate::proofs`] ([`Pallet::check_proof`]) in
+//! `validate`, which the pool runs before admitting a transaction and block production
+//! runs again before applying it, so an invalid proof never enters a block. Each failure
+//! is an `InvalidTransaction::Custom` code of its own ([`ProofRejection`]), logged under
+//! the `runtime::hypermesh::proofs` target with its message. A valid proof `provides` its
+//! id, so the pool refuses a second transaction with the same proof, and its longevity
+//! ends when the referenced block leaves the window.
+//!
+//! This module only finds the guarded calls in a transaction and turns the check's
+//! verdict into transaction validity; what a valid proof is lives in [`crate::proofs`].
 
-use crate::{Call, Config, ConsensusProof, InnerCalls, Pallet, WeightInfo};
+// Defined with the check it reports on; also named here, where it has always been.
+pub use crate::proofs::ProofRejection;
+use crate::{Call, Config, ConsensusProof, Pallet, WeightInfo};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
@@ -23,7 +28,6 @@ use frame_support::{
 	DefaultNoBound,
 };
 use hypermesh_primitives::ct::Hash;
-use hypermesh_primitives::proofs::ProofError;
 use scale_info::TypeInfo;
 use sp_runtime::{
 	impl_tx_ext_default,
@@ -31,6 +35,29 @@ use sp_runtime::{
 	transaction_validity::{InvalidTransaction, ValidTransaction},
 	SaturatedConversion, Weight,
 };
+
+/// The calls a runtime call carries and dispatches, with the account each is dispatched
+/// as, for [`CheckConsensusProof`] to look into: a batch's calls run as the signer, an
+/// `as_derivative` call as the signer's derivative account, a `sudo_as` call as its
+/// target. A guarded call's proof is checked against the account it will run as.
+pub trait InnerCalls<RuntimeCall, AccountId> {
+	/// The calls `call` carries when `signer` dispatches it (not recursively; the
+	/// extension recurses), each with the account it runs as, or `None` where it does not
+	/// run as a signed account (e.g. `sudo`'s root: a guarded call refuses that origin).
+	fn inner_calls<'a>(
+		call: &'a RuntimeCall,
+		signer: &AccountId,
+	) -> Vec<(&'a RuntimeCall, Option<AccountId>)>;
+}
+
+impl<RuntimeCall, AccountId> InnerCalls<RuntimeCall, AccountId> for () {
+	fn inner_calls<'a>(
+		_: &'a RuntimeCall,
+		_: &AccountId,
+	) -> Vec<(&'a RuntimeCall, Option<AccountId>)> {
+		Vec::new()
+	}
+}
 
 /// How deep the extension looks into calls that carry calls.
 pub const MAX_CALL_DEPTH: u32 = 4;
@@ -87,100 +114,6 @@ where
 
 /// The tag prefix of a proof id in the pool's `provides`.
 pub const PROOF_TAG: &[u8] = b"hypermesh/proof";
-
-/// Why a consensus proof was refused; [`ProofRejection::code`] is its
-/// `InvalidTransaction::Custom` code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ProofRejection {
-	/// PoTime: the referenced block is more than the window before the best block.
-	StaleBlock = 1,
-	/// PoTime: the referenced block is not yet on the chain.
-	FutureBlock = 2,
-	/// PoTime: the hash is not the chain's hash of that block.
-	UnknownBlock = 3,
-	/// The same proof was already used.
-	Reused = 4,
-	/// PoStake: the claim is below the minimum or above what the signer has bonded.
-	InsufficientStake = 5,
-	/// PoWork: too few leading zero bits.
-	InsufficientWork = 6,
-	/// PoSpace: the commitment is not one the signer registered.
-	UnknownCommitment = 7,
-	/// PoSpace: the commitment has no chunks.
-	EmptyCommitment = 8,
-	/// PoSpace: not one answer per challenge.
-	WrongAnswerCount = 9,
-	/// PoSpace: an answer's Merkle path does not lead to the committed root.
-	BadMerklePath = 10,
-}
-
-impl ProofRejection {
-	/// The `InvalidTransaction::Custom` code.
-	pub fn code(self) -> u8 {
-		self as u8
-	}
-
-	/// A sentence saying what is wrong.
-	pub fn message(self) -> &'static str {
-		match self {
-			Self::StaleBlock => "PoTime: the referenced block is older than the proof window",
-			Self::FutureBlock => "PoTime: the referenced block is not on the chain yet",
-			Self::UnknownBlock => "PoTime: the block hash is not the chain's",
-			Self::Reused => "the consensus proof was already used",
-			Self::InsufficientStake => {
-				"PoStake: the claim is below the minimum or above the signer's bonded stake"
-			}
-			Self::InsufficientWork => "PoWork: the work hash has too few leading zero bits",
-			Self::UnknownCommitment => "PoSpace: the commitment is not registered by the signer",
-			Self::EmptyCommitment => "PoSpace: the commitment has no chunks",
-			Self::WrongAnswerCount => "PoSpace: not one answer per challenge",
-			Self::BadMerklePath => "PoSpace: a Merkle path does not lead to the committed root",
-		}
-	}
-
-	/// Every rejection, in code order.
-	pub const ALL: [Self; 10] = [
-		Self::StaleBlock,
-		Self::FutureBlock,
-		Self::UnknownBlock,
-		Self::Reused,
-		Self::InsufficientStake,
-		Self::InsufficientWork,
-		Self::UnknownCommitment,
-		Self::EmptyCommitment,
-		Self::WrongAnswerCount,
-		Self::BadMerklePath,
-	];
-
-	/// The rejection with this code.
-	pub fn from_code(code: u8) -> Option<Self> {
-		Self::ALL
-			.into_iter()
-			.find(|rejection| rejection.code() == code)
-	}
-}
-
-impl From<ProofError> for ProofRejection {
-	fn from(error: ProofError) -> Self {
-		match error {
-			ProofError::EmptyCommitment => Self::EmptyCommitment,
-			ProofError::WrongAnswerCount => Self::WrongAnswerCount,
-			ProofError::BadMerklePath => Self::BadMerklePath,
-			ProofError::InsufficientStake => Self::InsufficientStake,
-			ProofError::InsufficientWork => Self::InsufficientWork,
-			ProofError::StaleBlock => Self::StaleBlock,
-			ProofError::FutureBlock => Self::FutureBlock,
-			ProofError::UnknownBlock => Self::UnknownBlock,
-		}
-	}
-}
-
-impl From<ProofRejection> for InvalidTransaction {
-	fn from(rejection: ProofRejection) -> Self {
-		InvalidTransaction::Custom(rejection.code())
-	}
-}
 
 /// Checks the consensus proof of guarded asset-registry calls in the pool.
 #[derive(Encode, Decode, DecodeWithMemTracking, DefaultNoBound, Clone, Eq, PartialEq, TypeInfo)]

@@ -12,7 +12,7 @@ use alloc::{vec, vec::Vec};
 use codec::{Decode, Encode};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
-	fungible::{InspectHold, Mutate, MutateHold},
+	fungible::{Inspect, InspectHold, Mutate, MutateHold},
 	Hooks,
 };
 use frame_system::RawOrigin;

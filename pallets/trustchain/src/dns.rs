@@ -1,15 +1,17 @@
 //! Validation of names and record data, as pure functions of bytes.
 //!
 //! Kept apart from the pallet so the rules can be read (and tested) on their own, and so
-//! the node's resolver can apply exactly the same rules later.
+//! that off-chain code applies exactly the same rules (the node's certificate holder checks
+//! its names with [`is_hostname`]). The pallet's name service (the `names` module) maps
+//! these errors to its own.
 //!
 //! * **Names** are host names in the chain's zone: exactly one label followed by `.` and
 //!   the zone, e.g. `node1.hypermesh`. A label follows the LDH rule of RFC 1035 §2.3.1 as
 //!   relaxed by RFC 1123 §2.1 (a leading digit is allowed): 1 to 63 characters from
 //!   `a-z`, `0-9` and `-`, not starting or ending with `-`. Only lowercase is accepted, so
 //!   every name has one canonical byte form and `Node1` cannot shadow `node1`. No trailing
-//!   dot. Names below a registered name (`api.node1.hypermesh`) are refused in this slice:
-//!   they would belong to the parent name's owner, which needs hierarchical ownership.
+//!   dot. Names below a registered name (`api.node1.hypermesh`) are refused: they would
+//!   belong to the parent name's owner, which needs hierarchical ownership (not built).
 //! * **AAAA** addresses must be real IPv6 endpoints; see [`check_aaaa`].
 //! * **SRV targets** are host names anywhere in the DNS (lowercase LDH labels separated by
 //!   dots, at most 253 bytes), or `.` alone (RFC 2782: "service decidedly not available").

@@ -2,33 +2,40 @@
 //!
 //! HyperMesh replaces the web's certificate authorities, Certificate Transparency logs and
 //! DNS registrars with one public, auditable ledger. This pallet is the on-chain half of
-//! that ledger; this first slice holds:
+//! that ledger. It has three domains, each in a module of its own that adds its calls'
+//! logic and its queries to [`Pallet`]:
 //!
-//! * **Certificate authorities.** CA roots and intermediates, each with its X.509 CA
-//!   certificate (DER, stored as given), its classical public key (Ed25519 or ECDSA
-//!   P-256) and its FALCON-1024 public key, and the account of the node that operates it.
-//!   Only [`Config::AuthorityOrigin`] (root until governance lands) adds, re-keys and
-//!   removes them, because everyone who trusts the chain trusts what they sign.
-//! * **The Certificate Transparency log head.** An authority's operator records each
-//!   certificate it issues; the pallet appends `SHA-256(0x00 || der)` to an RFC 9162
-//!   Merkle log kept as a [`CompactMerkleLog`] (O(log n) storage), keeps the certificate
-//!   by its log index, and at the end of every block in which the log grew commits the
-//!   tree head (size, root) under the block number, keeping a bounded history. The node
-//!   (a later slice) serves inclusion and consistency proofs against these heads.
-//! * **A name service.** Names directly under the chain's zone (`node1.hypermesh`) with
-//!   AAAA (IPv6 only), SRV and TXT records. A name is held for [`Config::NamePeriod`]
-//!   blocks against a deposit ([`Config::NameDeposit`], held with
-//!   [`fungible::MutateHold`] under [`HoldReason::NameDeposit`]) so that names cost
-//!   something to squat and are freed when abandoned: an expired name can be taken by
-//!   anyone, and the previous owner's deposit is then returned.
+//! * **Certificate authorities** (`authorities`): CA roots and intermediates, each with
+//!   its X.509 CA certificate (DER, parsed and checked to be a CA certificate for the
+//!   given keys), its classical public key (Ed25519 or ECDSA P-256), its FALCON-1024
+//!   public key, and the account of the node that operates it (its CA service). Only
+//!   [`Config::AuthorityOrigin`] (root until governance lands) adds, re-keys and removes
+//!   them, because everyone who trusts the chain trusts what they sign. Roots can also be
+//!   present from genesis ([`GenesisConfig`]).
+//! * **Names** (`names`, with the byte-level rules in [`dns`]): names directly under the
+//!   chain's zone (`node1.hypermesh`) with AAAA (IPv6 only), SRV and TXT records, held for
+//!   [`Config::NamePeriod`] blocks against a deposit ([`Config::NameDeposit`], held under
+//!   [`HoldReason::NameDeposit`]) so that names cost something to squat and are freed
+//!   when abandoned: an expired name can be taken by anyone, and the previous owner's
+//!   deposit is then returned. Registration is open to any signed account.
+//! * **Certificates** (`certificates`): a name's owner requests a certificate for its
+//!   names, proving possession of both its keys (classical and FALCON-1024 signatures,
+//!   verified in the runtime) against [`Config::RequestDeposit`]; an authority's operator
+//!   fulfils the request with a certificate the pallet parses and checks on chain
+//!   (issuer, both signatures, keys, names, validity, serial); the certificate is appended
+//!   to an RFC 9162 Certificate Transparency log kept as a
+//!   [`CompactMerkleLog`](hypermesh_primitives::ct::CompactMerkleLog) (O(log n) storage),
+//!   and its log index is its id. Holders, operators and governance revoke certificates
+//!   with RFC 5280 reasons; a renewal revokes the certificate it replaces. At the end of
+//!   every block in which the log grew, the tree head (size, root) is committed under the
+//!   block number, keeping a bounded history; the runtime API serves inclusion and
+//!   consistency proofs against these heads from the leaf hashes kept by log index.
 //!
-//! Registration is open to any signed account in this slice; binding names to
-//! certificate holders comes with certificate issuance. X.509 parsing, certificate
-//! requests, FALCON signature verification, revocation and the RPC are later slices (see
-//! the crate's README).
-//!
-//! Every call checks all of its input before it changes anything, and runs in its own
-//! storage layer besides, so a failed call leaves no trace but its fee.
+//! The shared data types are in [`types`]; this file holds the pallet's declarations
+//! (configuration, storage, events, errors, hooks, genesis) and the dispatchables, which
+//! check the origin and hand over to the domain modules. Every call checks all of its
+//! input before it changes anything, and runs in its own storage layer besides, so a
+//! failed call leaves no trace but its fee.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -40,6 +47,10 @@ pub mod dns;
 pub mod migrations;
 pub mod types;
 pub mod weights;
+
+mod authorities;
+mod certificates;
+mod names;
 
 #[cfg(any(test, feature = "runtime-benchmarks"))]
 mod benchmark_fixture;
@@ -60,73 +71,13 @@ use alloc::vec::Vec;
 use frame_support::{
 	pallet_prelude::*,
 	traits::{
-		fungible::{self, Inspect, MutateHold},
+		fungible::{self, MutateHold},
 		UnixTime,
 	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use hypermesh_primitives::{
-	ct::{self, CompactMerkleLog, TreeHead},
-	x509::{HybridCertificate, SubjectKey, X509Error},
-};
-use sp_runtime::traits::{StaticLookup, Zero};
-
-/// The balance type of [`Config::Currency`].
-pub type BalanceOf<T> =
-	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
-
-/// A full name as given to calls and events, e.g. `node1.hypermesh`.
-pub type NameOf<T> = BoundedVec<u8, <T as Config>::MaxNameLength>;
-
-/// A name's label, the key names are stored under (`node1` for `node1.hypermesh`).
-pub type Label = BoundedVec<u8, ConstU32<{ dns::MAX_LABEL_LEN as u32 }>>;
-
-/// An SRV record's target host name.
-pub type SrvTargetOf<T> = BoundedVec<u8, <T as Config>::MaxSrvTargetLength>;
-
-/// A TXT record's data.
-pub type TxtOf<T> = BoundedVec<u8, <T as Config>::MaxTxtLength>;
-
-/// A DNS record with the runtime's bounds.
-pub type DnsRecordOf<T> = DnsRecord<SrvTargetOf<T>, TxtOf<T>>;
-
-/// The records of one name.
-pub type RecordsOf<T> = BoundedVec<DnsRecordOf<T>, <T as Config>::MaxRecords>;
-
-/// A DER-encoded certificate (a CA's own, or one recorded in the CT log).
-pub type CertificateDerOf<T> = BoundedVec<u8, <T as Config>::MaxCertificateLength>;
-
-/// An authority's record with the runtime's account type.
-pub type AuthorityInfoOf<T> = AuthorityInfo<<T as frame_system::Config>::AccountId>;
-
-/// A name's record with the runtime's types.
-pub type NameInfoOf<T> =
-	NameInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>, RecordsOf<T>>;
-
-/// A logged certificate with the runtime's types.
-pub type CertificateRecordOf<T> = CertificateRecord<BlockNumberFor<T>, CertificateDerOf<T>>;
-
-/// What [`Pallet::resolve`] returns for a live name: its owner, records and expiry block.
-pub type Resolved<T> = (
-	<T as frame_system::Config>::AccountId,
-	RecordsOf<T>,
-	BlockNumberFor<T>,
-);
-
-/// The names of a certificate request.
-pub type CertificateNamesOf<T> = BoundedVec<NameOf<T>, <T as Config>::MaxNamesPerCertificate>;
-
-/// A certificate request with the runtime's types.
-pub type CertificateRequestOf<T> = CertificateRequest<
-	<T as frame_system::Config>::AccountId,
-	BlockNumberFor<T>,
-	BalanceOf<T>,
-	CertificateNamesOf<T>,
->;
-
-/// An issued certificate's record with the runtime's types.
-pub type IssuedCertificateOf<T> =
-	IssuedCertificate<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+use hypermesh_primitives::ct::{self, CompactMerkleLog, TreeHead};
+use sp_runtime::traits::StaticLookup;
 
 /// What the benchmarks need from the runtime.
 #[cfg(feature = "runtime-benchmarks")]
@@ -141,9 +92,7 @@ type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::traits::tokens::{Fortitude, Precision, Restriction};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::{traits::Saturating, ArithmeticError};
 
 	/// The storage version: 1 added [`LeafHashes`] (filled for existing log entries by
 	/// [`crate::migrations::v1::MigrateToV1`]) and the certificate request and issuance
@@ -324,8 +273,8 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// Whether the log changed in the current block (set by `record_certificate`, taken
-	/// by `on_finalize`).
+	/// Whether the log changed in the current block (set when a certificate is appended,
+	/// taken by `on_finalize`).
 	#[pallet::storage]
 	pub type CtLogChanged<T> = StorageValue<_, bool, ValueQuery>;
 
@@ -604,15 +553,7 @@ pub mod pallet {
 		/// Commits the tree head if the log changed in this block, and forgets the head
 		/// of the block that just left the history window.
 		fn on_finalize(n: BlockNumberFor<T>) {
-			if CtLogChanged::<T>::take() {
-				let head = CtLog::<T>::get().tree_head();
-				TreeHeads::<T>::insert(n, head);
-				Self::deposit_event(Event::TreeHeadCommitted { block: n, head });
-			}
-			let history: BlockNumberFor<T> = T::TreeHeadHistory::get().into();
-			if n >= history {
-				TreeHeads::<T>::remove(n.saturating_sub(history));
-			}
+			Self::commit_tree_head(n);
 		}
 
 		fn integrity_test() {
@@ -653,9 +594,11 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Adds a certificate authority (origin: [`Config::AuthorityOrigin`]).
 		///
-		/// An intermediate's parent must exist. The CA certificate must be non-empty (it is
-		/// stored as given; parsing it is a later slice), the keys well formed, and
-		/// `operator` is the account that will record this authority's certificates.
+		/// An intermediate's parent must exist. The CA certificate must be a DER X.509 v3
+		/// certificate with `cA = TRUE` for exactly the given keys (its
+		/// subjectAltPublicKeyInfo, if present, must be the FALCON key), the keys well
+		/// formed, and `operator` is the account that will issue this authority's
+		/// certificates.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::add_authority())]
 		pub fn add_authority(
@@ -669,44 +612,14 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::AuthorityOrigin::ensure_origin(origin)?;
 			let operator = T::Lookup::lookup(operator)?;
-			ensure!(
-				!Authorities::<T>::contains_key(id),
-				Error::<T>::AuthorityAlreadyExists
-			);
-			if let AuthorityKind::Intermediate { parent } = kind {
-				ensure!(
-					Authorities::<T>::contains_key(parent),
-					Error::<T>::UnknownParent
-				);
-			}
-			Self::check_authority_material(
-				&ca_certificate_der,
-				&classical_public_key,
-				&falcon_public_key,
-			)?;
-			if let AuthorityKind::Intermediate { parent } = kind {
-				Authorities::<T>::try_mutate(parent, |parent| -> DispatchResult {
-					let parent = parent.as_mut().ok_or(Error::<T>::UnknownParent)?;
-					parent.children = parent
-						.children
-						.checked_add(1)
-						.ok_or(ArithmeticError::Overflow)?;
-					Ok(())
-				})?;
-			}
-			Authorities::<T>::insert(
+			Self::do_add_authority(
 				id,
-				AuthorityInfo {
-					kind,
-					operator: operator.clone(),
-					classical_public_key,
-					falcon_public_key,
-					children: 0,
-				},
-			);
-			AuthorityCertificates::<T>::insert(id, ca_certificate_der);
-			Self::deposit_event(Event::AuthorityAdded { id, kind, operator });
-			Ok(())
+				kind,
+				operator,
+				ca_certificate_der,
+				classical_public_key,
+				falcon_public_key,
+			)
 		}
 
 		/// Removes a certificate authority that has no intermediates (origin:
@@ -715,17 +628,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::remove_authority())]
 		pub fn remove_authority(origin: OriginFor<T>, id: AuthorityId) -> DispatchResult {
 			T::AuthorityOrigin::ensure_origin(origin)?;
-			let authority = Authorities::<T>::get(id).ok_or(Error::<T>::UnknownAuthority)?;
-			ensure!(authority.children == 0, Error::<T>::AuthorityHasChildren);
-			if let AuthorityKind::Intermediate { parent } = authority.kind {
-				Authorities::<T>::mutate_extant(parent, |parent| {
-					parent.children = parent.children.saturating_sub(1)
-				});
-			}
-			Authorities::<T>::remove(id);
-			AuthorityCertificates::<T>::remove(id);
-			Self::deposit_event(Event::AuthorityRemoved { id });
-			Ok(())
+			Self::do_remove_authority(id)
 		}
 
 		/// Replaces an authority's CA certificate and both its public keys (origin:
@@ -741,24 +644,12 @@ pub mod pallet {
 			falcon_public_key: FalconPublicKey,
 		) -> DispatchResult {
 			T::AuthorityOrigin::ensure_origin(origin)?;
-			ensure!(
-				Authorities::<T>::contains_key(id),
-				Error::<T>::UnknownAuthority
-			);
-			Self::check_authority_material(
-				&ca_certificate_der,
-				&classical_public_key,
-				&falcon_public_key,
-			)?;
-			Authorities::<T>::try_mutate(id, |authority| -> DispatchResult {
-				let authority = authority.as_mut().ok_or(Error::<T>::UnknownAuthority)?;
-				authority.classical_public_key = classical_public_key;
-				authority.falcon_public_key = falcon_public_key;
-				Ok(())
-			})?;
-			AuthorityCertificates::<T>::insert(id, ca_certificate_der);
-			Self::deposit_event(Event::AuthorityKeysRotated { id });
-			Ok(())
+			Self::do_rotate_authority_keys(
+				id,
+				ca_certificate_der,
+				classical_public_key,
+				falcon_public_key,
+			)
 		}
 
 		/// Changes the account that records an authority's certificates (origin:
@@ -772,13 +663,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::AuthorityOrigin::ensure_origin(origin)?;
 			let operator = T::Lookup::lookup(operator)?;
-			Authorities::<T>::try_mutate(id, |authority| -> DispatchResult {
-				let authority = authority.as_mut().ok_or(Error::<T>::UnknownAuthority)?;
-				authority.operator = operator.clone();
-				Ok(())
-			})?;
-			Self::deposit_event(Event::AuthorityOperatorChanged { id, operator });
-			Ok(())
+			Self::do_set_authority_operator(id, operator)
 		}
 
 		/// Registers `name` (`<label>.<zone>`) to the caller for [`Config::NamePeriod`]
@@ -791,31 +676,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::register_name())]
 		pub fn register_name(origin: OriginFor<T>, name: NameOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let label = Self::label_of(&name)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			if let Some(previous) = Names::<T>::get(&label) {
-				ensure!(previous.expires_at <= now, Error::<T>::NameTaken);
-				Self::return_deposit(&name, previous)?;
-			}
-			let deposit = T::NameDeposit::get();
-			T::Currency::hold(&HoldReason::NameDeposit.into(), &who, deposit)?;
-			let expires_at = now.saturating_add(T::NamePeriod::get());
-			Names::<T>::insert(
-				&label,
-				NameInfo {
-					owner: who.clone(),
-					expires_at,
-					deposit,
-					records: Default::default(),
-				},
-			);
-			Self::deposit_event(Event::NameRegistered {
-				name,
-				owner: who,
-				expires_at,
-				deposit,
-			});
-			Ok(())
+			Self::do_register_name(who, name)
 		}
 
 		/// Renews the caller's name: it then expires [`Config::NamePeriod`] blocks from
@@ -825,17 +686,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::renew_name())]
 		pub fn renew_name(origin: OriginFor<T>, name: NameOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let label = Self::label_of(&name)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let expires_at = now.saturating_add(T::NamePeriod::get());
-			Names::<T>::try_mutate(&label, |info| -> DispatchResult {
-				let info = info.as_mut().ok_or(Error::<T>::UnknownName)?;
-				ensure!(info.owner == who, Error::<T>::NotNameOwner);
-				info.expires_at = expires_at;
-				Ok(())
-			})?;
-			Self::deposit_event(Event::NameRenewed { name, expires_at });
-			Ok(())
+			Self::do_renew_name(who, name)
 		}
 
 		/// Gives the caller's live name, with its records and its expiry, to `new_owner`.
@@ -852,26 +703,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let new_owner = T::Lookup::lookup(new_owner)?;
-			let label = Self::label_of(&name)?;
-			let mut info = Self::live_name_of(&label, &who)?;
-			ensure!(new_owner != who, Error::<T>::TransferToSelf);
-			T::Currency::transfer_on_hold(
-				&HoldReason::NameDeposit.into(),
-				&who,
-				&new_owner,
-				info.deposit,
-				Precision::Exact,
-				Restriction::OnHold,
-				Fortitude::Polite,
-			)?;
-			info.owner = new_owner.clone();
-			Names::<T>::insert(&label, info);
-			Self::deposit_event(Event::NameTransferred {
-				name,
-				from: who,
-				to: new_owner,
-			});
-			Ok(())
+			Self::do_transfer_name(who, name, new_owner)
 		}
 
 		/// Releases a name and returns its deposit to its owner. The owner can release it
@@ -881,15 +713,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::release_name())]
 		pub fn release_name(origin: OriginFor<T>, name: NameOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let label = Self::label_of(&name)?;
-			let info = Names::<T>::get(&label).ok_or(Error::<T>::UnknownName)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(
-				info.owner == who || info.expires_at <= now,
-				Error::<T>::NotNameOwner
-			);
-			Names::<T>::remove(&label);
-			Self::return_deposit(&name, info)
+			Self::do_release_name(who, name)
 		}
 
 		/// Replaces the records of the caller's live name (an empty list clears them).
@@ -905,15 +729,7 @@ pub mod pallet {
 			records: RecordsOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let label = Self::label_of(&name)?;
-			let mut info = Self::live_name_of(&label, &who)?;
-			records.iter().try_for_each(Self::check_record)?;
-			// A `BoundedVec`'s length is at most its `u32` bound.
-			let count = u32::try_from(records.len()).unwrap_or(u32::MAX);
-			info.records = records;
-			Names::<T>::insert(&label, info);
-			Self::deposit_event(Event::RecordsSet { name, count });
-			Ok(())
+			Self::do_set_records(who, name, records)
 		}
 
 		/// Asks the chain's authorities for a certificate for `names` (origin: signed), held
@@ -939,55 +755,15 @@ pub mod pallet {
 			renews: Option<CertificateId>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!names.is_empty(), Error::<T>::NoNames);
-			for (i, name) in names.iter().enumerate() {
-				ensure!(!names[..i].contains(name), Error::<T>::DuplicateName);
-				let label = Self::label_of(name)?;
-				Self::live_name_of(&label, &who)?;
-			}
-			Self::check_keys(&classical_public_key, &falcon_public_key)?;
-			if let Some(old) = renews {
-				let issued = Issued::<T>::get(old).ok_or(Error::<T>::CannotRenew)?;
-				ensure!(
-					issued.holder == who && issued.revocation == Revocation::NotRevoked,
-					Error::<T>::CannotRenew
-				);
-			}
-			let message =
-				Self::proof_of_possession_message(&who, &classical_public_key, &falcon_public_key);
-			hypermesh_primitives::classical::verify(
-				Self::classical_key_ref(&classical_public_key),
-				&message,
-				&classical_proof,
+			Self::do_request_certificate(
+				who,
+				names,
+				classical_public_key,
+				falcon_public_key,
+				classical_proof,
+				falcon_proof,
+				renews,
 			)
-			.map_err(|_| Error::<T>::BadClassicalProof)?;
-			hypermesh_primitives::falcon::verify(&falcon_public_key, &message, &falcon_proof)
-				.map_err(|_| Error::<T>::BadFalconProof)?;
-
-			let deposit = T::RequestDeposit::get();
-			T::Currency::hold(&HoldReason::RequestDeposit.into(), &who, deposit)?;
-			let id = NextRequestId::<T>::get();
-			NextRequestId::<T>::put(id.checked_add(1).ok_or(ArithmeticError::Overflow)?);
-			let expires_at =
-				frame_system::Pallet::<T>::block_number().saturating_add(T::RequestLifetime::get());
-			Requests::<T>::insert(
-				id,
-				CertificateRequest {
-					requester: who.clone(),
-					names,
-					classical_public_key,
-					falcon_public_key,
-					deposit,
-					expires_at,
-					renews,
-				},
-			);
-			Self::deposit_event(Event::CertificateRequested {
-				id,
-				requester: who,
-				expires_at,
-			});
-			Ok(())
 		}
 
 		/// Withdraws a certificate request and returns its deposit. The requester can do
@@ -997,16 +773,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel_request())]
 		pub fn cancel_request(origin: OriginFor<T>, id: RequestId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let request = Requests::<T>::get(id).ok_or(Error::<T>::UnknownRequest)?;
-			ensure!(
-				request.requester == who
-					|| request.expires_at <= frame_system::Pallet::<T>::block_number(),
-				Error::<T>::NotRequester
-			);
-			Requests::<T>::remove(id);
-			Self::release_request_deposit(&request)?;
-			Self::deposit_event(Event::CertificateRequestCancelled { id });
-			Ok(())
+			Self::do_cancel_request(who, id)
 		}
 
 		/// Fulfils a pending request with a certificate `authority` issued (origin: the
@@ -1030,59 +797,7 @@ pub mod pallet {
 			der: CertificateDerOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let info = Authorities::<T>::get(authority).ok_or(Error::<T>::UnknownAuthority)?;
-			ensure!(info.operator == who, Error::<T>::NotAuthorityOperator);
-			let pending = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-			ensure!(
-				frame_system::Pallet::<T>::block_number() < pending.expires_at,
-				Error::<T>::RequestExpired
-			);
-			let cert = Self::check_issued(authority, &info, &pending, &der)?;
-			let serial: Serial = cert
-				.serial
-				.clone()
-				.try_into()
-				.map_err(|_| Error::<T>::MalformedCertificate)?;
-			ensure!(
-				!SerialIndex::<T>::contains_key(authority, &serial),
-				Error::<T>::DuplicateSerial
-			);
-
-			let id = Self::append_to_log(authority, der)?;
-			SerialIndex::<T>::insert(authority, &serial, id);
-			HolderCertificates::<T>::insert(&pending.requester, id, ());
-			Issued::<T>::insert(
-				id,
-				IssuedCertificate {
-					holder: pending.requester.clone(),
-					authority,
-					request,
-					serial,
-					not_before: cert.not_before,
-					not_after: cert.not_after,
-					revocation: Revocation::NotRevoked,
-				},
-			);
-			Requests::<T>::remove(request);
-			Self::release_request_deposit(&pending)?;
-			if let Some(old) = pending.renews {
-				// Checked when the request was made; it may have been revoked since.
-				Self::revoke(old, RevocationReason::Superseded).or_else(|e| {
-					if e == Error::<T>::AlreadyRevoked.into() {
-						Ok(())
-					} else {
-						Err(e)
-					}
-				})?;
-			}
-			Self::deposit_event(Event::CertificateIssued {
-				id,
-				request,
-				authority,
-				holder: pending.requester,
-				not_after: cert.not_after,
-			});
-			Ok(())
+			Self::do_issue_certificate(who, request, authority, der)
 		}
 
 		/// Revokes an issued certificate, finally, with an RFC 5280 reason. Allowed to its
@@ -1095,418 +810,9 @@ pub mod pallet {
 			id: CertificateId,
 			reason: RevocationReason,
 		) -> DispatchResult {
-			let issued = Issued::<T>::get(id).ok_or(Error::<T>::UnknownCertificate)?;
-			if T::AuthorityOrigin::try_origin(origin.clone()).is_err() {
-				let who = ensure_signed(origin)?;
-				let is_operator = Authorities::<T>::get(issued.authority)
-					.is_some_and(|authority| authority.operator == who);
-				ensure!(
-					issued.holder == who || is_operator,
-					Error::<T>::NotAllowedToRevoke
-				);
-			}
-			Self::revoke(id, reason)
-		}
-	}
-}
-
-impl<T: Config> Pallet<T> {
-	/// Resolves a full name (`node1.hypermesh`) to its owner, records and expiry block, or
-	/// `None` if the name is invalid, not registered or expired. For the runtime API.
-	pub fn resolve(name: &[u8]) -> Option<Resolved<T>> {
-		let label = Self::label_of(name).ok()?;
-		let info = Names::<T>::get(&label)?;
-		(frame_system::Pallet::<T>::block_number() < info.expires_at).then_some((
-			info.owner,
-			info.records,
-			info.expires_at,
-		))
-	}
-
-	/// The leaf hashes of the first `tree_size` logged certificates, or `None` if the log
-	/// is shorter or a leaf hash is missing. Reads `tree_size` storage entries: for the
-	/// runtime API (proofs), not for calls.
-	pub fn leaf_hashes(tree_size: u64) -> Option<Vec<ct::Hash>> {
-		if tree_size > CtLog::<T>::get().size() {
-			return None;
-		}
-		(0..tree_size).map(LeafHashes::<T>::get).collect()
-	}
-
-	/// The CA certificates from `authority` up to its root, DER, `authority`'s first. Stops
-	/// at 16 levels (an authority's parent must exist when it is added, so there are no
-	/// cycles; the bound only limits the work).
-	pub fn authority_chain(authority: AuthorityId) -> Vec<Vec<u8>> {
-		let mut chain = Vec::new();
-		let mut next = Some(authority);
-		while let Some(id) = next {
-			if chain.len() >= 16 {
-				break;
-			}
-			let Some(der) = AuthorityCertificates::<T>::get(id) else {
-				break;
-			};
-			chain.push(der.into_inner());
-			next = match Authorities::<T>::get(id).map(|a| a.kind) {
-				Some(AuthorityKind::Intermediate { parent }) => Some(parent),
-				_ => None,
-			};
-		}
-		chain
-	}
-
-	/// The certificates issued to `holder`, oldest first, at most `limit`.
-	pub fn certificates_of(
-		holder: &T::AccountId,
-		limit: u32,
-	) -> Vec<(CertificateId, IssuedCertificateOf<T>)> {
-		let mut ids: Vec<CertificateId> =
-			HolderCertificates::<T>::iter_key_prefix(holder).collect();
-		ids.sort_unstable();
-		ids.into_iter()
-			.take(limit as usize)
-			.filter_map(|id| Issued::<T>::get(id).map(|issued| (id, issued)))
-			.collect()
-	}
-
-	/// The pending requests that have not expired, oldest first, at most `limit`.
-	pub fn pending_requests(limit: u32) -> Vec<(RequestId, CertificateRequestOf<T>)> {
-		let now = frame_system::Pallet::<T>::block_number();
-		let mut pending: Vec<_> = Requests::<T>::iter()
-			.filter(|(_, request)| now < request.expires_at)
-			.collect();
-		pending.sort_by_key(|(id, _)| *id);
-		pending.truncate(limit as usize);
-		pending
-	}
-
-	/// The log's current tree head (size and root), whether or not it is committed yet.
-	pub fn tree_head() -> TreeHead {
-		CtLog::<T>::get().tree_head()
-	}
-
-	/// The storage key (label) of a full name in the zone, or why it is not one.
-	fn label_of(name: &[u8]) -> Result<Label, Error<T>> {
-		let label = dns::label_in_zone(name, T::Zone::get().as_bytes()).map_err(|e| match e {
-			dns::NameError::NotInZone => Error::<T>::NameNotInZone,
-			dns::NameError::InvalidLabel => Error::<T>::InvalidLabel,
-			dns::NameError::NotSingleLabel => Error::<T>::NotSingleLabel,
-		})?;
-		// `label_in_zone` returns at most `MAX_LABEL_LEN` bytes.
-		Label::try_from(label.to_vec()).map_err(|_| Error::<T>::InvalidLabel)
-	}
-
-	/// The record of a name `who` owns and that has not expired.
-	fn live_name_of(label: &Label, who: &T::AccountId) -> Result<NameInfoOf<T>, DispatchError> {
-		let info = Names::<T>::get(label).ok_or(Error::<T>::UnknownName)?;
-		ensure!(info.owner == *who, Error::<T>::NotNameOwner);
-		ensure!(
-			frame_system::Pallet::<T>::block_number() < info.expires_at,
-			Error::<T>::NameExpired
-		);
-		Ok(info)
-	}
-
-	/// Returns a (released or taken-over) name's deposit to its owner.
-	fn return_deposit(name: &NameOf<T>, info: NameInfoOf<T>) -> DispatchResult {
-		let returned = T::Currency::release(
-			&HoldReason::NameDeposit.into(),
-			&info.owner,
-			info.deposit,
-			frame_support::traits::tokens::Precision::BestEffort,
-		)?;
-		Self::deposit_event(Event::NameReleased {
-			name: name.clone(),
-			owner: info.owner,
-			deposit: returned,
-		});
-		Ok(())
-	}
-
-	/// Checks one DNS record.
-	fn check_record(record: &DnsRecordOf<T>) -> Result<(), Error<T>> {
-		match record {
-			DnsRecord::Aaaa(addr) => dns::check_aaaa(addr).map_err(|e| match e {
-				dns::AddressError::Ipv4 => Error::<T>::Ipv4AddressInAaaa,
-				dns::AddressError::Unspecified => Error::<T>::UnspecifiedAddress,
-				dns::AddressError::Loopback => Error::<T>::LoopbackAddress,
-			}),
-			DnsRecord::Srv { target, .. } => {
-				ensure!(dns::is_srv_target(target), Error::<T>::InvalidSrvTarget);
-				Ok(())
-			}
-			DnsRecord::Txt(_) => Ok(()),
-		}
-	}
-
-	/// Checks what `add_authority` and `rotate_authority_keys` store: well-formed keys,
-	/// and a CA certificate (X.509 v3, `cA = TRUE`) for exactly these keys (its
-	/// subjectAltPublicKeyInfo, if present, must be the FALCON key).
-	fn check_authority_material(
-		der: &CertificateDerOf<T>,
-		classical: &ClassicalPublicKey,
-		falcon: &FalconPublicKey,
-	) -> Result<(), Error<T>> {
-		ensure!(!der.is_empty(), Error::<T>::EmptyCertificate);
-		Self::check_keys(classical, falcon)?;
-		let cert =
-			HybridCertificate::parse(der).map_err(|_| Error::<T>::BadAuthorityCertificate)?;
-		ensure!(cert.is_ca, Error::<T>::AuthorityCertificateNotCa);
-		ensure!(
-			Self::same_classical_key(&cert.subject_key, classical),
-			Error::<T>::AuthorityKeyMismatch
-		);
-		ensure!(
-			cert.subject_falcon_key
-				.as_ref()
-				.is_none_or(|key| key.as_slice() == falcon.as_slice()),
-			Error::<T>::AuthorityKeyMismatch
-		);
-		Ok(())
-	}
-
-	/// Adds a root authority at genesis (see [`GenesisConfig`]).
-	fn add_genesis_root(
-		id: AuthorityId,
-		operator: T::AccountId,
-		der: &[u8],
-		falcon: &[u8],
-	) -> Result<(), Error<T>> {
-		ensure!(
-			!Authorities::<T>::contains_key(id),
-			Error::<T>::AuthorityAlreadyExists
-		);
-		let der: CertificateDerOf<T> = der
-			.to_vec()
-			.try_into()
-			.map_err(|_| Error::<T>::BadAuthorityCertificate)?;
-		let falcon: FalconPublicKey = falcon
-			.to_vec()
-			.try_into()
-			.map_err(|_| Error::<T>::BadFalconKeyLength)?;
-		let cert =
-			HybridCertificate::parse(&der).map_err(|_| Error::<T>::BadAuthorityCertificate)?;
-		let classical = match cert.subject_key {
-			SubjectKey::Ed25519(key) => ClassicalPublicKey::Ed25519(key),
-			SubjectKey::EcdsaP256(point) => ClassicalPublicKey::EcdsaP256(
-				point.try_into().map_err(|_| Error::<T>::BadClassicalKey)?,
-			),
-		};
-		Self::check_authority_material(&der, &classical, &falcon)?;
-		Authorities::<T>::insert(
-			id,
-			AuthorityInfo {
-				kind: AuthorityKind::Root,
-				operator,
-				classical_public_key: classical,
-				falcon_public_key: falcon,
-				children: 0,
-			},
-		);
-		AuthorityCertificates::<T>::insert(id, der);
-		Ok(())
-	}
-
-	/// Checks a classical key's encoding and a FALCON-1024 key's length and header.
-	fn check_keys(
-		classical: &ClassicalPublicKey,
-		falcon: &FalconPublicKey,
-	) -> Result<(), Error<T>> {
-		ensure!(classical.is_well_formed(), Error::<T>::BadClassicalKey);
-		ensure!(
-			falcon.len() == FALCON_1024_PUBLIC_KEY_LEN as usize,
-			Error::<T>::BadFalconKeyLength
-		);
-		ensure!(
-			falcon.first() == Some(&FALCON_1024_PUBLIC_KEY_HEADER),
-			Error::<T>::BadFalconKeyHeader
-		);
-		Ok(())
-	}
-
-	/// Whether a certificate's subject key is `key`.
-	fn same_classical_key(subject: &SubjectKey, key: &ClassicalPublicKey) -> bool {
-		match (subject, key) {
-			(SubjectKey::Ed25519(a), ClassicalPublicKey::Ed25519(b)) => a == b,
-			(SubjectKey::EcdsaP256(a), ClassicalPublicKey::EcdsaP256(b)) => {
-				a.as_slice() == b.as_slice()
-			}
-			_ => false,
-		}
-	}
-
-	/// A stored classical key as the verifier takes it.
-	fn classical_key_ref(
-		key: &ClassicalPublicKey,
-	) -> hypermesh_primitives::classical::ClassicalKey<'_> {
-		match key {
-			ClassicalPublicKey::Ed25519(key) => {
-				hypermesh_primitives::classical::ClassicalKey::Ed25519(key)
-			}
-			ClassicalPublicKey::EcdsaP256(point) => {
-				hypermesh_primitives::classical::ClassicalKey::EcdsaP256(point)
-			}
-		}
-	}
-
-	/// What a requester signs with both keys (see [`hypermesh_primitives::pop`]): it binds
-	/// this chain's genesis hash, the requester and both keys.
-	pub fn proof_of_possession_message(
-		who: &T::AccountId,
-		classical: &ClassicalPublicKey,
-		falcon: &FalconPublicKey,
-	) -> Vec<u8> {
-		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
-		hypermesh_primitives::pop::message(
-			genesis.as_ref(),
-			&who.encode(),
-			&classical.encode(),
-			falcon,
-		)
-	}
-
-	/// Parses `der` and checks it is a certificate `authority` issued for `request`.
-	fn check_issued(
-		authority: AuthorityId,
-		info: &AuthorityInfoOf<T>,
-		request: &CertificateRequestOf<T>,
-		der: &[u8],
-	) -> Result<HybridCertificate, Error<T>> {
-		let cert = HybridCertificate::parse(der).map_err(|e| match e {
-			X509Error::MalformedDer | X509Error::NotVersion3 | X509Error::MalformedExtension => {
-				Error::<T>::MalformedCertificate
-			}
-			X509Error::MissingFalconKey | X509Error::MissingAltSignature => {
-				Error::<T>::MissingAltSignature
-			}
-			_ => Error::<T>::UnsupportedCertificate,
-		})?;
-		let ca_der =
-			AuthorityCertificates::<T>::get(authority).ok_or(Error::<T>::UnknownAuthority)?;
-		let ca =
-			HybridCertificate::parse(&ca_der).map_err(|_| Error::<T>::BadAuthorityCertificate)?;
-		ensure!(cert.issuer == ca.subject, Error::<T>::IssuerMismatch);
-		cert.verify_classical_signature(&ca.subject_key)
-			.map_err(|_| Error::<T>::BadCertificateSignature)?;
-		ensure!(
-			cert.subject_falcon_key.is_some(),
-			Error::<T>::MissingAltSignature
-		);
-		cert.verify_alt_signature(&info.falcon_public_key)
-			.map_err(|e| match e {
-				X509Error::MissingAltSignature => Error::<T>::MissingAltSignature,
-				_ => Error::<T>::BadAltSignature,
-			})?;
-		ensure!(
-			Self::same_classical_key(&cert.subject_key, &request.classical_public_key)
-				&& cert.subject_falcon_key.as_deref() == Some(request.falcon_public_key.as_slice()),
-			Error::<T>::CertificateKeyMismatch
-		);
-		ensure!(
-			!cert.is_ca && cert.ip_addresses.is_empty(),
-			Error::<T>::CertificateNotLeaf
-		);
-		let names_match = cert.dns_names.len() == request.names.len()
-			&& request
-				.names
-				.iter()
-				.all(|name| cert.dns_names.iter().any(|n| n == name.as_slice()))
-			&& cert
-				.dns_names
-				.iter()
-				.enumerate()
-				.all(|(i, name)| !cert.dns_names[..i].contains(name));
-		ensure!(names_match, Error::<T>::CertificateNamesMismatch);
-		let now = T::UnixTime::now().as_secs();
-		ensure!(
-			cert.not_before <= cert.not_after
-				&& cert.not_after - cert.not_before <= T::CertificateValidity::get()
-				&& cert.not_before <= now.saturating_add(T::MaxClockSkew::get())
-				&& now < cert.not_after,
-			Error::<T>::BadValidity
-		);
-		Ok(cert)
-	}
-
-	/// Appends a certificate to the CT log and keeps it under its log index.
-	fn append_to_log(
-		authority: AuthorityId,
-		der: CertificateDerOf<T>,
-	) -> Result<u64, DispatchError> {
-		let leaf_hash = ct::leaf_hash(&der);
-		ensure!(
-			!CertificateIndex::<T>::contains_key(leaf_hash),
-			Error::<T>::CertificateAlreadyLogged
-		);
-		let mut log = CtLog::<T>::get();
-		let index = log.append(leaf_hash).map_err(|_| Error::<T>::CtLogFull)?;
-		let head = log.tree_head();
-		CtLog::<T>::put(log);
-		CtLogChanged::<T>::put(true);
-		CertificateIndex::<T>::insert(leaf_hash, index);
-		LeafHashes::<T>::insert(index, leaf_hash);
-		Certificates::<T>::insert(
-			index,
-			CertificateRecord {
-				authority,
-				der,
-				recorded_at: frame_system::Pallet::<T>::block_number(),
-			},
-		);
-		Self::deposit_event(Event::CertificateLogged {
-			authority,
-			index,
-			leaf_hash,
-			tree_size: head.size,
-			root: head.root,
-		});
-		Ok(index)
-	}
-
-	/// Returns a (fulfilled or cancelled) request's deposit to its requester.
-	fn release_request_deposit(request: &CertificateRequestOf<T>) -> DispatchResult {
-		T::Currency::release(
-			&HoldReason::RequestDeposit.into(),
-			&request.requester,
-			request.deposit,
-			frame_support::traits::tokens::Precision::BestEffort,
-		)?;
-		Ok(())
-	}
-
-	/// Marks an issued certificate revoked.
-	fn revoke(id: CertificateId, reason: RevocationReason) -> DispatchResult {
-		Issued::<T>::try_mutate(id, |issued| -> DispatchResult {
-			let issued = issued.as_mut().ok_or(Error::<T>::UnknownCertificate)?;
-			ensure!(
-				issued.revocation == Revocation::NotRevoked,
-				Error::<T>::AlreadyRevoked
-			);
-			issued.revocation = Revocation::Revoked {
-				reason,
-				at: frame_system::Pallet::<T>::block_number(),
-			};
-			Ok(())
-		})?;
-		Self::deposit_event(Event::CertificateRevoked { id, reason });
-		Ok(())
-	}
-
-	/// An issued certificate's status at the chain's current time. For the runtime API.
-	pub fn certificate_status(id: CertificateId) -> CertificateStatus<BlockNumberFor<T>> {
-		let Some(issued) = Issued::<T>::get(id) else {
-			return CertificateStatus::Unknown;
-		};
-		if let Revocation::Revoked { reason, at } = issued.revocation {
-			return CertificateStatus::Revoked { reason, at };
-		}
-		let now = T::UnixTime::now().as_secs();
-		if now < issued.not_before {
-			CertificateStatus::NotYetValid
-		} else if now >= issued.not_after {
-			CertificateStatus::Expired
-		} else {
-			CertificateStatus::Valid
+			// The certificate is looked up before the origin is checked: the domain module
+			// takes the origin.
+			Self::do_revoke_certificate(origin, id, reason)
 		}
 	}
 }

@@ -1,6 +1,6 @@
 //! A mock runtime for the tests and benchmarks: `frame_system`, `pallet_balances` (which
-//! holds the name deposits) and TrustChain, with small bounds where the tests exercise
-//! them (tree-head history) and the production-like ones elsewhere.
+//! holds the name and request deposits) and TrustChain, with small bounds where the tests
+//! exercise them (tree-head history) and the production-like ones elsewhere.
 
 use crate as pallet_trustchain;
 use frame_support::{

@@ -2,11 +2,18 @@
 //!
 //! The types are generic over their bounded byte strings (and account, block number and
 //! balance types) rather than over the pallet's `Config`, so that a runtime API or an
-//! off-chain client can name them with concrete bounds; the pallet's aliases
-//! ([`crate::AuthorityOf`], [`crate::DnsRecordOf`], ...) fill the bounds in from `Config`.
+//! off-chain client can name them with concrete bounds. The aliases at the end of this
+//! module ([`AuthorityInfoOf`], [`DnsRecordOf`], [`CertificateRequestOf`], ...) fill the
+//! bounds in from `Config`; the pallet's storage, calls and events are written with them.
+//! Everything here is re-exported from the crate root.
 
+use crate::{dns, Config};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{traits::ConstU32, BoundedVec};
+use frame_support::{
+	traits::{fungible::Inspect, ConstU32},
+	BoundedVec,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 
 /// Identifier of a certificate authority, chosen by the authority origin when it adds it.
@@ -39,7 +46,9 @@ pub enum ClassicalPublicKey {
 	Ed25519([u8; 32]),
 	/// An ECDSA P-256 public key as a SEC1 point: 33 bytes compressed (first byte 0x02 or
 	/// 0x03) or 65 bytes uncompressed (first byte 0x04). Other lengths and prefixes are
-	/// refused. Whether the point is on the curve is not checked on chain in this slice.
+	/// refused. Storing a key does not check that the point is on the curve; verifying a
+	/// signature with it does (a certificate request's proof of possession with a point off
+	/// the curve is refused).
 	EcdsaP256(BoundedVec<u8, ConstU32<{ P256_UNCOMPRESSED_LEN as u32 }>>),
 }
 
@@ -293,3 +302,64 @@ pub enum CertificateStatus<BlockNumber> {
 		at: BlockNumber,
 	},
 }
+
+// ---------------------------------------------------------------------------------------
+// The types above with the runtime's bounds, from `Config`.
+
+/// The balance type of [`Config::Currency`].
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// A full name as given to calls and events, e.g. `node1.hypermesh`.
+pub type NameOf<T> = BoundedVec<u8, <T as Config>::MaxNameLength>;
+
+/// A name's label, the key names are stored under (`node1` for `node1.hypermesh`).
+pub type Label = BoundedVec<u8, ConstU32<{ dns::MAX_LABEL_LEN as u32 }>>;
+
+/// An SRV record's target host name.
+pub type SrvTargetOf<T> = BoundedVec<u8, <T as Config>::MaxSrvTargetLength>;
+
+/// A TXT record's data.
+pub type TxtOf<T> = BoundedVec<u8, <T as Config>::MaxTxtLength>;
+
+/// A DNS record with the runtime's bounds.
+pub type DnsRecordOf<T> = DnsRecord<SrvTargetOf<T>, TxtOf<T>>;
+
+/// The records of one name.
+pub type RecordsOf<T> = BoundedVec<DnsRecordOf<T>, <T as Config>::MaxRecords>;
+
+/// A DER-encoded certificate (a CA's own, or one recorded in the CT log).
+pub type CertificateDerOf<T> = BoundedVec<u8, <T as Config>::MaxCertificateLength>;
+
+/// An authority's record with the runtime's account type.
+pub type AuthorityInfoOf<T> = AuthorityInfo<<T as frame_system::Config>::AccountId>;
+
+/// A name's record with the runtime's types.
+pub type NameInfoOf<T> =
+	NameInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, BalanceOf<T>, RecordsOf<T>>;
+
+/// A logged certificate with the runtime's types.
+pub type CertificateRecordOf<T> = CertificateRecord<BlockNumberFor<T>, CertificateDerOf<T>>;
+
+/// What [`Pallet::resolve`](crate::Pallet::resolve) returns for a live name: its owner,
+/// records and expiry block.
+pub type Resolved<T> = (
+	<T as frame_system::Config>::AccountId,
+	RecordsOf<T>,
+	BlockNumberFor<T>,
+);
+
+/// The names of a certificate request.
+pub type CertificateNamesOf<T> = BoundedVec<NameOf<T>, <T as Config>::MaxNamesPerCertificate>;
+
+/// A certificate request with the runtime's types.
+pub type CertificateRequestOf<T> = CertificateRequest<
+	<T as frame_system::Config>::AccountId,
+	BlockNumberFor<T>,
+	BalanceOf<T>,
+	CertificateNamesOf<T>,
+>;
+
+/// An issued certificate's record with the runtime's types.
+pub type IssuedCertificateOf<T> =
+	IssuedCertificate<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
