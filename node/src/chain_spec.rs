@@ -1,6 +1,9 @@
 //! The chain specifications the node knows by name (`dev`, `local`,
 //! `staging`), built from the runtime's genesis presets, with the token
 //! properties wallets need (symbol, decimals, SS58 prefix).
+//!
+//! Failures are [`ChainSpecError`]s; the CLI turns them into the message
+//! `SubstrateCli::load_spec` reports.
 
 use hypermesh_runtime::{
 	genesis_config_presets::STAGING_RUNTIME_PRESET, SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL,
@@ -20,10 +23,27 @@ fn properties() -> Properties {
 	properties
 }
 
-fn wasm() -> Result<&'static [u8], String> {
-	WASM_BINARY.ok_or_else(|| {
-		"the runtime's WASM was not built (SKIP_WASM_BUILD was set?); rebuild without it".into()
-	})
+/// Why a named chain spec cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainSpecError {
+	/// The node was built without the runtime's WASM.
+	#[error("the runtime's WASM was not built (SKIP_WASM_BUILD was set?); rebuild without it")]
+	NoWasm,
+	/// The runtime has no genesis preset of this name.
+	#[error("the runtime has no genesis preset `{0}`")]
+	NoPreset(String),
+	/// The runtime's genesis preset is not JSON.
+	#[error("preset `{preset}`: {source}")]
+	BadPreset {
+		/// The preset's name.
+		preset: String,
+		/// Why it does not parse.
+		source: serde_json::Error,
+	},
+}
+
+fn wasm() -> Result<&'static [u8], ChainSpecError> {
+	WASM_BINARY.ok_or(ChainSpecError::NoWasm)
 }
 
 /// A TrustChain root authority to put into a dev or local chain's genesis (see
@@ -45,14 +65,17 @@ fn with_genesis(
 	builder: sc_chain_spec::ChainSpecBuilder,
 	preset: &str,
 	root: Option<&GenesisRoot>,
-) -> Result<sc_chain_spec::ChainSpecBuilder, String> {
+) -> Result<sc_chain_spec::ChainSpecBuilder, ChainSpecError> {
 	let Some(root) = root else {
 		return Ok(builder.with_genesis_config_preset_name(preset));
 	};
 	let preset_json = hypermesh_runtime::genesis_config_presets::get_preset(&preset.into())
-		.ok_or_else(|| format!("the runtime has no genesis preset `{preset}`"))?;
+		.ok_or_else(|| ChainSpecError::NoPreset(preset.into()))?;
 	let mut patch: serde_json::Value =
-		serde_json::from_slice(&preset_json).map_err(|e| format!("preset `{preset}`: {e}"))?;
+		serde_json::from_slice(&preset_json).map_err(|source| ChainSpecError::BadPreset {
+			preset: preset.into(),
+			source,
+		})?;
 	use sp_core::crypto::Ss58Codec;
 	patch["trustChain"] = serde_json::json!({
 		"authorities": [[
@@ -66,7 +89,7 @@ fn with_genesis(
 }
 
 /// `dev`: one validator (Alice), instant start; with a TrustChain root if `root` is given.
-pub fn development(root: Option<&GenesisRoot>) -> Result<ChainSpec, String> {
+pub fn development(root: Option<&GenesisRoot>) -> Result<ChainSpec, ChainSpecError> {
 	let builder = ChainSpec::builder(wasm()?, None)
 		.with_name("HyperMesh Development")
 		.with_id("hypermesh_dev")
@@ -78,7 +101,7 @@ pub fn development(root: Option<&GenesisRoot>) -> Result<ChainSpec, String> {
 
 /// `local`: three validators (Alice, Bob, Charlie) on one machine; with a TrustChain root
 /// if `root` is given.
-pub fn local_testnet(root: Option<&GenesisRoot>) -> Result<ChainSpec, String> {
+pub fn local_testnet(root: Option<&GenesisRoot>) -> Result<ChainSpec, ChainSpecError> {
 	let builder = ChainSpec::builder(wasm()?, None)
 		.with_name("HyperMesh Local Testnet")
 		.with_id("hypermesh_local")
@@ -94,7 +117,7 @@ pub fn local_testnet(root: Option<&GenesisRoot>) -> Result<ChainSpec, String> {
 }
 
 /// `staging`: three validators, no sudo key.
-pub fn staging() -> Result<ChainSpec, String> {
+pub fn staging() -> Result<ChainSpec, ChainSpecError> {
 	Ok(ChainSpec::builder(wasm()?, None)
 		.with_name("HyperMesh Staging")
 		.with_id("hypermesh_staging")

@@ -1,6 +1,9 @@
 //! Assembles a full node from Substrate's client components: database and
 //! client, transaction pool, Aura import queue and block authoring, GRANDPA
 //! finality voter, networking, JSON-RPC and Prometheus.
+//!
+//! The shape of the polkadot-sdk solochain template's `service.rs`; what is the node's
+//! own (the services of [`crate::services`], and their RPC) is started in one place.
 
 use futures::FutureExt;
 use hypermesh_runtime::{opaque::Block, RuntimeApi};
@@ -144,15 +147,13 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Builds and starts a full node (a validator when `--validator` and keys are given).
+/// Builds and starts a full node (a validator when `--validator` and keys are given), with
+/// the node services `services` asks for.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
-	trustchain_ca: crate::trustchain_ca::CaServiceParams,
-	trustchain_holder: crate::trustchain_holder::HolderParams,
-	stoq: crate::stoq_service::StoqParams,
-	oracle: crate::hardware_oracle::OracleParams,
+	services: crate::services::ServiceParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -235,7 +236,7 @@ pub fn new_full<
 
 	let role = config.role;
 	// Where node services keep their files by default: the chain's data directory.
-	let oracle_base = config.data_path.clone();
+	let data_path = config.data_path.clone();
 	let force_authoring = config.force_authoring;
 	let backoff_authoring_blocks: Option<()> = None;
 	let name = config.network.node_name.clone();
@@ -243,9 +244,7 @@ pub fn new_full<
 	let prometheus_registry = config.prometheus_registry().cloned();
 
 	let shared_voter_state = SharedVoterState::empty();
-	let stoq_status = stoq
-		.stoq_port
-		.map(|_| crate::stoq_service::SharedStatus::default());
+	let stoq_status = services.stoq_status();
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let stoq_status = stoq_status.clone();
@@ -291,115 +290,20 @@ pub fn new_full<
 		tracing_execute_block: None,
 	})?;
 
-	if let Some(ca_dir) = trustchain_ca.trustchain_ca_dir {
-		let authority = trustchain_ca.trustchain_authority.unwrap_or(0);
-		let keystore = keystore_container.keystore();
-		if let Some(suri) = &trustchain_ca.trustchain_operator_suri {
-			crate::trustchain_ca::insert_dev_key(
-				&keystore,
-				crate::trustchain_ca::OPERATOR_KEY_TYPE,
-				suri,
-			)
-			.map_err(ServiceError::Other)?;
-		}
-		let service = crate::trustchain_ca::CaService::new(
-			client.clone(),
-			transaction_pool.clone(),
-			keystore,
-			&ca_dir,
-			authority,
-		)
-		.map_err(ServiceError::Other)?;
-		task_manager
-			.spawn_handle()
-			.spawn("trustchain-ca", Some("trustchain"), service.run());
-	}
-
-	if let Some(holder_dir) = trustchain_holder.trustchain_holder_dir.clone() {
-		let keystore = keystore_container.keystore();
-		if let Some(suri) = &trustchain_holder.trustchain_holder_suri {
-			crate::trustchain_ca::insert_dev_key(
-				&keystore,
-				crate::trustchain_holder::HOLDER_KEY_TYPE,
-				suri,
-			)
-			.map_err(ServiceError::Other)?;
-		}
-		let names = crate::trustchain_holder::checked_names(&trustchain_holder)
-			.map_err(ServiceError::Other)?;
-		let service = crate::trustchain_holder::HolderService::new(
-			client.clone(),
-			transaction_pool.clone(),
-			keystore,
-			holder_dir,
-			names,
-			trustchain_holder.trustchain_renew_before,
-		)
-		.map_err(ServiceError::Other)?;
-		task_manager
-			.spawn_handle()
-			.spawn("trustchain-holder", Some("trustchain"), service.run());
-	}
-
-	if let Some(status) = stoq_status {
-		let holder_dir = trustchain_holder
-			.trustchain_holder_dir
-			.clone()
-			.ok_or_else(|| {
-				ServiceError::Other(
-				"--stoq-port needs --trustchain-holder-dir: the holder's TrustChain certificate \
-				 is the node's STOQ identity"
-					.into(),
-			)
-			})?;
-		let names = crate::trustchain_holder::checked_names(&trustchain_holder)
-			.map_err(ServiceError::Other)?;
-		let service = crate::stoq_service::StoqService::new(
-			client.clone(),
-			transaction_pool.clone(),
-			keystore_container.keystore(),
-			stoq,
-			holder_dir,
-			names,
-			status,
-			prometheus_registry.as_ref(),
-		);
-		task_manager
-			.spawn_handle()
-			.spawn("stoq", Some("stoq"), service.run());
-	}
-
-	if let Some(every) = oracle.oracle_every {
-		let keystore = keystore_container.keystore();
-		if let Some(suri) = &oracle.oracle_suri {
-			crate::trustchain_ca::insert_dev_key(
-				&keystore,
-				crate::hardware_oracle::ORACLE_KEY_TYPE,
-				suri,
-			)
-			.map_err(ServiceError::Other)?;
-		}
-		let location = crate::hardware_oracle::parse_location(&oracle.oracle_location)
-			.map_err(ServiceError::Other)?;
-		let dir = oracle
-			.oracle_dir
-			.clone()
-			.unwrap_or_else(|| oracle_base.join("hardware-oracle"));
-		let service = crate::hardware_oracle::OracleService::new(
-			client.clone(),
-			transaction_pool.clone(),
-			keystore,
-			every,
-			dir,
-			location,
-		)
-		.map_err(ServiceError::Other)?;
-		task_manager.spawn_handle().spawn(
-			"hardware-oracle",
-			Some("hardware-oracle"),
-			service.run(),
-		);
-	}
+	// The node's own services (TrustChain CA and holder, STOQ, hardware oracle), each
+	// driven by finalized blocks.
+	crate::services::start_services(
+		services,
+		crate::services::ServiceDeps {
+			client: client.clone(),
+			pool: transaction_pool.clone(),
+			keystore: keystore_container.keystore(),
+			data_path,
+			prometheus_registry: prometheus_registry.clone(),
+			stoq_status,
+		},
+		&task_manager.spawn_handle(),
+	)?;
 
 	if role.is_authority() {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(

@@ -17,24 +17,17 @@ fn specs_dir() -> PathBuf {
 		.join("chain-specs")
 }
 
-/// Runs `hypermesh-node build-spec` for `chain` and returns its JSON output.
+/// Runs `hypermesh-node export-chain-spec` for `chain` and returns its JSON output.
 fn generate(chain: &str, raw: bool) -> String {
 	let mut cmd = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"));
-	cmd.args([
-		"build-spec",
-		"--chain",
-		chain,
-		"--disable-default-bootnode",
-		"--log",
-		"error",
-	]);
+	cmd.args(["export-chain-spec", "--chain", chain]);
 	if raw {
 		cmd.arg("--raw");
 	}
 	let out = cmd.output().expect("hypermesh-node runs");
 	assert!(
 		out.status.success(),
-		"build-spec --chain {chain} failed: {}",
+		"export-chain-spec --chain {chain} failed: {}",
 		String::from_utf8_lossy(&out.stderr)
 	);
 	String::from_utf8(out.stdout).expect("chain spec is UTF-8")
@@ -224,7 +217,7 @@ fn specs_carry_token_properties() {
 #[test]
 fn unknown_chain_is_a_clear_error() {
 	let out = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
-		.args(["build-spec", "--chain", "/nonexistent/spec.json"])
+		.args(["export-chain-spec", "--chain", "/nonexistent/spec.json"])
 		.output()
 		.unwrap();
 	assert!(!out.status.success());
@@ -260,9 +253,14 @@ fn genesis_ca_is_generated_once_and_embedded() {
 	let ca_dir = dir.join("ca");
 	let build = |raw: bool| {
 		let mut cmd = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"));
-		cmd.args(["build-spec", "--chain", "local", "--trustchain-genesis-ca"])
-			.arg(&ca_dir)
-			.args(["--trustchain-authority", "3"]);
+		cmd.args([
+			"export-chain-spec",
+			"--chain",
+			"local",
+			"--trustchain-genesis-ca",
+		])
+		.arg(&ca_dir)
+		.args(["--trustchain-authority", "3"]);
 		if raw {
 			cmd.arg("--raw");
 		}
@@ -317,7 +315,12 @@ fn genesis_ca_is_generated_once_and_embedded() {
 	// A damaged CA directory is a clear error, not a silent new CA.
 	std::fs::write(ca_dir.join("ca.key.der"), b"garbage").unwrap();
 	let out = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
-		.args(["build-spec", "--chain", "dev", "--trustchain-genesis-ca"])
+		.args([
+			"export-chain-spec",
+			"--chain",
+			"dev",
+			"--trustchain-genesis-ca",
+		])
 		.arg(&ca_dir)
 		.output()
 		.unwrap();

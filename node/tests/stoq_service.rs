@@ -19,8 +19,8 @@ use std::{
 	time::Duration,
 };
 
+use hypermesh_pki::{CaParts, HybridCa, LeafSpec, NodeIdentity};
 use stoq::{
-	cert::{CaParts, HybridCa, LeafSpec, NodeIdentity},
 	config::{PqPolicy, StoqConfig},
 	endpoint::StoqNode,
 	verify::{HybridTrust, InMemoryRevocation},
@@ -92,7 +92,7 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 	// The chain: a dev spec with a TrustChain root generated into genesis.
 	let spec = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
 		.args([
-			"build-spec",
+			"export-chain-spec",
 			"--chain",
 			"dev",
 			"--raw",

@@ -155,6 +155,29 @@ pub type TxExtension = (
 	frame_system::WeightReclaim<Runtime>,
 );
 
+/// The [`TxExtension`] an off-chain signer (the node's services) attaches to a transaction:
+/// `nonce` is the signer's next account nonce, `era` the transaction's mortality
+/// (`Era::Immortal`, or `Era::mortal(period, current_block)`), `tip` what it pays on top of
+/// the fee. The metadata hash is not checked (`CheckMetadataHash` mode off). Defined here,
+/// beside the tuple's type, so that the tuple is built in one place only.
+#[cfg(feature = "std")]
+pub fn tx_extension(nonce: Nonce, era: generic::Era, tip: Balance) -> TxExtension {
+	(
+		frame_system::AuthorizeCall::new(),
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(era),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_hypermesh_assets::CheckConsensusProof::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(tip),
+		frame_metadata_hash_extension::CheckMetadataHash::new(false),
+		frame_system::WeightReclaim::new(),
+	)
+}
+
 /// Extrinsic as the runtime decodes it.
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;

@@ -24,7 +24,7 @@ use sp_blockchain::HeaderBackend;
 use sp_core::crypto::Ss58Codec;
 use sp_runtime::traits::Block as BlockT;
 
-use crate::trustchain_rpc::{hex, runtime_error};
+use super::json::{hex, runtime_error};
 
 type BlockHash = <Block as BlockT>::Hash;
 

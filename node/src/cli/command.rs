@@ -1,14 +1,21 @@
 //! Dispatches the command line: runs the node or one of its subcommands.
+//!
+//! Also the node's [`SubstrateCli`] identity and chain spec loading, with the TrustChain
+//! root a dev or local genesis gets from `--trustchain-genesis-ca`.
 
-use crate::{
-	chain_spec,
-	cli::{Cli, Subcommand},
-	service,
-};
-use frame_benchmarking_cli::{BenchmarkCmd, SUBSTRATE_REFERENCE_HARDWARE};
-use hypermesh_runtime::{opaque::Block as OpaqueBlock, Block};
+use hypermesh_runtime::{opaque::Block as OpaqueBlock, AccountId, Block};
 use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
+use sp_core::{sr25519, Pair as _};
+
+use frame_benchmarking_cli::{BenchmarkCmd, SUBSTRATE_REFERENCE_HARDWARE};
+
+use super::{Cli, CliError, Subcommand};
+use crate::{chain_spec, service};
+
+/// The error `SubstrateCli::load_spec` reports a chain spec failure with: a message
+/// (upstream's choice; ours are typed until this boundary).
+type LoadSpecMessage = String;
 
 impl SubstrateCli for Cli {
 	fn impl_name() -> String {
@@ -35,28 +42,35 @@ impl SubstrateCli for Cli {
 		2026
 	}
 
-	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
-		Ok(match id {
-			"dev" => Box::new(chain_spec::development(self.genesis_root()?.as_ref())?),
-			"" | "local" => Box::new(chain_spec::local_testnet(self.genesis_root()?.as_ref())?),
-			"staging" => Box::new(chain_spec::staging()?),
-			path => Box::new(chain_spec::ChainSpec::from_json_file(
-				std::path::PathBuf::from(path),
-			)?),
-		})
+	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, LoadSpecMessage> {
+		self.chain_spec(id).map_err(|e| e.to_string())
 	}
 }
 
 impl Cli {
+	/// The chain spec `--chain <id>` names: `dev`, `local` (the default), `staging`, or a
+	/// JSON file.
+	fn chain_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, CliError> {
+		Ok(match id {
+			"dev" => Box::new(chain_spec::development(self.genesis_root()?.as_ref())?),
+			"" | "local" => Box::new(chain_spec::local_testnet(self.genesis_root()?.as_ref())?),
+			"staging" => Box::new(chain_spec::staging()?),
+			path => Box::new(
+				chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
+					.map_err(CliError::SpecFile)?,
+			),
+		})
+	}
+
 	/// The TrustChain root for a dev/local genesis, from `--trustchain-genesis-ca` (the CA is
 	/// generated into that directory if it has none yet).
-	fn genesis_root(&self) -> Result<Option<chain_spec::GenesisRoot>, String> {
-		let params = &self.trustchain_ca;
+	fn genesis_root(&self) -> Result<Option<chain_spec::GenesisRoot>, CliError> {
+		let params = &self.services.ca;
 		let Some(dir) = &params.trustchain_genesis_ca else {
 			return Ok(None);
 		};
-		let ca = crate::trustchain_ca::load_or_generate_ca(dir)?;
-		let operator = crate::trustchain_ca::operator_account(
+		let ca = crate::keys::load_or_generate_ca(dir)?;
+		let operator = operator_account(
 			params
 				.trustchain_operator_suri
 				.as_deref()
@@ -69,6 +83,12 @@ impl Cli {
 			falcon_public_key: ca.falcon_public_key(),
 		}))
 	}
+}
+
+/// The account of an sr25519 secret URI.
+fn operator_account(suri: &str) -> Result<AccountId, CliError> {
+	let pair = sr25519::Pair::from_string(suri, None).map_err(CliError::BadOperatorSuri)?;
+	Ok(AccountId::from(pair.public()))
 }
 
 /// Parses the command line and runs what it asks for.
@@ -191,33 +211,22 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		}
-		Some(Subcommand::Trustchain(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
+		Some(Subcommand::Trustchain(cmd)) => Ok(cmd.run()?),
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
-			let trustchain_ca = cli.trustchain_ca.clone();
-			let trustchain_holder = cli.trustchain_holder.clone();
-			let stoq = cli.stoq.clone();
-			let oracle = cli.oracle.clone();
+			let services = cli.services.clone();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
-					sc_network::config::NetworkBackendType::Libp2p => {
-						service::new_full::<
-							sc_network::NetworkWorker<
-								OpaqueBlock,
-								<OpaqueBlock as sp_runtime::traits::Block>::Hash,
-							>,
-						>(config, trustchain_ca, trustchain_holder, stoq, oracle)
-						.map_err(sc_cli::Error::Service)
-					}
+					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
+						sc_network::NetworkWorker<
+							OpaqueBlock,
+							<OpaqueBlock as sp_runtime::traits::Block>::Hash,
+						>,
+					>(config, services)
+					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(
-							config,
-							trustchain_ca,
-							trustchain_holder,
-							stoq,
-							oracle,
-						)
-						.map_err(sc_cli::Error::Service)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, services)
+							.map_err(sc_cli::Error::Service)
 					}
 				}
 			})

@@ -2,9 +2,16 @@
 //! that `sc_service` serves (system, chain, state, author, chainHead, ...):
 //! account nonces (`system_accountNextIndex`, `system_dryRun`), fee queries
 //! (`payment_queryInfo`, `payment_queryFeeDetails`) and GRANDPA
-//! (`grandpa_roundState`, `grandpa_proveFinality`, `grandpa_subscribeJustifications`)
-//! TrustChain (`trustchain_*`, see [`crate::trustchain_rpc`]) and the asset registry
-//! (`assets_*`, see [`crate::assets_rpc`]).
+//! (`grandpa_roundState`, `grandpa_proveFinality`, `grandpa_subscribeJustifications`),
+//! TrustChain (`trustchain_*`, see [`trustchain`]), the asset registry (`assets_*`, see
+//! [`assets`]) and the STOQ endpoint (`stoq_*`, see [`stoq`]).
+//!
+//! One module per namespace; [`json`] holds the JSON forms they share.
+
+mod assets;
+mod json;
+mod stoq;
+mod trustchain;
 
 use std::sync::Arc;
 
@@ -41,7 +48,7 @@ pub struct FullDeps<C, P, B> {
 	/// The transaction pool.
 	pub pool: Arc<P>,
 	/// The STOQ service's status, when it runs (`stoq_status`).
-	pub stoq_status: Option<crate::stoq_service::SharedStatus>,
+	pub stoq_status: Option<crate::services::stoq::SharedStatus>,
 	/// GRANDPA.
 	pub grandpa: GrandpaDeps<B>,
 }
@@ -67,7 +74,7 @@ where
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
 	B::State: sc_client_api::StateBackend<sp_runtime::traits::HashingFor<Block>>,
 {
-	use crate::{assets_rpc::AssetsRpcServer, trustchain_rpc::TrustChainRpcServer};
+	use self::{assets::AssetsRpcServer, stoq::StoqRpcServer, trustchain::TrustChainRpcServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
@@ -80,14 +87,13 @@ where
 		grandpa,
 	} = deps;
 	if let Some(status) = stoq_status {
-		use crate::stoq_service::StoqRpcServer;
-		module.merge(crate::stoq_service::StoqRpcImpl(status).into_rpc())?;
+		module.merge(self::stoq::Stoq(status).into_rpc())?;
 	}
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(crate::trustchain_rpc::TrustChain::new(client.clone()).into_rpc())?;
-	module.merge(crate::assets_rpc::Assets::new(client).into_rpc())?;
+	module.merge(trustchain::TrustChain::new(client.clone()).into_rpc())?;
+	module.merge(assets::Assets::new(client).into_rpc())?;
 	module.merge(
 		Grandpa::new(
 			grandpa.subscription_executor,

@@ -8,14 +8,13 @@
 
 use std::sync::Arc;
 
-use base64::Engine as _;
 use hypermesh_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 use jsonrpsee::{
 	core::RpcResult,
 	proc_macros::rpc,
 	types::{ErrorObject, ErrorObjectOwned},
 };
-use pallet_trustchain::{CertificateStatus, DnsRecord, RevocationReason};
+use pallet_trustchain::{CertificateStatus, RevocationReason};
 use pallet_trustchain_runtime_api::{ProofRequestError, TrustChainApi};
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
@@ -23,10 +22,10 @@ use sp_blockchain::HeaderBackend;
 use sp_core::crypto::Ss58Codec;
 use sp_runtime::traits::Block as BlockT;
 
+use super::json::{account, hex, pem, resolution_json, runtime_error};
+
 type BlockHash = <Block as BlockT>::Hash;
 
-/// JSON-RPC error code: the runtime API call failed.
-pub const RUNTIME_ERROR: i32 = 9100;
 /// JSON-RPC error code: a proof was asked for sizes or an index the log does not have.
 pub const PROOF_ERROR: i32 = 9101;
 
@@ -90,20 +89,6 @@ impl<C> TrustChain<C> {
 	}
 }
 
-/// Bytes as `0x`-prefixed hex, as the RPC methods write them.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", ::hex::encode(bytes))
-}
-
-/// The error of a failed runtime API call.
-pub(crate) fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(
-		RUNTIME_ERROR,
-		format!("runtime API call failed: {e}"),
-		None::<()>,
-	)
-}
-
 fn proof_error(e: ProofRequestError) -> ErrorObjectOwned {
 	let message = match e {
 		ProofRequestError::OutOfRange => {
@@ -113,18 +98,6 @@ fn proof_error(e: ProofRequestError) -> ErrorObjectOwned {
 		ProofRequestError::MissingLeaf => "a leaf hash is missing from state",
 	};
 	ErrorObject::owned(PROOF_ERROR, message, None::<()>)
-}
-
-/// A DER certificate as PEM.
-pub fn pem(der: &[u8]) -> String {
-	let body = base64::engine::general_purpose::STANDARD.encode(der);
-	let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
-	for line in body.as_bytes().chunks(64) {
-		out.push_str(std::str::from_utf8(line).unwrap_or_default());
-		out.push('\n');
-	}
-	out.push_str("-----END CERTIFICATE-----\n");
-	out
 }
 
 /// The RFC 5280 name of a revocation reason.
@@ -156,50 +129,6 @@ fn status_json(status: CertificateStatus<BlockNumber>) -> Value {
 	}
 }
 
-/// A name's resolution as `trustchain_resolve` (and DNS over STOQ) answer it.
-pub fn resolution_json(
-	name: &str,
-	resolution: &pallet_trustchain_runtime_api::Resolution<AccountId, BlockNumber>,
-) -> Value {
-	let records: Vec<Value> = resolution
-		.records
-		.iter()
-		.map(|record| match record {
-			DnsRecord::Aaaa(address) => json!({
-				"type": "AAAA",
-				"address": std::net::Ipv6Addr::from(*address).to_string(),
-			}),
-			DnsRecord::Srv {
-				priority,
-				weight,
-				port,
-				target,
-			} => json!({
-				"type": "SRV",
-				"priority": priority,
-				"weight": weight,
-				"port": port,
-				"target": String::from_utf8_lossy(target),
-			}),
-			DnsRecord::Txt(data) => json!({
-				"type": "TXT",
-				"text": String::from_utf8_lossy(data),
-				"data": hex(data),
-			}),
-		})
-		.collect();
-	json!({
-		"name": name,
-		"owner": account(&resolution.owner),
-		"expiresAt": resolution.expires_at,
-		"records": records,
-	})
-}
-
-fn account(who: &AccountId) -> String {
-	who.to_ss58check()
-}
-
 impl<C> TrustChain<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
@@ -226,12 +155,18 @@ where
 			return Ok(None);
 		};
 		let issued = details.issued.as_ref();
+		let chain = details
+			.chain
+			.iter()
+			.map(|ca| pem(ca))
+			.collect::<Result<Vec<_>, _>>()
+			.map_err(runtime_error)?;
 		Ok(Some(json!({
 			"id": id,
 			"authority": details.authority,
 			"der": hex(&details.der),
-			"pem": pem(&details.der),
-			"chain": details.chain.iter().map(|ca| pem(ca)).collect::<Vec<_>>(),
+			"pem": pem(&details.der).map_err(runtime_error)?,
+			"chain": chain,
 			"loggedAt": details.logged_at,
 			"leafHash": hex(&details.leaf_hash),
 			"holder": issued.map(|i| account(&i.holder)),

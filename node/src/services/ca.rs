@@ -1,0 +1,199 @@
+//! The TrustChain CA service an authority's node runs.
+//!
+//! Started with `--trustchain-ca-dir <DIR> --trustchain-authority <ID>`, it loads the
+//! authority's CA (ECDSA P-256 key, FALCON-1024 key pair and CA certificate, from files
+//! that never go on chain, see [`crate::keys`]), and on every finalized block asks the
+//! runtime for pending certificate requests. For each, it issues a hybrid X.509
+//! certificate (the requested names as DNS subjectAltNames, the requester's classical key,
+//! its FALCON key in subjectAltPublicKeyInfo, a FALCON-1024 signature by the CA in
+//! altSignatureValue, valid for the runtime's `CertificateValidity`) and submits
+//! `TrustChain::issue_certificate`, signed by the authority's operator account, whose
+//! sr25519 key is in the node's keystore under key type `tcop` (put there with
+//! `key insert`, or by `--trustchain-operator-suri` for development chains). The runtime
+//! checks everything again.
+//!
+//! Proofs of possession are checked by the runtime when a request is made; the service
+//! trusts the chain for that, and only issues for finalized requests.
+
+use std::{collections::HashMap, path::PathBuf, sync::Arc};
+
+use hypermesh_primitives::x509::SubjectKey;
+use hypermesh_runtime::{AccountId, Balance, BlockNumber, RuntimeCall};
+use pallet_trustchain::ClassicalPublicKey;
+use pallet_trustchain_runtime_api::TrustChainApi;
+use sp_core::crypto::KeyTypeId;
+use sp_keystore::KeystorePtr;
+
+use super::{BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool, Submitter};
+use crate::keys::{self, HybridCa};
+
+/// The keystore key type of TrustChain operator accounts (sr25519).
+pub const OPERATOR_KEY_TYPE: KeyTypeId = KeyTypeId(*b"tcop");
+
+/// How many pending requests the service takes per finalized block.
+const REQUESTS_PER_BLOCK: u32 = 64;
+
+/// After how many finalized blocks a submitted request that is still pending is retried.
+const RETRY_AFTER_BLOCKS: BlockNumber = 10;
+
+/// Command-line options of the CA service (and of a dev/local genesis root).
+#[derive(Debug, Clone, clap::Args)]
+pub struct CaServiceParams {
+	/// Run the TrustChain CA service with the CA in this directory (`ca.name`,
+	/// `ca.cert.der`, `ca.key.der`, `ca.falcon.pub`, `ca.falcon.key`, as written by
+	/// `hypermesh-node trustchain ca-generate`).
+	#[arg(long, value_name = "DIR")]
+	pub trustchain_ca_dir: Option<PathBuf>,
+
+	/// The on-chain id of the authority the CA service issues for (default 0).
+	#[arg(long, value_name = "ID", global = true)]
+	pub trustchain_authority: Option<u32>,
+
+	/// Dev and local chains only: put a TrustChain root authority into genesis, with the CA
+	/// in this directory (generated there if it has none). Its id is
+	/// `--trustchain-authority` (default 0) and its operator the account of
+	/// `--trustchain-operator-suri` (default `//Alice`). Works with `build-spec` and when
+	/// starting a node (`--dev`), so the CA service can issue from the first block.
+	#[arg(long, value_name = "DIR", global = true)]
+	pub trustchain_genesis_ca: Option<PathBuf>,
+
+	/// Development only: put this secret URI (e.g. `//Alice`) into the keystore as the
+	/// operator key (`tcop`) before starting. On a real chain, use `key insert`.
+	#[arg(long, value_name = "SURI", global = true)]
+	pub trustchain_operator_suri: Option<String>,
+}
+
+/// The CA service's own failures.
+#[derive(Debug, thiserror::Error)]
+pub enum CaError {
+	/// The pending requests cannot be read.
+	#[error("pending_requests: {0}")]
+	PendingRequests(sp_api::ApiError),
+	/// The issued certificate is longer than the chain accepts.
+	#[error("certificate longer than the chain allows")]
+	CertificateTooLong,
+	/// A requested name is not UTF-8.
+	#[error("a name is not UTF-8")]
+	NameNotUtf8,
+}
+
+/// The CA service (see the module docs).
+pub struct CaService<C, P> {
+	client: Arc<C>,
+	submitter: Submitter<C, P>,
+	ca: HybridCa,
+	authority: u32,
+	/// Request id -> the finalized block number it was last submitted at.
+	submitted: HashMap<u64, BlockNumber>,
+}
+
+impl<C: ServiceClient, P: ServicePool> CaService<C, P> {
+	/// A CA service for `authority` with the CA in `ca_dir`.
+	pub fn new(
+		client: Arc<C>,
+		pool: Arc<P>,
+		keystore: KeystorePtr,
+		ca_dir: &std::path::Path,
+		authority: u32,
+	) -> Result<Self, ServiceError> {
+		Ok(Self {
+			submitter: Submitter::new(client.clone(), pool, keystore, OPERATOR_KEY_TYPE),
+			client,
+			ca: keys::load_ca(ca_dir)?,
+			authority,
+			submitted: HashMap::new(),
+		})
+	}
+
+	/// Issues the certificate for a request.
+	fn issue(
+		&self,
+		request: &pallet_trustchain::CertificateRequest<
+			AccountId,
+			BlockNumber,
+			Balance,
+			Vec<Vec<u8>>,
+		>,
+		validity: u64,
+	) -> Result<Vec<u8>, ServiceError> {
+		let names = request
+			.names
+			.iter()
+			.map(|n| String::from_utf8(n.clone()).map_err(|_| CaError::NameNotUtf8))
+			.collect::<Result<Vec<_>, _>>()?;
+		let classical = match &request.classical_public_key {
+			ClassicalPublicKey::Ed25519(key) => SubjectKey::Ed25519(*key),
+			ClassicalPublicKey::EcdsaP256(point) => SubjectKey::EcdsaP256(point.to_vec()),
+		};
+		Ok(keys::issue_certificate(
+			&self.ca,
+			names,
+			&classical,
+			&request.falcon_public_key,
+			validity,
+		)?)
+	}
+}
+
+impl<C: ServiceClient, P: ServicePool> FinalityService for CaService<C, P> {
+	const TASK: &'static str = "trustchain-ca";
+	const GROUP: &'static str = "trustchain";
+	const LOG_TARGET: &'static str = "trustchain";
+	const NAME: &'static str = "CA service";
+
+	fn started(&mut self) {
+		log::info!(
+			target: "trustchain",
+			"CA service for authority {} started ({})",
+			self.authority,
+			match self.submitter.account() {
+				Some(account) => format!("operator {account}"),
+				None => "no operator key (`tcop`) in the keystore: nothing will be issued".into(),
+			}
+		);
+	}
+
+	async fn on_finalized(
+		&mut self,
+		finalized: BlockHash,
+		number: BlockNumber,
+	) -> Result<(), ServiceError> {
+		if self.submitter.public().is_none() {
+			return Ok(());
+		}
+		let api = self.client.runtime_api();
+		let pending = api
+			.pending_requests(finalized, REQUESTS_PER_BLOCK)
+			.map_err(CaError::PendingRequests)?;
+		self.submitted
+			.retain(|id, _| pending.iter().any(|(pending_id, _)| pending_id == id));
+		let validity = api.certificate_validity(finalized)?;
+		for (id, request) in pending {
+			if self
+				.submitted
+				.get(&id)
+				.is_some_and(|at| number.saturating_sub(*at) < RETRY_AFTER_BLOCKS)
+			{
+				continue;
+			}
+			self.submitted.insert(id, number);
+			let der = match self.issue(&request, validity) {
+				Ok(der) => der,
+				Err(e) => {
+					log::warn!(target: "trustchain", "request {id}: cannot issue: {e}");
+					continue;
+				}
+			};
+			let call = RuntimeCall::TrustChain(pallet_trustchain::Call::issue_certificate {
+				request: id,
+				authority: self.authority,
+				der: der.try_into().map_err(|_| CaError::CertificateTooLong)?,
+			});
+			match self.submitter.submit(call).await {
+				Ok(()) => log::info!(target: "trustchain", "request {id}: certificate submitted"),
+				Err(e) => log::warn!(target: "trustchain", "request {id}: {e}"),
+			}
+		}
+		Ok(())
+	}
+}

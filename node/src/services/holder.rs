@@ -1,0 +1,347 @@
+//! The certificate holder service: keeps this node's own TrustChain certificate valid,
+//! rotating its keys before the certificate expires.
+//!
+//! Started with `--trustchain-holder-dir <DIR> --trustchain-holder-names <name,...>`, with
+//! the holder account's sr25519 key in the keystore under key type `tchd` (or, on
+//! development chains, `--trustchain-holder-suri`). On every finalized block it:
+//!
+//! 1. installs a newly issued certificate: when a certificate issued to the holder carries
+//!    the public key of the key set waiting in `DIR/next/`, it writes `DIR/cert.der`,
+//!    `DIR/cert.pem` and `DIR/chain.pem` (CA certificates, issuer first), records its id in
+//!    `DIR/cert.id`, and moves `DIR/next/` to `DIR/current/` (the key set of the certificate);
+//! 2. waits while a request of the holder is pending;
+//! 3. registers the names the holder does not own yet (if nobody else holds them);
+//! 4. when there is no valid certificate, or the current one ends within
+//!    `--trustchain-renew-before` seconds, makes a new key set in `DIR/next/` (so every
+//!    renewal rotates the keys), proves possession of it, and requests a certificate for
+//!    the names that renews the current one (which the chain then revokes as `Superseded`).
+//!
+//! Private keys never leave `DIR`.
+
+use std::{path::PathBuf, sync::Arc};
+
+use hypermesh_primitives::x509::{HybridCertificate, SubjectKey, X509Error};
+use hypermesh_runtime::{AccountId, BlockNumber, RuntimeCall};
+use pallet_trustchain::Revocation;
+use pallet_trustchain_runtime_api::TrustChainApi;
+use sp_core::crypto::KeyTypeId;
+use sp_keystore::KeystorePtr;
+
+use super::{BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool, Submitter};
+use crate::{
+	encoding::{pem, pem_chain},
+	files,
+	keys::{self, KeyError},
+};
+
+/// The keystore key type of the certificate holder's account (sr25519).
+pub const HOLDER_KEY_TYPE: KeyTypeId = KeyTypeId(*b"tchd");
+
+/// After how many finalized blocks without effect a submission is repeated.
+const RESUBMIT_AFTER_BLOCKS: BlockNumber = 10;
+
+/// Command-line options of the holder service.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HolderParams {
+	/// Keep this node's own TrustChain certificate (and its keys) in this directory,
+	/// renewing it with new keys before it expires.
+	#[arg(long, value_name = "DIR")]
+	pub trustchain_holder_dir: Option<PathBuf>,
+
+	/// The names (`node1.hypermesh`, comma-separated) the holder's certificate is for; the
+	/// holder registers those it does not own yet.
+	#[arg(long, value_name = "NAMES", value_delimiter = ',')]
+	pub trustchain_holder_names: Vec<String>,
+
+	/// Development only: put this secret URI into the keystore as the holder key (`tchd`).
+	#[arg(long, value_name = "SURI")]
+	pub trustchain_holder_suri: Option<String>,
+
+	/// Renew when the certificate ends within this many seconds.
+	#[arg(long, value_name = "SECONDS", default_value_t = 8 * 60 * 60)]
+	pub trustchain_renew_before: u64,
+}
+
+/// The holder service's own failures.
+#[derive(Debug, thiserror::Error)]
+pub enum HolderError {
+	/// `--trustchain-holder-names` is empty.
+	#[error("--trustchain-holder-names names no name")]
+	NoNames,
+	/// A holder name is not a host name.
+	#[error("`{0}` is not a lowercase host name")]
+	NotHostName(String),
+	/// A certificate on chain does not parse.
+	#[error("certificate {id}: {error:?}")]
+	Certificate {
+		/// The certificate's id.
+		id: u64,
+		/// Why it does not parse.
+		error: X509Error,
+	},
+	/// Someone else owns one of the names.
+	#[error("{name} belongs to {owner}")]
+	NameTaken {
+		/// The name.
+		name: String,
+		/// Its owner.
+		owner: AccountId,
+	},
+	/// A name is longer than the chain accepts.
+	#[error("{0} is too long")]
+	NameTooLong(String),
+	/// More names than a certificate may have.
+	#[error("more names than a certificate may have")]
+	TooManyNames,
+	/// The FALCON public key has the wrong length for the chain.
+	#[error("bad FALCON key length")]
+	FalconKeyLength,
+	/// The classical proof has the wrong length for the chain.
+	#[error("bad classical proof length")]
+	ClassicalProofLength,
+	/// The FALCON proof has the wrong length for the chain.
+	#[error("bad FALCON proof length")]
+	FalconProofLength,
+	/// The system clock is before 1970.
+	#[error("{0}")]
+	Clock(std::time::SystemTimeError),
+	/// The key set directories cannot be moved.
+	#[error(transparent)]
+	Io(#[from] std::io::Error),
+}
+
+/// The host names a holder's certificate is for.
+pub type HostNames = Vec<String>;
+
+/// The holder's names from its options, checked as host names.
+pub fn checked_names(params: &HolderParams) -> Result<HostNames, HolderError> {
+	params
+		.trustchain_holder_names
+		.iter()
+		.map(|name| {
+			let name = name.trim().to_string();
+			if pallet_trustchain::dns::is_hostname(name.as_bytes()) {
+				Ok(name)
+			} else {
+				Err(HolderError::NotHostName(name))
+			}
+		})
+		.collect()
+}
+
+/// A name as the chain stores it.
+fn bounded_name<T: TryFrom<Vec<u8>>>(name: &str) -> Result<T, HolderError> {
+	name.as_bytes()
+		.to_vec()
+		.try_into()
+		.map_err(|_| HolderError::NameTooLong(name.to_string()))
+}
+
+/// The holder service (see the module docs).
+pub struct HolderService<C, P> {
+	client: Arc<C>,
+	submitter: Submitter<C, P>,
+	dir: PathBuf,
+	names: Vec<String>,
+	renew_before: u64,
+	last_submission: Option<BlockNumber>,
+}
+
+impl<C: ServiceClient, P: ServicePool> HolderService<C, P> {
+	/// A holder service keeping a certificate for `names` in `dir`.
+	pub fn new(
+		client: Arc<C>,
+		pool: Arc<P>,
+		keystore: KeystorePtr,
+		dir: PathBuf,
+		names: HostNames,
+		renew_before: u64,
+	) -> Result<Self, ServiceError> {
+		if names.is_empty() {
+			return Err(HolderError::NoNames.into());
+		}
+		files::create_dir_all(&dir)?;
+		Ok(Self {
+			submitter: Submitter::new(client.clone(), pool, keystore, HOLDER_KEY_TYPE),
+			client,
+			dir,
+			names,
+			renew_before,
+			last_submission: None,
+		})
+	}
+
+	fn current_id(&self) -> Option<u64> {
+		std::fs::read_to_string(self.dir.join("cert.id"))
+			.ok()?
+			.trim()
+			.parse()
+			.ok()
+	}
+
+	/// Writes certificate `id` and makes the waiting key set the current one.
+	fn install(&mut self, id: u64, der: &[u8], chain: &[Vec<u8>]) -> Result<(), ServiceError> {
+		let current_dir = self.dir.join("current");
+		let old_dir = self.dir.join("previous");
+		let _ = std::fs::remove_dir_all(&old_dir);
+		if current_dir.exists() {
+			std::fs::rename(&current_dir, &old_dir).map_err(HolderError::Io)?;
+		}
+		std::fs::rename(self.dir.join("next"), &current_dir).map_err(HolderError::Io)?;
+		files::write(&self.dir.join("cert.der"), der)?;
+		let cert_pem = pem(der).map_err(KeyError::Certificate)?;
+		files::write(&self.dir.join("cert.pem"), cert_pem.as_bytes())?;
+		let chain_pem = pem_chain(chain).map_err(KeyError::Certificate)?;
+		files::write(&self.dir.join("chain.pem"), chain_pem.as_bytes())?;
+		files::write(&self.dir.join("cert.id"), id.to_string().as_bytes())?;
+		let _ = std::fs::remove_dir_all(&old_dir);
+		self.last_submission = None;
+		log::info!(target: "trustchain", "installed certificate {id} for {}", self.names.join(", "));
+		Ok(())
+	}
+}
+
+impl<C: ServiceClient, P: ServicePool> FinalityService for HolderService<C, P> {
+	const TASK: &'static str = "trustchain-holder";
+	const GROUP: &'static str = "trustchain";
+	const LOG_TARGET: &'static str = "trustchain";
+	const NAME: &'static str = "certificate holder";
+
+	fn started(&mut self) {
+		log::info!(
+			target: "trustchain",
+			"certificate holder for {} started ({})",
+			self.names.join(", "),
+			match self.submitter.account() {
+				Some(account) => format!("holder {account}"),
+				None => "no holder key (`tchd`) in the keystore: nothing will be requested".into(),
+			}
+		);
+	}
+
+	async fn on_finalized(
+		&mut self,
+		finalized: BlockHash,
+		number: BlockNumber,
+	) -> Result<(), ServiceError> {
+		let Some(me) = self.submitter.account() else {
+			return Ok(());
+		};
+		let api = self.client.runtime_api();
+		let certificates = api.certificates_of(finalized, me.clone(), u32::MAX)?;
+		let next_dir = self.dir.join("next");
+
+		// 1. Install a certificate issued for the waiting key set.
+		if next_dir.join("p256.key.der").exists() {
+			let next_key = keys::requester_classical_key(&next_dir)?;
+			for (id, issued) in certificates.iter().rev() {
+				if issued.revocation != Revocation::NotRevoked {
+					continue;
+				}
+				let Some(details) = api.certificate(finalized, *id)? else {
+					continue;
+				};
+				let cert = HybridCertificate::parse(&details.der)
+					.map_err(|error| HolderError::Certificate { id: *id, error })?;
+				if cert.subject_key != SubjectKey::EcdsaP256(next_key.clone()) {
+					continue;
+				}
+				self.install(*id, &details.der, &details.chain)?;
+				return Ok(());
+			}
+		}
+
+		// 2. Wait for a pending request of ours.
+		let pending = api.pending_requests(finalized, u32::MAX)?;
+		if pending.iter().any(|(_, request)| request.requester == me) {
+			return Ok(());
+		}
+		if self
+			.last_submission
+			.is_some_and(|at| number.saturating_sub(at) < RESUBMIT_AFTER_BLOCKS)
+		{
+			return Ok(());
+		}
+
+		// 3. Own the names.
+		let mut registering = false;
+		for name in &self.names {
+			match api.resolve(finalized, name.clone().into_bytes())? {
+				Some(resolution) if resolution.owner == me => {}
+				Some(resolution) => {
+					return Err(HolderError::NameTaken {
+						name: name.clone(),
+						owner: resolution.owner,
+					}
+					.into());
+				}
+				None => {
+					let call = RuntimeCall::TrustChain(pallet_trustchain::Call::register_name {
+						name: bounded_name(name)?,
+					});
+					self.submitter.submit(call).await?;
+					log::info!(target: "trustchain", "registering {name}");
+					registering = true;
+				}
+			}
+		}
+		if registering {
+			self.last_submission = Some(number);
+			return Ok(());
+		}
+
+		// 4. Renew (with new keys) when needed.
+		let now = std::time::SystemTime::now()
+			.duration_since(std::time::UNIX_EPOCH)
+			.map_err(HolderError::Clock)?
+			.as_secs();
+		let current = self.current_id().and_then(|id| {
+			certificates
+				.iter()
+				.find(|(cid, issued)| *cid == id && issued.revocation == Revocation::NotRevoked)
+				.cloned()
+		});
+		if let Some((_, issued)) = &current {
+			if now < issued.not_after.saturating_sub(self.renew_before) {
+				return Ok(());
+			}
+		}
+		if !next_dir.join("p256.key.der").exists() {
+			keys::write_requester_keys(&next_dir)?;
+		}
+		let genesis = self.client.info().genesis_hash;
+		let proofs = keys::proofs_of_possession(&next_dir, &me, genesis.as_ref())?;
+		let call = RuntimeCall::TrustChain(pallet_trustchain::Call::request_certificate {
+			names: self
+				.names
+				.iter()
+				.map(|n| bounded_name(n))
+				.collect::<Result<Vec<_>, _>>()?
+				.try_into()
+				.map_err(|_| HolderError::TooManyNames)?,
+			classical_public_key: proofs.classical_public_key,
+			falcon_public_key: proofs
+				.falcon_public_key
+				.try_into()
+				.map_err(|_| HolderError::FalconKeyLength)?,
+			classical_proof: proofs
+				.classical_proof
+				.try_into()
+				.map_err(|_| HolderError::ClassicalProofLength)?,
+			falcon_proof: proofs
+				.falcon_proof
+				.try_into()
+				.map_err(|_| HolderError::FalconProofLength)?,
+			renews: current.as_ref().map(|(id, _)| *id),
+		});
+		self.submitter.submit(call).await?;
+		self.last_submission = Some(number);
+		log::info!(
+			target: "trustchain",
+			"requested a certificate for {} with new keys{}",
+			self.names.join(", "),
+			current.map(|(id, _)| format!(" (renews {id})")).unwrap_or_default()
+		);
+		Ok(())
+	}
+}
