@@ -71,12 +71,14 @@ impl PublicKeyData for RequesterKey {
 /// **What the CA's FALCON key signs** for a certificate built from `params` (which carry
 /// every extension except altSignatureValue) for `subject_key`, issued by `issuer`.
 ///
-/// Today this is the *pre-TBS*: the certificate is built without altSignatureValue and its
-/// TBSCertificate is taken as is. Since rcgen writes custom extensions last and the
-/// certificate is then rebuilt with altSignatureValue appended, these are exactly the
-/// bytes of the final TBSCertificate with that extension removed from `extensions` (and
-/// the enclosing lengths re-encoded), which is what
-/// `hypermesh_primitives::x509::HybridCertificate` recomputes and verifies.
+/// The *preTBSCertificate* of X.509 (2019) §9.8: the certificate is built without
+/// altSignatureValue, and its TBSCertificate without the `signature` field
+/// ([`hypermesh_primitives::x509::pre_tbs_of`]) is signed. Since rcgen writes custom
+/// extensions last and the certificate is then rebuilt with altSignatureValue appended,
+/// these are exactly the bytes a verifier gets from the final certificate by leaving out
+/// the `signature` field and that extension (and re-encoding the enclosing lengths),
+/// which is what `hypermesh_primitives::x509::HybridCertificate` recomputes and verifies,
+/// and what Bouncy Castle and other implementations of the clause compute.
 /// [`HybridCa::issue_for`] checks that the two agree before handing a certificate out.
 fn falcon_signed_bytes(
 	params: &CertificateParams,
@@ -84,7 +86,8 @@ fn falcon_signed_bytes(
 	issuer: &Issuer<'_, &KeyPair>,
 ) -> Result<Vec<u8>> {
 	let without_alt_signature = params.signed_by(subject_key, issuer)?;
-	Ok(alt_sig::tbs_of(without_alt_signature.der())?.to_vec())
+	hypermesh_primitives::x509::pre_tbs_of(without_alt_signature.der())
+		.map_err(PkiError::Unparsable)
 }
 
 /// What to put in a leaf certificate.
@@ -487,12 +490,23 @@ mod tests {
 		assert!(
 			before[spki_at + spki.len()..].starts_with(&[0x30, 0x10, 0x06, 0x03, 0x55, 0x1d, 0x49])
 		);
-		// Everything but altSignatureValue is covered.
+		// Everything but the signature field and altSignatureValue is covered.
 		assert_eq!(
 			hypermesh_primitives::falcon::verify(&ca.falcon_public_key(), &pre_tbs, &signature),
 			Ok(())
 		);
-		assert_eq!(pre_tbs.len(), tbs.len() - (4 + oid.len() + 4 + value.len()));
+		// ecdsa-with-SHA256's AlgorithmIdentifier, the TBS's `signature` field.
+		let signature_field = [
+			0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
+		];
+		let field_at = tbs.windows(12).position(|w| w == signature_field).unwrap();
+		assert!(!pre_tbs[..field_at + 12]
+			.windows(12)
+			.any(|w| w == signature_field));
+		assert_eq!(
+			pre_tbs.len(),
+			tbs.len() - (4 + oid.len() + 4 + value.len()) - signature_field.len()
+		);
 	}
 
 	fn spec() -> LeafSpec {

@@ -4,7 +4,8 @@
 //! those signatures itself, so this module verifies them in pure Rust with Thomas Pornin's
 //! `fn-dsa-vrfy` (no_std, no host function needed, no C), in its "original Falcon" mode
 //! (`HASH_ID_ORIGINAL_FALCON`): the message is hashed as in the round-3 Falcon submission,
-//! which is what PQClean (the `pqcrypto-falcon` crate the node signs with) implements.
+//! which is what `fn-dsa` (the signing half of the same family, used by `hypermesh-pki` to
+//! sign) and PQClean implement.
 //!
 //! Signatures use the **padded** encoding (PQClean's `falcon-padded-1024`): a header byte
 //! `0x3A`, a 40-byte nonce and the compressed signature zero-padded to a fixed 1280 bytes.

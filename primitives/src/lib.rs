@@ -9,7 +9,7 @@
 //!
 //! * [`ct`]: the RFC 9162 Certificate Transparency Merkle log (hashing, proofs, compact log).
 //! * [`x509`]: hybrid X.509 certificates (classical signature + FALCON-1024 alternative
-//!   signature extensions): parsing, pre-TBS reconstruction and verification.
+//!   signature extensions): parsing, the X.509 (2019) preTBSCertificate and verification.
 //! * [`falcon`]: FALCON-1024 verification in pure Rust, so the runtime checks it in WASM.
 //! * [`classical`]: Ed25519 and ECDSA P-256 verification.
 //! * [`ipv6`]: which IPv6 addresses are IPv4 hosts in disguise (refused everywhere).

@@ -12,9 +12,14 @@
 //!
 //! The FALCON-1024 algorithm identifier is [`OID_FALCON1024`] (1.3.9999.3.14, the Open
 //! Quantum Safe arc; no standard OID exists yet). The issuer's FALCON key signs the
-//! *pre-TBS*: the DER `TBSCertificate` with the altSignatureValue extension removed and
-//! every enclosing length re-encoded (DER is canonical, so decoding the final certificate
-//! and re-encoding it without that extension gives back exactly the signed bytes).
+//! *preTBSCertificate* of X.509 (2019) §9.8 ([`pre_tbs_certificate`]): the DER
+//! `TBSCertificate` without its `signature` field and without the altSignatureValue
+//! extension, every enclosing length re-encoded (DER is canonical, so decoding the final
+//! certificate and re-encoding it without those two components gives back exactly the
+//! signed bytes). This is the clause as Bouncy Castle and other implementations read it,
+//! so they can check our alternative signatures. (Runtimes before spec 106 kept the
+//! `signature` field in the signed bytes; see the TrustChain pallet's README for the
+//! cut-over.)
 //!
 //! [`HybridCertificate::parse`] decodes a certificate with RustCrypto's `x509-cert` (no_std)
 //! and extracts what the runtime, the node and clients compare and verify; it never panics
@@ -25,8 +30,9 @@ use const_oid::{
 	db::{rfc5280, rfc5912, rfc8410},
 	ObjectIdentifier,
 };
-use der::{Decode, Encode};
+use der::{asn1::AnyRef, Decode, Encode, Reader, SliceReader, Tag};
 use x509_cert::{
+	certificate::TbsCertificate,
 	ext::pkix::{name::GeneralName, BasicConstraints, SubjectAltName},
 	spki::SubjectPublicKeyInfoOwned,
 	Certificate,
@@ -128,7 +134,8 @@ pub struct HybridCertificate {
 	pub tbs: Vec<u8>,
 	/// The classical signature.
 	pub signature: Vec<u8>,
-	/// The FALCON-1024 alternative signature and the pre-TBS it covers, if present.
+	/// The FALCON-1024 alternative signature and the preTBSCertificate it covers
+	/// ([`pre_tbs_certificate`]), if present.
 	pub alt_signature: Option<(Vec<u8>, Vec<u8>)>,
 }
 
@@ -235,12 +242,7 @@ impl HybridCertificate {
 					.as_bytes()
 					.ok_or(X509Error::MalformedExtension)?
 					.to_vec();
-				let mut pre_tbs = tbs_cert.clone();
-				if let Some(exts) = pre_tbs.extensions.as_mut() {
-					exts.retain(|ext| ext.extn_id != OID_ALT_SIG_VALUE);
-				}
-				let pre_tbs = pre_tbs.to_der().map_err(|_| X509Error::MalformedDer)?;
-				Some((signature, pre_tbs))
+				Some((signature, pre_tbs_certificate(tbs_cert)?))
 			}
 			_ => return Err(X509Error::MissingAltSignature),
 		};
@@ -294,6 +296,58 @@ impl HybridCertificate {
 		falcon::verify(issuer_falcon_key, pre_tbs, signature)
 			.map_err(|_| X509Error::BadAltSignature)
 	}
+}
+
+/// The *preTBSCertificate* of X.509 (2019) §9.8: what an issuer's alternative signature
+/// covers. It is the certificate's `TBSCertificate` with two components left out: the
+/// `signature` field (the classical AlgorithmIdentifier, the third component of a v3
+/// TBSCertificate) and the altSignatureValue extension. Every other component is kept
+/// exactly as encoded, and the enclosing lengths are re-encoded (DER is canonical, so the
+/// result is a single byte string that the issuer and every verifier compute alike).
+///
+/// Bouncy Castle's `X509CertificateHolder.isAlternativeSignatureValid` and other
+/// implementations of the clause build the same bytes.
+pub fn pre_tbs_certificate(tbs: &TbsCertificate) -> Result<Vec<u8>, X509Error> {
+	if tbs.version != x509_cert::Version::V3 {
+		return Err(X509Error::NotVersion3);
+	}
+	let mut tbs = tbs.clone();
+	if let Some(exts) = tbs.extensions.as_mut() {
+		exts.retain(|ext| ext.extn_id != OID_ALT_SIG_VALUE);
+	}
+	let encoded = tbs.to_der().map_err(|_| X509Error::MalformedDer)?;
+	let signature_field = tbs
+		.signature
+		.to_der()
+		.map_err(|_| X509Error::MalformedDer)?;
+	let outer = AnyRef::from_der(&encoded).map_err(|_| X509Error::MalformedDer)?;
+	let mut reader = SliceReader::new(outer.value()).map_err(|_| X509Error::MalformedDer)?;
+	let mut body = Vec::with_capacity(encoded.len());
+	// A v3 TBSCertificate: [0] version, serialNumber, signature, issuer, validity, ...
+	let mut index = 0usize;
+	while !reader.is_finished() {
+		let component = AnyRef::decode(&mut reader).map_err(|_| X509Error::MalformedDer)?;
+		let bytes = component.to_der().map_err(|_| X509Error::MalformedDer)?;
+		if index == 2 {
+			if bytes != signature_field {
+				return Err(X509Error::MalformedDer);
+			}
+		} else {
+			body.extend_from_slice(&bytes);
+		}
+		index += 1;
+	}
+	AnyRef::new(Tag::Sequence, &body)
+		.and_then(|sequence| sequence.to_der())
+		.map_err(|_| X509Error::MalformedDer)
+}
+
+/// The preTBSCertificate ([`pre_tbs_certificate`]) of a DER certificate, as an issuer
+/// computes it before appending the altSignatureValue extension (which, if present, is
+/// left out anyway).
+pub fn pre_tbs_of(certificate_der: &[u8]) -> Result<Vec<u8>, X509Error> {
+	let cert = Certificate::from_der(certificate_der).map_err(|_| X509Error::MalformedDer)?;
+	pre_tbs_certificate(&cert.tbs_certificate)
 }
 
 /// The subject's classical key, if it is Ed25519 or ECDSA P-256.

@@ -72,6 +72,24 @@ fn tbs_of(cert: &[u8]) -> &[u8] {
 	children(content)[0]
 }
 
+/// X.509 (2019) §9.8's preTBSCertificate of a certificate built without altSignatureValue:
+/// its TBSCertificate without the `signature` field (the third component of a v3 TBS),
+/// written here independently of the code under test.
+fn pre_tbs_of(cert: &[u8]) -> Vec<u8> {
+	let (tag, _, content, _) = tlv(tbs_of(cert));
+	assert_eq!(tag, 0x30);
+	let fields = children(content);
+	assert_eq!(fields[0][0], 0xa0, "v3 TBSCertificate");
+	assert_eq!(fields[2][0], 0x30, "signature AlgorithmIdentifier");
+	let kept: Vec<u8> = fields
+		.iter()
+		.enumerate()
+		.filter(|(i, _)| *i != 2)
+		.flat_map(|(_, f)| f.iter().copied())
+		.collect();
+	encode(0x30, &kept)
+}
+
 /// Offset of the TBSCertificate inside a certificate, and its length.
 fn tbs_range(cert: &[u8]) -> std::ops::Range<usize> {
 	let tbs = tbs_of(cert);
@@ -243,7 +261,7 @@ fn build_leaf(
 			falcon_pk: falcon_pk.to_vec(),
 		};
 	}
-	let signature = falconpadded1024::detached_sign(tbs_of(&pre_cert), &ca.falcon_sk);
+	let signature = falconpadded1024::detached_sign(&pre_tbs_of(&pre_cert), &ca.falcon_sk);
 	assert_eq!(signature.as_bytes().len(), falcon::SIGNATURE_LEN);
 	params
 		.custom_extensions
@@ -354,8 +372,18 @@ fn pre_tbs_is_exactly_what_was_signed() {
 		let (signature, pre_tbs) = cert.alt_signature.clone().unwrap();
 		assert_eq!(
 			pre_tbs,
-			tbs_of(&leaf.pre_cert),
+			pre_tbs_of(&leaf.pre_cert),
 			"byte-exact pre-TBS reconstruction"
+		);
+		assert_eq!(
+			hypermesh_primitives::x509::pre_tbs_of(&leaf.pre_cert).unwrap(),
+			pre_tbs
+		);
+		// The signature field is not covered: the bytes runtimes before spec 106 signed
+		// (the pre-certificate's whole TBS) do not verify.
+		assert_eq!(
+			falcon::verify(&ca.falcon_public(), tbs_of(&leaf.pre_cert), &signature),
+			Err(falcon::FalconError::InvalidSignature)
 		);
 		assert_eq!(signature.len(), falcon::SIGNATURE_LEN);
 		assert_ne!(pre_tbs, cert.tbs);
@@ -459,7 +487,7 @@ fn ed25519_subject_and_ed25519_ca() {
 	assert_eq!(cert.verify_alt_signature(&ca.falcon_public()), Ok(()));
 	assert_eq!(
 		cert.alt_signature.as_ref().unwrap().1,
-		tbs_of(&leaf.pre_cert)
+		pre_tbs_of(&leaf.pre_cert)
 	);
 
 	// Ed25519 CA: the classical signature algorithm is Ed25519.

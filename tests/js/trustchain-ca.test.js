@@ -237,9 +237,10 @@ test('the FALCON-1024 altSignatureValue verifies over the pre-TBS with an indepe
   assert.equal(bytesToHex(parsed.subjectAltPublicKey), bobProof.falconPublicKey);
   assert.equal(parsed.altSignature.length, 1280);
   assert.equal(parsed.altSignature[0], 0x3a, 'FALCON-1024 signature header');
-  // The pre-TBS is the TBS minus exactly the altSignatureValue extension (and its re-encoded lengths).
+  // The pre-TBS (X.509 (2019) §9.8) is the TBS minus the signature field (ecdsa-with-SHA256's
+  // AlgorithmIdentifier, 12 bytes) and the altSignatureValue extension (and re-encoded lengths).
   assert.ok(parsed.preTbs.length < parsed.tbs.length);
-  assert.ok(parsed.tbs.length - parsed.preTbs.length >= 1280 + 5);
+  assert.ok(parsed.tbs.length - parsed.preTbs.length >= 1280 + 5 + 12);
 
   const caFalcon = hexToBytes(ca.falconPublicKey);
   assert.equal(falcon1024padded.verify(parsed.altSignature, parsed.preTbs, caFalcon), true,

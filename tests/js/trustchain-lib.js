@@ -147,8 +147,9 @@ export const OID_SUBJECT_ALT_NAME = '2.5.29.17';
  * { tbs, preTbs, extensions: [{ oid, critical, value }], altSignature,
  *   altSignatureAlgorithm, subjectAltPublicKey, subjectAltPublicKeyAlgorithm, dnsNames }.
  *
- * `preTbs` is X.509 (2019) §9.8's preTBSCertificate: the DER TBSCertificate with the
- * altSignatureValue extension removed from the extensions SEQUENCE and every enclosing
+ * `preTbs` is X.509 (2019) §9.8's preTBSCertificate: the DER TBSCertificate without its
+ * `signature` field (the AlgorithmIdentifier after the serial number) and with the
+ * altSignatureValue extension removed from the extensions SEQUENCE, every enclosing
  * length (extensions SEQUENCE, [3] EXPLICIT wrapper, TBSCertificate) re-encoded.
  */
 export function parseCertificate(der) {
@@ -183,7 +184,13 @@ export function parseCertificate(der) {
   const kept = extensions.filter((e) => e.oid !== OID_ALT_SIG_VALUE).map((e) => raw(der, e.tlv));
   const newExtsSeq = encodeTlv(0x30, ...kept);
   const newWrapper = encodeTlv(0xa3, newExtsSeq);
-  const otherFields = tbsFields.filter((f) => f !== extsWrapper).map((f) => raw(der, f));
+  // v3: [0] version, serialNumber, signature, issuer, ...: the signature field is the third.
+  if (tbsFields[0].tag !== 0xa0) throw new Error('not a v3 TBSCertificate');
+  const signatureField = tbsFields[2];
+  if (!signatureField || signatureField.tag !== 0x30) throw new Error('no signature AlgorithmIdentifier');
+  const otherFields = tbsFields
+    .filter((f) => f !== extsWrapper && f !== signatureField)
+    .map((f) => raw(der, f));
   const preTbs = encodeTlv(0x30, ...otherFields, newWrapper);
 
   const byOid = (oid) => extensions.find((e) => e.oid === oid);

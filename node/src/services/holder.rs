@@ -11,8 +11,10 @@
 //!    `DIR/cert.id`, and moves `DIR/next/` to `DIR/current/` (the key set of the certificate);
 //! 2. waits while a request of the holder is pending;
 //! 3. registers the names the holder does not own yet (if nobody else holds them);
-//! 4. when there is no valid certificate, or the current one ends within
-//!    `--trustchain-renew-before` seconds, makes a new key set in `DIR/next/` (so every
+//! 4. when there is no valid certificate, the current one ends within
+//!    `--trustchain-renew-before` seconds, or its FALCON alternative signature does not
+//!    verify under the X.509 (2019) preTBSCertificate rule (a certificate issued before
+//!    runtime 106, which STOQ peers now refuse), makes a new key set in `DIR/next/` (so every
 //!    renewal rotates the keys), proves possession of it, and requests a certificate for
 //!    the names that renews the current one (which the chain then revokes as `Superseded`).
 //!
@@ -179,6 +181,32 @@ impl<C: ServiceClient, P: ServicePool> HolderService<C, P> {
 			.ok()
 	}
 
+	/// Whether certificate `id`'s FALCON alternative signature verifies, with its
+	/// authority's key, under the preTBSCertificate rule this node and STOQ apply. A
+	/// certificate issued before runtime 106 (whose signed bytes kept the `signature`
+	/// field) does not, and STOQ peers would refuse it: the holder renews it at once.
+	fn alt_signature_verifies(
+		&self,
+		at: BlockHash,
+		id: u64,
+		authority: pallet_trustchain::AuthorityId,
+	) -> Result<bool, ServiceError> {
+		let api = self.client.runtime_api();
+		let Some(details) = api.certificate(at, id)? else {
+			return Ok(false);
+		};
+		let Some((_, _, falcon_key)) = api
+			.certificate_authorities(at)?
+			.into_iter()
+			.find(|(authority_id, _, _)| *authority_id == authority)
+		else {
+			return Ok(false);
+		};
+		let cert = HybridCertificate::parse(&details.der)
+			.map_err(|error| HolderError::Certificate { id, error })?;
+		Ok(cert.verify_alt_signature(&falcon_key).is_ok())
+	}
+
 	/// Writes certificate `id` and makes the waiting key set the current one.
 	fn install(&mut self, id: u64, der: &[u8], chain: &[Vec<u8>]) -> Result<(), ServiceError> {
 		let current_dir = self.dir.join("current");
@@ -301,8 +329,15 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for HolderService<C, P> {
 				.find(|(cid, issued)| *cid == id && issued.revocation == Revocation::NotRevoked)
 				.cloned()
 		});
-		if let Some((_, issued)) = &current {
-			if now < issued.not_after.saturating_sub(self.renew_before) {
+		if let Some((id, issued)) = &current {
+			let signed_as_now = self.alt_signature_verifies(finalized, *id, issued.authority)?;
+			if !signed_as_now {
+				log::info!(
+					target: "trustchain",
+					"certificate {id}'s FALCON alternative signature does not verify under the \
+					 X.509 (2019) preTBSCertificate rule (issued before runtime 106): renewing"
+				);
+			} else if now < issued.not_after.saturating_sub(self.renew_before) {
 				return Ok(());
 			}
 		}
