@@ -14,7 +14,7 @@
 //! * The `hardware-oracle` binary prints reports as JSON.
 //!
 //! The node's hardware oracle service (`hypermesh-node --oracle-every N`,
-//! `node/src/hardware_oracle.rs`) turns these reports into signed, proved
+//! `node/src/services/oracle/`) turns these reports into signed, proved
 //! telemetry for the node's registered assets; the asset registry counts
 //! reports that contradict registered capacity against the asset.
 
