@@ -294,6 +294,15 @@ fn genesis_ca_is_generated_once_and_embedded() {
 		bytes(&root[3]),
 		std::fs::read(ca_dir.join("ca.falcon.pub")).unwrap()
 	);
+	// The private keys are readable by their owner only; the CA certificate is also
+	// written as PEM (what `openssl verify -CAfile` takes).
+	use std::os::unix::fs::PermissionsExt;
+	for private in ["ca.key.der", "ca.falcon.key"] {
+		let mode = std::fs::metadata(ca_dir.join(private)).unwrap().permissions().mode();
+		assert_eq!(mode & 0o777, 0o600, "{private} mode {mode:o}");
+	}
+	let pem = std::fs::read_to_string(ca_dir.join("ca.pem")).unwrap();
+	assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"), "{pem}");
 	// The secret keys are in the directory and nowhere in the spec.
 	let secret = std::fs::read(ca_dir.join("ca.falcon.key")).unwrap();
 	let secret_run = secret[1..17]

@@ -10,7 +10,7 @@ use sp_core::{sr25519, Pair as _};
 
 use frame_benchmarking_cli::{BenchmarkCmd, SUBSTRATE_REFERENCE_HARDWARE};
 
-use super::{Cli, CliError, Subcommand};
+use super::{Cli, CliError, GenesisRootParams, Subcommand};
 use crate::{chain_spec, service};
 
 /// The error `SubstrateCli::load_spec` reports a chain spec failure with: a message
@@ -64,8 +64,18 @@ impl Cli {
 
 	/// The TrustChain root for a dev/local genesis, from `--trustchain-genesis-ca` (the CA is
 	/// generated into that directory if it has none yet).
+	/// The options are the chain-spec subcommand's, or, for a running node, the top-level
+	/// ones.
 	fn genesis_root(&self) -> Result<Option<chain_spec::GenesisRoot>, CliError> {
-		let params = &self.services.ca;
+		let params = match &self.subcommand {
+			Some(Subcommand::ExportChainSpec(cmd)) => cmd.genesis.clone(),
+			Some(Subcommand::BuildSpec(cmd)) => cmd.genesis.clone(),
+			_ => GenesisRootParams {
+				trustchain_genesis_ca: self.services.ca.trustchain_genesis_ca.clone(),
+				trustchain_authority: self.services.ca.trustchain_authority,
+				trustchain_operator_suri: self.services.ca.trustchain_operator_suri.clone(),
+			},
+		};
 		let Some(dir) = &params.trustchain_genesis_ca else {
 			return Ok(None);
 		};
@@ -98,12 +108,13 @@ pub fn run() -> sc_cli::Result<()> {
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
 		Some(Subcommand::BuildSpec(cmd)) => {
+			let cmd = &cmd.build;
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
 		}
 		Some(Subcommand::ExportChainSpec(cmd)) => {
-			let chain_spec = cli.load_spec(&cmd.chain)?;
-			cmd.run(chain_spec)
+			let chain_spec = cli.load_spec(&cmd.export.chain)?;
+			cmd.export.run(chain_spec)
 		}
 		Some(Subcommand::CheckBlock(cmd)) => {
 			let runner = cli.create_runner(cmd)?;

@@ -37,11 +37,11 @@ pub enum Subcommand {
 	#[command(subcommand)]
 	Key(sc_cli::KeySubcommand),
 
-	/// Build a chain specification (`--raw` for the storage form nodes start from).
-	BuildSpec(sc_cli::BuildSpecCmd),
+	/// Build a chain specification (deprecated by Substrate: use `export-chain-spec`).
+	BuildSpec(BuildSpecWithGenesis),
 
 	/// Export the chain specification of a `--chain` (plain or `--raw`).
-	ExportChainSpec(sc_cli::ExportChainSpecCmd),
+	ExportChainSpec(ExportChainSpecWithGenesis),
 
 	/// Validate blocks.
 	CheckBlock(sc_cli::CheckBlockCmd),
@@ -72,6 +72,46 @@ pub enum Subcommand {
 	/// TrustChain keys and proofs: CA generation, requester keys, proofs of possession.
 	#[command(subcommand)]
 	Trustchain(trustchain::TrustChainCmd),
+}
+
+/// The options that put a TrustChain root authority into a dev or local genesis, taken by
+/// the chain-spec subcommands (a running node takes the same options at the top level).
+#[derive(Debug, Clone, clap::Args)]
+pub struct GenesisRootParams {
+	/// Dev and local chains only: put a TrustChain root authority into genesis, with the CA
+	/// in this directory (generated there if it has none; its keys stay there).
+	#[arg(long, value_name = "DIR")]
+	pub trustchain_genesis_ca: Option<std::path::PathBuf>,
+
+	/// The on-chain id of that authority (default 0).
+	#[arg(long, value_name = "ID", requires = "trustchain_genesis_ca")]
+	pub trustchain_authority: Option<u32>,
+
+	/// The secret URI of that authority's operator account (default `//Alice`).
+	#[arg(long, value_name = "SURI", requires = "trustchain_genesis_ca")]
+	pub trustchain_operator_suri: Option<String>,
+}
+
+/// `export-chain-spec`, with the genesis-root options.
+#[derive(Debug, clap::Args)]
+pub struct ExportChainSpecWithGenesis {
+	/// Substrate's `export-chain-spec`.
+	#[clap(flatten)]
+	pub export: sc_cli::ExportChainSpecCmd,
+	/// A TrustChain root in the genesis of a dev or local chain.
+	#[clap(flatten)]
+	pub genesis: GenesisRootParams,
+}
+
+/// `build-spec`, with the genesis-root options.
+#[derive(Debug, clap::Args)]
+pub struct BuildSpecWithGenesis {
+	/// Substrate's `build-spec`.
+	#[clap(flatten)]
+	pub build: sc_cli::BuildSpecCmd,
+	/// A TrustChain root in the genesis of a dev or local chain.
+	#[clap(flatten)]
+	pub genesis: GenesisRootParams,
 }
 
 /// Why a command of ours (the `trustchain` subcommands, a dev/local genesis root) failed.

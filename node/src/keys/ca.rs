@@ -1,5 +1,5 @@
-//! CA directories: `ca.name`, `ca.cert.der`, `ca.key.der`, `ca.falcon.pub` and
-//! `ca.falcon.key`, as `hypermesh-node trustchain ca-generate` writes them, and the leaf
+//! CA directories: `ca.name`, `ca.cert.der`, `ca.key.der`, `ca.falcon.pub`,
+//! `ca.falcon.key` and `ca.pem` (the certificate as PEM), as `hypermesh-node trustchain ca-generate` writes them, and the leaf
 //! certificates a CA issues for a request. The one place the node uses the certificate
 //! library.
 
@@ -43,9 +43,12 @@ pub fn generate_ca(dir: &Path, name: &str) -> Result<HybridCa, KeyError> {
 	};
 	write("ca.name", parts.common_name.as_bytes())?;
 	write("ca.cert.der", &parts.cert_der)?;
-	write("ca.key.der", &parts.key_pkcs8)?;
+	files::write_new_private(&dir.join("ca.key.der"), &parts.key_pkcs8)?;
 	write("ca.falcon.pub", &parts.falcon_public)?;
-	write("ca.falcon.key", &parts.falcon_secret)?;
+	files::write_new_private(&dir.join("ca.falcon.key"), &parts.falcon_secret)?;
+	// The CA certificate as PEM, for `openssl verify -CAfile ca.pem` and TLS clients.
+	let pem = hypermesh_pki::pem::certificate(&parts.cert_der).map_err(KeyError::Certificate)?;
+	write("ca.pem", pem.as_bytes())?;
 	Ok(ca)
 }
 

@@ -33,9 +33,9 @@ pub fn write_requester_keys(dir: &Path) -> Result<(), KeyError> {
 	let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng)
 		.map_err(|_| KeyError::P256Generation)?;
 	let falcon = hypermesh_pki::falcon::generate();
-	files::write_new(&dir.join("p256.key.der"), pkcs8.as_ref())?;
+	files::write_new_private(&dir.join("p256.key.der"), pkcs8.as_ref())?;
 	files::write_new(&dir.join("falcon.pub"), &falcon.public)?;
-	files::write_new(&dir.join("falcon.key"), &falcon.secret)?;
+	files::write_new_private(&dir.join("falcon.key"), &falcon.secret)?;
 	Ok(())
 }
 

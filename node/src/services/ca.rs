@@ -46,20 +46,21 @@ pub struct CaServiceParams {
 	pub trustchain_ca_dir: Option<PathBuf>,
 
 	/// The on-chain id of the authority the CA service issues for (default 0).
-	#[arg(long, value_name = "ID", global = true)]
+	#[arg(long, value_name = "ID")]
 	pub trustchain_authority: Option<u32>,
 
 	/// Dev and local chains only: put a TrustChain root authority into genesis, with the CA
 	/// in this directory (generated there if it has none). Its id is
 	/// `--trustchain-authority` (default 0) and its operator the account of
-	/// `--trustchain-operator-suri` (default `//Alice`). Works with `build-spec` and when
-	/// starting a node (`--dev`), so the CA service can issue from the first block.
-	#[arg(long, value_name = "DIR", global = true)]
+	/// `--trustchain-operator-suri` (default `//Alice`). When starting a node (`--dev`),
+	/// so the CA service can issue from the first block; `export-chain-spec` takes the
+	/// same options.
+	#[arg(long, value_name = "DIR")]
 	pub trustchain_genesis_ca: Option<PathBuf>,
 
 	/// Development only: put this secret URI (e.g. `//Alice`) into the keystore as the
 	/// operator key (`tcop`) before starting. On a real chain, use `key insert`.
-	#[arg(long, value_name = "SURI", global = true)]
+	#[arg(long, value_name = "SURI")]
 	pub trustchain_operator_suri: Option<String>,
 }
 
