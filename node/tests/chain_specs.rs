@@ -298,7 +298,10 @@ fn genesis_ca_is_generated_once_and_embedded() {
 	// written as PEM (what `openssl verify -CAfile` takes).
 	use std::os::unix::fs::PermissionsExt;
 	for private in ["ca.key.der", "ca.falcon.key"] {
-		let mode = std::fs::metadata(ca_dir.join(private)).unwrap().permissions().mode();
+		let mode = std::fs::metadata(ca_dir.join(private))
+			.unwrap()
+			.permissions()
+			.mode();
 		assert_eq!(mode & 0o777, 0o600, "{private} mode {mode:o}");
 	}
 	let pem = std::fs::read_to_string(ca_dir.join("ca.pem")).unwrap();
