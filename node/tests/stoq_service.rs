@@ -10,67 +10,23 @@
 
 mod common;
 
-use common::{free_port, free_udp_port, rpc, wait_for, Node};
+use common::{
+	dev_spec_with_genesis_ca, free_port, free_udp_port, load_ca, own_ipv6, rpc, spawn_node,
+	wait_for,
+};
 use std::{
 	net::{Ipv6Addr, SocketAddr},
 	path::{Path, PathBuf},
-	process::{Command, Stdio},
 	sync::Arc,
 	time::Duration,
 };
 
-use hypermesh_pki::{CaParts, HybridCa, LeafSpec, NodeIdentity};
+use hypermesh_pki::{HybridCa, LeafSpec, NodeIdentity};
 use stoq::{
 	config::{PqPolicy, StoqConfig},
 	endpoint::StoqNode,
 	verify::{HybridTrust, InMemoryRevocation},
 };
-
-/// A global or unique-local IPv6 address of this machine (AAAA records refuse `::1`).
-fn own_ipv6() -> Ipv6Addr {
-	let table = std::fs::read_to_string("/proc/net/if_inet6").unwrap_or_default();
-	table
-		.lines()
-		.filter_map(|line| {
-			let mut fields = line.split_whitespace();
-			let hex = fields.next()?;
-			let scope = fields.nth(2)?;
-			let bytes: Vec<u8> = (0..16)
-				.map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16))
-				.collect::<Result<_, _>>()
-				.ok()?;
-			let address = Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?);
-			(scope == "00").then_some(address)
-		})
-		.find(|a| !a.is_loopback())
-		.expect("this test needs an IPv6 address other than ::1 (none in /proc/net/if_inet6)")
-}
-
-fn node(args: &[String], log: &Path) -> Node {
-	Node(
-		Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
-			.args(args)
-			.stdout(Stdio::null())
-			.stderr(std::fs::File::create(log).unwrap())
-			.spawn()
-			.expect("hypermesh-node starts"),
-	)
-}
-
-fn load_ca(dir: &Path) -> HybridCa {
-	let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
-	HybridCa::import(&CaParts {
-		common_name: String::from_utf8(read("ca.name"))
-			.unwrap()
-			.trim()
-			.to_string(),
-		cert_der: read("ca.cert.der"),
-		key_pkcs8: read("ca.key.der"),
-		falcon_public: read("ca.falcon.pub"),
-		falcon_secret: read("ca.falcon.key"),
-	})
-	.unwrap()
-}
 
 /// A STOQ client with `identity`, trusting the chain's CA (read from its directory).
 fn client(identity: NodeIdentity, chain_ca: &HybridCa) -> StoqNode {
@@ -90,23 +46,7 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 	let address = own_ipv6();
 
 	// The chain: a dev spec with a TrustChain root generated into genesis.
-	let spec = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
-		.args([
-			"export-chain-spec",
-			"--chain",
-			"dev",
-			"--raw",
-			"--trustchain-genesis-ca",
-		])
-		.arg(dir.join("ca"))
-		.output()
-		.unwrap();
-	assert!(
-		spec.status.success(),
-		"{}",
-		String::from_utf8_lossy(&spec.stderr)
-	);
-	std::fs::write(dir.join("spec.json"), &spec.stdout).unwrap();
+	let spec = dev_spec_with_genesis_ca(&dir);
 
 	let s = |p: &Path| p.display().to_string();
 	let (rpc_a, rpc_b) = (free_port(), free_port());
@@ -116,7 +56,7 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 		|rpc: u16, p2p: u16, holder: &str, name: &str, suri: &str, stoq: u16, peer: &str| {
 			vec![
 				"--chain".into(),
-				s(&dir.join("spec.json")),
+				s(&spec),
 				"--tmp".into(),
 				"--no-prometheus".into(),
 				"--no-telemetry".into(),
@@ -174,7 +114,7 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 		]);
 		port
 	};
-	let _a = node(&args_a, &dir.join("a.log"));
+	let _a = spawn_node(&args_a, &dir.join("a.log"));
 	// The peer id of node key 0x…01.
 	let bootnode = format!(
 		"/ip4/127.0.0.1/tcp/{p2p_a}/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"
@@ -189,7 +129,7 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 		"node-a.hypermesh",
 	);
 	args_b.extend(["--bootnodes".to_string(), bootnode]);
-	let _b = node(&args_b, &dir.join("b.log"));
+	let _b = spawn_node(&args_b, &dir.join("b.log"));
 
 	let timeout = Duration::from_secs(600);
 	let connected = |port: u16, peer: &str| {

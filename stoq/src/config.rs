@@ -1,5 +1,6 @@
 //! Node-level configuration of STOQ: the post-quantum policy, the node's own
-//! identity, the trust anchors and the limits/timeouts.
+//! identity, the trust anchors, the limits/timeouts and the optional DNS-over-QUIC
+//! handler.
 //!
 //! Kept separate from the endpoint so that the node (and the bench) can build a
 //! configuration once and share it between the server and client sides.
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use hypermesh_pki::NodeIdentity;
 
+use crate::doq::DnsHandler;
 use crate::verify::HybridTrust;
 
 /// Which key-exchange groups a STOQ endpoint offers and accepts.
@@ -98,6 +100,9 @@ pub struct StoqConfig {
 	pub limits: Limits,
 	/// Deadlines.
 	pub timeouts: Timeouts,
+	/// Answers DNS over QUIC (RFC 9250) when set: the endpoint then also offers the ALPN
+	/// `doq` to clients without a certificate (see [`crate::doq`]). `None` by default.
+	pub dns: Option<Arc<dyn DnsHandler>>,
 }
 
 impl StoqConfig {
@@ -109,6 +114,14 @@ impl StoqConfig {
 			trust,
 			limits: Limits::default(),
 			timeouts: Timeouts::default(),
+			dns: None,
 		}
+	}
+
+	/// This configuration, answering DNS over QUIC with `handler`. An endpoint keeps the
+	/// handler it was bound with: [`crate::StoqNode::reload`] does not change it.
+	pub fn with_dns(mut self, handler: Arc<dyn DnsHandler>) -> Self {
+		self.dns = Some(handler);
+		self
 	}
 }

@@ -6,6 +6,13 @@
 //! ([`StoqNode::connect`]). Each stream carries exactly one exchange: the
 //! initiator sends a `Request`, `Ping` or `Manifest`+`Chunk`s and finishes its
 //! side; the acceptor answers with one `Response`/`Pong` or `Error` frame.
+//!
+//! With a DNS handler in its configuration ([`StoqConfig::with_dns`]) the endpoint also
+//! accepts the ALPN `doq` and serves DNS over QUIC on those connections ([`crate::doq`]).
+//! DoQ clients present no certificate, so client authentication is then optional in TLS
+//! (a certificate that is presented is verified as always), and a `stoq/1` connection
+//! that presented none is closed right after the handshake with
+//! [`CLOSE_CERTIFICATE_REQUIRED`]: STOQ between nodes stays mutually authenticated.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -19,6 +26,7 @@ use tokio::task::JoinHandle;
 
 use crate::bulk::{self, BulkSink, BulkSource, CountingSink, Hash, Manifest};
 use crate::config::StoqConfig;
+use crate::doq::{self, ALPN_DOQ};
 use crate::error::{Result, StoqError};
 use crate::frame::{read_frame, write_frame, Frame, FrameError, FrameType};
 use crate::kx;
@@ -26,6 +34,12 @@ use crate::verify::{HybridClientVerifier, HybridServerVerifier};
 
 /// ALPN protocol identifier of STOQ v1.
 pub const ALPN: &[u8] = b"stoq/1";
+
+/// Application error code with which an endpoint that serves DNS over QUIC closes a
+/// `stoq/1` connection whose client presented no certificate (116 is TLS's
+/// `certificate_required` alert). [`map_connection_error`] reports it as
+/// [`StoqError::CertificateRejected`].
+pub const CLOSE_CERTIFICATE_REQUIRED: u32 = 116;
 
 /// Refuses IPv4 and IPv4-mapped IPv6 addresses.
 pub fn ensure_ipv6(addr: SocketAddr) -> Result<()> {
@@ -43,10 +57,16 @@ fn cfg_err(e: impl std::fmt::Display) -> StoqError {
 }
 
 /// The rustls server configuration of a STOQ node (TLS 1.3, hybrid kx per
-/// policy, mandatory hybrid client certificates).
+/// policy, hybrid client certificates). Without a DNS handler: ALPN `stoq/1` and
+/// mandatory client certificates. With one: ALPN `stoq/1` and `doq`, and client
+/// certificates optional in TLS (the endpoint refuses `stoq/1` without one afterwards).
 pub fn server_tls(cfg: &StoqConfig) -> Result<rustls::ServerConfig> {
 	let provider = kx::provider(cfg.policy);
-	let verifier = HybridClientVerifier::new(cfg.trust.clone(), provider.clone())?;
+	let verifier = if cfg.dns.is_some() {
+		HybridClientVerifier::optional(cfg.trust.clone(), provider.clone())?
+	} else {
+		HybridClientVerifier::new(cfg.trust.clone(), provider.clone())?
+	};
 	let mut tls = rustls::ServerConfig::builder_with_provider(provider)
 		.with_protocol_versions(&[&rustls::version::TLS13])
 		.map_err(cfg_err)?
@@ -54,6 +74,9 @@ pub fn server_tls(cfg: &StoqConfig) -> Result<rustls::ServerConfig> {
 		.with_single_cert(cfg.identity.cert_chain.clone(), cfg.identity.private_key())
 		.map_err(cfg_err)?;
 	tls.alpn_protocols = vec![ALPN.to_vec()];
+	if cfg.dns.is_some() {
+		tls.alpn_protocols.push(ALPN_DOQ.to_vec());
+	}
 	Ok(tls)
 }
 
@@ -119,6 +142,14 @@ pub fn map_connection_error(e: &ConnectionError) -> StoqError {
 			} else {
 				StoqError::Connection(e.to_string())
 			}
+		}
+		ConnectionError::ApplicationClosed(ac)
+			if ac.error_code == VarInt::from_u32(CLOSE_CERTIFICATE_REQUIRED) =>
+		{
+			StoqError::CertificateRejected(format!(
+				"the peer requires a client certificate ({})",
+				String::from_utf8_lossy(&ac.reason)
+			))
 		}
 		other => StoqError::Connection(other.to_string()),
 	}
@@ -275,9 +306,14 @@ impl StoqNode {
 	/// Replaces the identity, trust anchors and policy of `config` for every handshake from
 	/// now on, both accepted and initiated: a renewed certificate, a new or removed
 	/// certificate authority, without a restart. Established connections keep what they
-	/// were authenticated with. Limits and timeouts stay those the node was bound with.
+	/// were authenticated with. Limits, timeouts and the DNS handler stay those the node was
+	/// bound with.
 	pub fn reload(&self, config: &StoqConfig) -> Result<()> {
-		let (server, client) = quic_configs(config)?;
+		let config = StoqConfig {
+			dns: self.config.dns.clone(),
+			..config.clone()
+		};
+		let (server, client) = quic_configs(&config)?;
 		self.endpoint.set_server_config(Some(server));
 		*self
 			.client
@@ -301,7 +337,8 @@ impl StoqNode {
 		self.failures.lock().map(|v| v.clone()).unwrap_or_default()
 	}
 
-	/// Starts accepting connections and serving streams with `handler`.
+	/// Starts accepting connections and serving streams with `handler` (`stoq/1`), and DNS
+	/// queries with the configuration's DNS handler (`doq`), if it has one.
 	pub fn serve(&self, handler: Arc<dyn Handler>) -> JoinHandle<()> {
 		let endpoint = self.endpoint.clone();
 		let config = self.config.clone();
@@ -322,7 +359,32 @@ impl StoqNode {
 						}
 						Err(_) => return record(&failures, "handshake timed out".into()),
 					};
+					if negotiated_alpn(&conn).as_deref() == Some(ALPN_DOQ) {
+						match config.dns.clone() {
+							Some(dns) => {
+								doq::serve_connection(conn, dns, config.timeouts.request).await
+							}
+							None => conn.close(
+								VarInt::from_u32(doq::DOQ_PROTOCOL_ERROR),
+								b"DNS over QUIC is not served here",
+							),
+						}
+						return;
+					}
 					let peer = peer_info(&conn);
+					if peer.certificate.is_none() {
+						conn.close(
+							VarInt::from_u32(CLOSE_CERTIFICATE_REQUIRED),
+							b"STOQ requires a client certificate",
+						);
+						return record(
+							&failures,
+							format!(
+								"{}: STOQ connection without a client certificate refused",
+								peer.address
+							),
+						);
+					}
 					while let Ok((send, recv)) = conn.accept_bi().await {
 						let (handler, config, peer) =
 							(handler.clone(), config.clone(), peer.clone());
@@ -390,6 +452,14 @@ impl StoqNode {
 	pub async fn wait_idle(&self) {
 		self.endpoint.wait_idle().await;
 	}
+}
+
+/// The application protocol the handshake agreed on.
+fn negotiated_alpn(conn: &quinn::Connection) -> Option<Vec<u8>> {
+	conn.handshake_data()?
+		.downcast::<quinn::crypto::rustls::HandshakeData>()
+		.ok()?
+		.protocol
 }
 
 fn record(failures: &Mutex<Vec<String>>, msg: String) {

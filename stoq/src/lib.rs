@@ -10,6 +10,8 @@
 //!   content-addressed chunked bulk transfer).
 //! * [`endpoint`]: the quinn endpoint (IPv6 only, mutual TLS), [`pool`]: a
 //!   connection pool.
+//! * [`doq`]: DNS over QUIC (RFC 9250) on the same endpoint, for standard DoQ clients
+//!   (ALPN `doq`, no client certificate), answered by a [`DnsHandler`].
 //! * [`error`]: [`StoqError`].
 //! * `ebpf` (feature `ebpf`): kernel packet counters on the endpoint's socket.
 //!
@@ -20,6 +22,7 @@
 
 pub mod bulk;
 pub mod config;
+pub mod doq;
 #[cfg(feature = "ebpf")]
 pub mod ebpf;
 pub mod endpoint;
@@ -30,6 +33,7 @@ pub mod pool;
 pub mod verify;
 
 pub use config::{Limits, PqPolicy, StoqConfig, Timeouts};
+pub use doq::DnsHandler;
 pub use endpoint::{EchoHandler, Handler, PeerInfo, StoqConnection, StoqNode};
 pub use error::{Result, StoqError};
 pub use verify::{AltSigError, HybridTrust, InMemoryRevocation, RevocationOracle};

@@ -242,16 +242,23 @@ impl ServerCertVerifier for HybridServerVerifier {
 	}
 }
 
-/// Client-certificate verifier used by STOQ servers (client auth is mandatory):
-/// webpki + FALCON + revocation.
+/// Client-certificate verifier used by STOQ servers: webpki + FALCON + revocation.
+///
+/// Client authentication is mandatory ([`HybridClientVerifier::new`]) unless the endpoint
+/// also serves DNS over QUIC, whose clients present no certificate
+/// ([`HybridClientVerifier::optional`]): then a client may present none, a certificate that
+/// is presented is verified exactly as before, and the endpoint refuses a STOQ (`stoq/1`)
+/// connection without one after the handshake.
 #[derive(Debug)]
 pub struct HybridClientVerifier {
 	inner: Arc<dyn ClientCertVerifier>,
 	trust: Arc<HybridTrust>,
+	mandatory: bool,
 }
 
 impl HybridClientVerifier {
-	/// Builds the verifier for `trust`, using `provider`'s signature algorithms.
+	/// Builds the verifier for `trust`, using `provider`'s signature algorithms; a client
+	/// without a certificate fails the handshake.
 	pub fn new(
 		trust: Arc<HybridTrust>,
 		provider: Arc<rustls::crypto::CryptoProvider>,
@@ -259,13 +266,29 @@ impl HybridClientVerifier {
 		let inner = WebPkiClientVerifier::builder_with_provider(trust.roots(), provider)
 			.build()
 			.map_err(|e| StoqError::Config(e.to_string()))?;
-		Ok(Self { inner, trust })
+		Ok(Self {
+			inner,
+			trust,
+			mandatory: true,
+		})
+	}
+
+	/// Like [`HybridClientVerifier::new`], but a client may present no certificate (it is
+	/// still asked for one, and one that is presented must verify).
+	pub fn optional(
+		trust: Arc<HybridTrust>,
+		provider: Arc<rustls::crypto::CryptoProvider>,
+	) -> Result<Self> {
+		Ok(Self {
+			mandatory: false,
+			..Self::new(trust, provider)?
+		})
 	}
 }
 
 impl ClientCertVerifier for HybridClientVerifier {
 	fn client_auth_mandatory(&self) -> bool {
-		true
+		self.mandatory
 	}
 
 	fn root_hint_subjects(&self) -> &[DistinguishedName] {

@@ -1,14 +1,19 @@
 //! Helpers the node's integration tests share: a node process that is killed when the
-//! test ends, free ports, JSON-RPC over plain HTTP and polling.
+//! test ends, free ports, JSON-RPC over plain HTTP and polling; for the STOQ tests, this
+//! machine's IPv6 address, a dev chain whose TrustChain root is generated into genesis,
+//! and that root CA.
 
 #![allow(dead_code)]
 
 use std::{
 	io::{Read, Write},
-	net::TcpStream,
-	process::Child,
+	net::{Ipv6Addr, TcpStream},
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
 	time::{Duration, Instant},
 };
+
+use hypermesh_pki::{CaParts, HybridCa};
 
 /// A node process, killed (and reaped) when dropped.
 pub struct Node(pub Child);
@@ -89,4 +94,76 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<
 		assert!(start.elapsed() < timeout, "timed out waiting for {what}");
 		std::thread::sleep(Duration::from_secs(2));
 	}
+}
+
+/// Starts the node binary with `args`, its stderr written to `log`.
+pub fn spawn_node(args: &[String], log: &Path) -> Node {
+	Node(
+		Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
+			.args(args)
+			.stdout(Stdio::null())
+			.stderr(std::fs::File::create(log).unwrap())
+			.spawn()
+			.expect("hypermesh-node starts"),
+	)
+}
+
+/// A global or unique-local IPv6 address of this machine (AAAA records refuse `::1`).
+pub fn own_ipv6() -> Ipv6Addr {
+	let table = std::fs::read_to_string("/proc/net/if_inet6").unwrap_or_default();
+	table
+		.lines()
+		.filter_map(|line| {
+			let mut fields = line.split_whitespace();
+			let hex = fields.next()?;
+			let scope = fields.nth(2)?;
+			let bytes: Vec<u8> = (0..16)
+				.map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16))
+				.collect::<Result<_, _>>()
+				.ok()?;
+			let address = Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?);
+			(scope == "00").then_some(address)
+		})
+		.find(|a| !a.is_loopback())
+		.expect("this test needs an IPv6 address other than ::1 (none in /proc/net/if_inet6)")
+}
+
+/// Writes `dir/spec.json`, a raw dev chain spec whose TrustChain root is generated into
+/// genesis, with the root CA's files in `dir/ca`; returns the spec's path.
+pub fn dev_spec_with_genesis_ca(dir: &Path) -> PathBuf {
+	let spec = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
+		.args([
+			"export-chain-spec",
+			"--chain",
+			"dev",
+			"--raw",
+			"--trustchain-genesis-ca",
+		])
+		.arg(dir.join("ca"))
+		.output()
+		.unwrap();
+	assert!(
+		spec.status.success(),
+		"{}",
+		String::from_utf8_lossy(&spec.stderr)
+	);
+	let path = dir.join("spec.json");
+	std::fs::write(&path, &spec.stdout).unwrap();
+	path
+}
+
+/// The CA whose files `export-chain-spec --trustchain-genesis-ca` wrote to `dir`.
+pub fn load_ca(dir: &Path) -> HybridCa {
+	let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+	HybridCa::import(&CaParts {
+		common_name: String::from_utf8(read("ca.name"))
+			.unwrap()
+			.trim()
+			.to_string(),
+		cert_der: read("ca.cert.der"),
+		key_pkcs8: read("ca.key.der"),
+		falcon_public: read("ca.falcon.pub"),
+		falcon_secret: read("ca.falcon.key"),
+	})
+	.unwrap()
 }

@@ -15,6 +15,12 @@
 //!   (fail closed) — see [`trust`];
 //! * answers requests `{"op":"resolve","name":"…"}` with the name's TrustChain records
 //!   (the same JSON as `trustchain_resolve`) and `{"op":"ping"}` with the node's names;
+//! * answers DNS over QUIC (RFC 9250, ALPN `doq`) on the same port: standard DNS queries
+//!   for AAAA, SRV and TXT records of names in the chain's zone, from the best finalized
+//!   block (see [`doq`]). DoQ clients present no certificate, so a client certificate is
+//!   optional in TLS, and a STOQ (`stoq/1`) connection without one is closed right after
+//!   the handshake. Ordinary DoQ clients speak only classical key exchanges: they can
+//!   connect under `--stoq-policy pq-preferred`, not under `pq-required`;
 //! * with `--stoq-advertise <IPv6>`, publishes the holder's first name as `AAAA <IPv6>`
 //!   and `SRV 0 0 <PORT> <name>`, signed by the holder account;
 //! * connects to each `--stoq-peers` name: its SRV record gives a host name and port, the
@@ -27,6 +33,7 @@
 //! up there.
 
 mod dns;
+mod doq;
 mod metrics;
 mod status;
 mod trust;
@@ -48,7 +55,10 @@ use stoq::{
 
 pub use status::{SharedStatus, StoqStatus};
 
-use self::{dns::DnsOverStoq, metrics::KernelRxMetrics, status::PeerStatus, trust::LoadedFrom};
+use self::{
+	dns::DnsOverStoq, doq::DnsOverQuic, metrics::KernelRxMetrics, status::PeerStatus,
+	trust::LoadedFrom,
+};
 use super::{
 	holder::HOLDER_KEY_TYPE, BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool,
 	Submitter,
@@ -104,6 +114,9 @@ pub enum StoqServiceError {
 		/// Why its certificate does not parse.
 		error: hypermesh_primitives::x509::X509Error,
 	},
+	/// The runtime's DNS zone is not a domain name.
+	#[error("the chain's zone {0:?} is not a domain name")]
+	Zone(String),
 	/// The trust anchors or the endpoint cannot be set up.
 	#[error("{0}")]
 	Endpoint(stoq::StoqError),
@@ -243,7 +256,9 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 	/// Binds the endpoint with the holder's identity and the chain's trust anchors.
 	fn start(&mut self) -> Result<(), ServiceError> {
 		let loaded = self.current_sources()?;
-		let config = self.config_from(&loaded)?;
+		let config = self
+			.config_from(&loaded)?
+			.with_dns(Arc::new(DnsOverQuic::new(self.client.clone())?));
 		let port = self.params.stoq_port.unwrap_or_default();
 		let node = metrics::bind(
 			&self.params,
