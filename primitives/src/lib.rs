@@ -7,6 +7,8 @@
 //! one small crate with no Substrate dependencies means both sides (and external
 //! verifiers) run exactly the same code.
 //!
+//! * [`economy`]: the interfaces between the asset registry and the economy (bonds,
+//!   measured service, offences, lease escrow).
 //! * [`ct`]: the RFC 9162 Certificate Transparency Merkle log (hashing, proofs, compact log).
 //! * [`x509`]: hybrid X.509 certificates (classical signature + FALCON-1024 alternative
 //!   signature extensions): parsing, the X.509 (2019) preTBSCertificate and verification.
@@ -27,6 +29,7 @@ extern crate alloc;
 
 pub mod classical;
 pub mod ct;
+pub mod economy;
 pub mod falcon;
 pub mod ipv6;
 pub mod pop;

@@ -9,7 +9,9 @@
 //! paths within [`Config::ChallengePeriod`] blocks. A right answer earns the provider the
 //! deposit; a wrong answer, or none by the deadline (settled at the start of the deadline
 //! block, from `on_initialize`), costs each of the provider's assets
-//! [`Config::ReputationPenalty`] and returns the deposit to the challenger.
+//! [`Config::ReputationPenalty`], is an offence (recorded and slashed by
+//! [`Config::OffenceSlash`] of the provider's bonded stake) and returns the deposit to the
+//! challenger.
 
 use crate::*;
 use frame_support::traits::{
@@ -192,7 +194,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// A wrong answer or none: every asset of the provider loses
-	/// [`Config::ReputationPenalty`]; the challenger gets its deposit back.
+	/// [`Config::ReputationPenalty`], the offence is recorded and slashed; the challenger
+	/// gets its deposit back.
 	fn settle_failed(
 		provider: T::AccountId,
 		commitment: Hash,
@@ -212,6 +215,12 @@ impl<T: Config> Pallet<T> {
 			});
 			assets = assets.saturating_add(1);
 		}
+		let offence = if expired {
+			ProviderOffence::UnansweredChallenge
+		} else {
+			ProviderOffence::FailedChallenge
+		};
+		Self::punish(&provider, offence);
 		Self::deposit_event(Event::ChallengeFailed {
 			provider,
 			commitment,

@@ -5,7 +5,9 @@
 //! tree whose leaves are all equal has one root per level, so every index's audit path is
 //! the list of those roots: [`worst_case_space`] builds that in 33 hashes, and the chain
 //! checks it exactly as it checks any other proof. The work is solved at the runtime's
-//! difficulty during setup (not measured). They run as tests on the mock runtime with
+//! difficulty during setup (not measured). Stake comes from the runtime's economy through
+//! [`Config::BenchmarkHelper`]; leases are priced, so allocating and releasing open and
+//! close a paying escrow. They run as tests on the mock runtime with
 //! `cargo test -p pallet-hypermesh-assets --features runtime-benchmarks`.
 
 use super::*;
@@ -63,13 +65,8 @@ fn worst_case_space() -> SpaceProof {
 /// An account with funds, the minimum stake bonded and the worst-case commitment.
 fn prover<T: Config>(name: &'static str) -> T::AccountId {
 	let who: T::AccountId = account(name, 0, 0);
-	let stake: BalanceOf<T> = T::MinimumStake::get().saturated_into();
 	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
-	AssetRegistry::<T>::bond(
-		RawOrigin::Signed(who.clone()).into(),
-		stake.max(1u32.into()),
-	)
-	.expect("the account is funded");
+	T::BenchmarkHelper::bond(&who, T::MinimumStake::get().max(1));
 	AssetRegistry::<T>::commit_space(
 		RawOrigin::Signed(who.clone()).into(),
 		worst_case_commitment(),
@@ -126,6 +123,33 @@ fn registered<T: Config>(owner: &T::AccountId) -> AssetId {
 	)
 	.expect("valid registration");
 	id
+}
+
+/// Allocates `amount` of `asset` to `consumer` for the longest lease, at any price.
+fn allocated<T: Config>(consumer: &T::AccountId, asset: AssetId, amount: u64) -> AllocationId {
+	let id = NextAllocationId::<T>::get();
+	let lease = T::MaxLease::get();
+	let limit = BalanceOf::<T>::max_value();
+	let proof = proof_for::<T>(
+		consumer,
+		&Call::<T>::allocate_operation(asset, amount, &lease, &limit),
+	);
+	AssetRegistry::<T>::allocate(
+		RawOrigin::Signed(consumer.clone()).into(),
+		asset,
+		amount,
+		lease,
+		limit,
+		proof,
+	)
+	.expect("valid allocation");
+	id
+}
+
+/// Sets `asset`'s price to one unit of the balance per unit per block.
+fn priced<T: Config>(owner: &T::AccountId, asset: AssetId) {
+	AssetRegistry::<T>::set_price(RawOrigin::Signed(owner.clone()).into(), asset, 1u32.into())
+		.expect("the owner sets the price");
 }
 
 /// The chunk every chunk of the audit commitment holds: as long as a chunk may be.
@@ -195,6 +219,8 @@ fn challenged<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let funds = BalanceOf::<T>::max_value() / 1024u32.into();
 	let provider: T::AccountId = account(name, index, 0);
 	T::Currency::set_balance(&provider, funds);
+	// Stake for the failed challenge's offence to slash.
+	T::BenchmarkHelper::bond(&provider, T::MinimumStake::get().max(1));
 	AssetRegistry::<T>::commit_space(
 		RawOrigin::Signed(provider.clone()).into(),
 		audit_commitment(),
@@ -271,54 +297,113 @@ mod benchmarks {
 		assert!(Assets::<T>::get(id).is_none());
 	}
 
+	/// A priced asset: the deposit is held and a paying escrow opened.
 	#[benchmark]
 	fn allocate() {
 		at_block_ten::<T>();
 		let owner = prover::<T>("owner");
 		let consumer = prover::<T>("consumer");
 		let id = registered::<T>(&owner);
+		priced::<T>(&owner, id);
 		let lease = T::MaxLease::get();
-		let proof = proof_for::<T>(&consumer, &Call::<T>::allocate_operation(id, 16, &lease));
+		let limit = BalanceOf::<T>::max_value();
+		let proof = proof_for::<T>(
+			&consumer,
+			&Call::<T>::allocate_operation(id, 16, &lease, &limit),
+		);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(consumer), id, 16, lease, proof);
+		_(RawOrigin::Signed(consumer), id, 16, lease, limit, proof);
 		assert_eq!(Assets::<T>::get(id).map(|asset| asset.allocated), Some(16));
 	}
 
+	/// A priced lease ended early: the escrow is settled and the deposit returned.
 	#[benchmark]
 	fn release() {
 		at_block_ten::<T>();
 		let owner = prover::<T>("owner");
 		let consumer = prover::<T>("consumer");
 		let id = registered::<T>(&owner);
-		let lease = T::MaxLease::get();
-		let proof = proof_for::<T>(&consumer, &Call::<T>::allocate_operation(id, 16, &lease));
-		AssetRegistry::<T>::allocate(
-			RawOrigin::Signed(consumer.clone()).into(),
-			id,
-			16,
-			lease,
-			proof,
-		)
-		.expect("valid allocation");
-		let allocation = NextAllocationId::<T>::get() - 1;
+		priced::<T>(&owner, id);
+		let allocation = allocated::<T>(&consumer, id, 16);
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number() + 1u32.into(),
+		);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(consumer), allocation);
 		assert_eq!(Assets::<T>::get(id).map(|asset| asset.allocated), Some(0));
+		assert!(AllocationDeposits::<T>::get(allocation).is_none());
 	}
 
+	/// The asset has the most live allocations, all by another account and live since
+	/// the previous report: each is read and credited.
 	#[benchmark]
 	fn report_telemetry() {
 		at_block_ten::<T>();
 		let owner = prover::<T>("owner");
 		let id = registered::<T>(&owner);
+		let now = frame_system::Pallet::<T>::block_number();
+		let most = T::MaxAllocationsPerAsset::get();
+		let capacity = u64::from(most.max(16));
+		let consumer: T::AccountId = account("consumer", 0, 0);
+		let expires_at = now + T::MaxLease::get();
+		// Written directly: allocating is benchmarked on its own.
+		for _ in 0..most {
+			let allocation = NextAllocationId::<T>::get();
+			NextAllocationId::<T>::put(allocation + 1);
+			Allocations::<T>::insert(
+				allocation,
+				Allocation {
+					asset: id,
+					consumer: consumer.clone(),
+					amount: 1,
+					expires_at,
+				},
+			);
+			AllocationsByAsset::<T>::insert(id, allocation, BlockNumberFor::<T>::from(1u32));
+		}
+		AllocationCount::<T>::insert(id, most);
+		Assets::<T>::mutate_extant(id, |asset| {
+			asset.kind = AssetKind::Memory { mib: capacity };
+			asset.allocated = u64::from(most);
+		});
 		let telemetry = Telemetry {
-			measured_capacity: Some(16),
+			measured_capacity: Some(capacity),
 			used: 8,
 		};
+		Usage::<T>::insert(
+			id,
+			UsageRecord {
+				at: BlockNumberFor::<T>::from(2u32),
+				telemetry,
+			},
+		);
 		let proof = proof_for::<T>(&owner, &Call::<T>::telemetry_operation(id, &telemetry));
+		// Each allocation is live over the whole interval since the report at block 2.
+		let interval: u128 = (now - BlockNumberFor::<T>::from(2u32))
+			.min(T::MaxServiceInterval::get())
+			.saturated_into();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), id, telemetry, proof);
-		assert!(Usage::<T>::get(id).is_some());
+		_(RawOrigin::Signed(owner.clone()), id, telemetry, proof);
+		assert_eq!(Usage::<T>::get(id).map(|record| record.at), Some(now));
+		frame_system::Pallet::<T>::assert_has_event(
+			Event::<T>::ServiceRecorded {
+				asset: id,
+				provider: owner,
+				points: u128::from(most) * interval,
+			}
+			.into(),
+		);
+	}
+
+	#[benchmark]
+	fn set_price() {
+		at_block_ten::<T>();
+		let owner = prover::<T>("owner");
+		let id = registered::<T>(&owner);
+		let price: BalanceOf<T> = 1_000u32.into();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id, price);
+		assert_eq!(Prices::<T>::get(id), price);
 	}
 
 	#[benchmark]
@@ -335,52 +420,6 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), worst_case_commitment().id());
 		assert_eq!(CommitmentCount::<T>::get(&who), 0);
-	}
-
-	#[benchmark]
-	fn bond() {
-		let who: T::AccountId = whitelisted_caller();
-		T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), 1_000u32.into());
-		assert_eq!(T::Stake::bonded(&who) >= 1_000, true);
-	}
-
-	/// All but one unbonding chunk already waiting.
-	#[benchmark]
-	fn unbond() {
-		let who = prover::<T>("prover");
-		let stake: BalanceOf<T> = T::MinimumStake::get().max(1).saturated_into();
-		let chunks = T::MaxUnbondingChunks::get();
-		AssetRegistry::<T>::bond(RawOrigin::Signed(who.clone()).into(), chunks.into())
-			.expect("the account is funded");
-		for _ in 1..chunks {
-			AssetRegistry::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into())
-				.expect("bonded");
-		}
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), stake);
-		assert_eq!(T::Stake::bonded(&who), 1);
-		assert_eq!(Unbonding::<T>::get(&who).len() as u32, chunks);
-	}
-
-	/// The most unbonding chunks, all unlocked.
-	#[benchmark]
-	fn withdraw_unbonded() {
-		let who = prover::<T>("prover");
-		let chunks = T::MaxUnbondingChunks::get();
-		AssetRegistry::<T>::bond(RawOrigin::Signed(who.clone()).into(), chunks.into())
-			.expect("the account is funded");
-		for _ in 0..chunks {
-			AssetRegistry::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into())
-				.expect("bonded");
-		}
-		frame_system::Pallet::<T>::set_block_number(
-			frame_system::Pallet::<T>::block_number() + T::UnbondingPeriod::get(),
-		);
-		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()));
-		assert!(Unbonding::<T>::get(&who).is_empty());
 	}
 
 	/// The deadline's list holds all but one of the challenges allowed.

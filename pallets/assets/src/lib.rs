@@ -16,10 +16,10 @@
 //!   exceeds the capacity (checked arithmetic, refused otherwise), an owner cannot shrink
 //!   an asset below what is allocated, and an expired lease can be released by anyone.
 //! * **Telemetry** (`telemetry`) reported by the owner (the hardware oracle): the capacity
-//!   it measured and what is in use, kept per asset for payment (Caesar, later). A report
-//!   that contradicts the registration (less capacity measured than registered, or more in
-//!   use than exists) costs the asset [`Config::ReputationPenalty`] of its reputation (out
-//!   of 1000).
+//!   it measured and what is in use, kept per asset ([`Usage`]). A report that contradicts
+//!   the registration (less capacity measured than registered, or more in use than
+//!   exists) costs the asset [`Config::ReputationPenalty`] of its reputation (out of 1000)
+//!   and is an offence (see *Economy*).
 //! * **Four-proof validity** ([`proofs`], [`extension`]): registering, updating,
 //!   allocating and reporting each carry a [`ConsensusProof`] (space, stake, work, time;
 //!   see `hypermesh_primitives::proofs`). The [`CheckConsensusProof`] transaction
@@ -29,17 +29,59 @@
 //!   without the extension still refuses unproven calls. PoSpace answers challenges
 //!   against a commitment registered with [`Pallet::commit_space`]; PoStake reads the
 //!   signer's bonded stake through [`Config::Stake`].
-//! * **Stake** (`stake`): funds held by [`Pallet::bond`] (until Caesar provides staking),
-//!   unbonded with [`Pallet::unbond`] and released after [`Config::UnbondingPeriod`]
-//!   blocks by [`Pallet::withdraw_unbonded`].
+//! * **Economy** (`economy`): the registry talks to the chain's economy (Caesar) only
+//!   through the traits of `hypermesh_primitives::economy`, configured as
+//!   [`Config::Stake`] (bonded stake: PoStake, proxy ranking, slashing), [`Config::Usage`]
+//!   (measured service and offences per reward period) and [`Config::Escrow`] (lease
+//!   payments). Bonding and unbonding are Caesar's calls; this pallet only reads and
+//!   slashes stake.
+//!   - *Prices*: an owner sets its asset's price per unit per block
+//!     ([`Pallet::set_price`], kept in [`Prices`]; unset is free). [`Pallet::allocate`]
+//!     opens an escrow of `price × amount` per block for the lease
+//!     ([`LeaseEscrow::open`]), refused with [`Error::CannotPayLease`] when the consumer
+//!     cannot pay and with [`Error::PriceAboveLimit`] above the most per block the
+//!     consumer said it accepts, so an owner cannot raise the price in front of an
+//!     allocation. Releasing the allocation closes the escrow ([`LeaseEscrow::close`]):
+//!     the provider is paid for the blocks served, the consumer refunded the rest.
+//!   - *Measured service*: when a report consistent with the registration is accepted at
+//!     block `now`, the asset's owner is credited ([`UsageLedger::record_service`]) with
+//!
+//!     ```text
+//!     points = Σ_allocations units × blocks  ×  reputation / MAX_REPUTATION
+//!     blocks = min(expires_at, now) − max(start, from)          (0 if negative)
+//!     from   = max(previous report's block, now − MaxServiceInterval)
+//!              (now − MaxServiceInterval if the asset has no accepted report yet)
+//!     ```
+//!
+//!     over the asset's live allocations (not yet released) made by another account than
+//!     the owner, `start` being the block the allocation was made in. When every
+//!     allocation spans the interval this is *units allocated × blocks since the previous
+//!     report (or since the oldest allocation started), capped by
+//!     [`Config::MaxServiceInterval`]*; an allocation counts only for the blocks it was
+//!     live in that interval, so one report cannot claim a long silence nor time before a
+//!     lease began or after it ended. Service no accepted report confirmed (an allocation
+//!     released before the next report, a contradicted report's interval beyond the cap)
+//!     earns nothing, and an owner allocating its own asset serves no one.
+//!   - *Offences*: a failed or unanswered space challenge and a contradicting report, on
+//!     top of the reputation they cost, are recorded ([`UsageLedger::record_offence`]) and
+//!     slash [`Config::OffenceSlash`] of the provider's bonded stake
+//!     ([`BondedStake::slash`]); [`Event::ProviderSlashed`] says how much.
+//!   - *Deposits*: registering an asset holds [`Config::AssetDeposit`] from its owner
+//!     ([`HoldReason::AssetDeposit`], returned on retirement) and an allocation holds
+//!     [`Config::AllocationDeposit`] from its consumer ([`HoldReason::AllocationDeposit`],
+//!     returned to the consumer on release, whoever releases). What was held is recorded
+//!     per asset and allocation ([`AssetDeposits`], [`AllocationDeposits`]) and exactly
+//!     that is returned (best effort), so a change of the configured deposits never
+//!     returns more or less than was taken. Assets and allocations made before deposits
+//!     existed have none recorded and get nothing back.
 //! * **Space commitments and audits** (`audits`): anyone may challenge a provider's space
 //!   commitment ([`Pallet::challenge_space`]), holding [`Config::ChallengeDeposit`]. The
 //!   chain draws the challenged chunks from the parent block's hash; the provider must send
 //!   those chunks' bytes with their Merkle paths ([`Pallet::answer_challenge`]) within
 //!   [`Config::ChallengePeriod`] blocks. A right answer earns the provider the deposit. A
 //!   wrong answer, or none by the deadline, costs each of the provider's assets
-//!   [`Config::ReputationPenalty`] and returns the deposit: reputation falls when PoSpace
-//!   challenges fail. (The PoSpace proofs inside guarded calls cannot cost reputation: a
+//!   [`Config::ReputationPenalty`], is an offence (see *Economy*) and returns the deposit:
+//!   reputation and stake fall when PoSpace challenges fail. (The PoSpace proofs inside guarded calls cannot cost reputation: a
 //!   bad one is refused in the pool and never reaches the chain.)
 //!
 //! The data types are in [`types`]; this file holds the pallet's declarations
@@ -47,6 +89,9 @@
 //! origin and hand over to the domain modules. Every call checks all of its input before
 //! it changes anything, and runs in its own storage layer besides, so a failed call
 //! leaves no trace but its fee.
+//!
+//! Storage migrations are in [`migrations`] (version 1: the unbonding queue of the stake
+//! this pallet held before Caesar is removed, and live allocations are indexed by asset).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -55,14 +100,15 @@
 extern crate alloc;
 
 pub mod extension;
+pub mod migrations;
 pub mod proofs;
 pub mod types;
 pub mod weights;
 
 mod allocations;
 mod audits;
+mod economy;
 mod registry;
-mod stake;
 mod telemetry;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -74,10 +120,14 @@ mod tests;
 
 pub use audits::is_ipv6_location;
 pub use extension::{CheckConsensusProof, InnerCalls};
+/// The economy's interfaces (the stake trait used to be defined here; its old path still
+/// works).
+pub use hypermesh_primitives::economy::{
+	BondedStake, EscrowError, LeaseEscrow, ProviderOffence, UsageLedger,
+};
 pub use pallet::*;
 pub use proofs::{ProofRejection, OPERATION_DOMAIN};
 pub use registry::{asset_address, chain_prefix};
-pub use stake::{BondedStake, HeldStake};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -86,7 +136,15 @@ use codec::Encode;
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
 use hypermesh_primitives::ct::Hash;
-use sp_runtime::SaturatedConversion;
+use sp_runtime::{Perbill, SaturatedConversion};
+
+/// How the benchmarks give an account bonded stake, which this pallet only reads
+/// ([`Config::Stake`]): the runtime bonds through its economy.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Makes `who` have at least `amount` bonded stake (funding it as needed).
+	fn bond(who: &AccountId, amount: u128);
+}
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -99,21 +157,59 @@ pub mod pallet {
 		<T as frame_system::Config>::AccountId,
 	>>::Balance;
 
+	/// The storage version: 1 since stake moved to Caesar (see [`crate::migrations`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// The pallet's configuration.
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The currency stake is bonded in (held under [`HoldReason::ProviderBond`]).
+		/// The currency deposits are held in ([`HoldReason`]).
 		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ fungible::Mutate<Self::AccountId>;
 
 		/// The runtime's hold reasons, which include this pallet's [`HoldReason`].
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// Where PoStake reads the signer's bonded stake ([`HeldStake`] until Caesar).
+		/// Where PoStake and the choice of proxies read an account's bonded stake, and where
+		/// proven offences slash it (Caesar's staking in the runtime).
 		type Stake: BondedStake<Self::AccountId>;
+
+		/// Where measured service and proven offences are recorded for the reward period
+		/// (Caesar in the runtime).
+		type Usage: UsageLedger<Self::AccountId>;
+
+		/// Where what consumers pay for leases is escrowed until served (Caesar in the
+		/// runtime).
+		type Escrow: LeaseEscrow<Self::AccountId, BlockNumberFor<Self>>;
+
+		/// The share of a provider's bonded stake each proven offence (a failed or
+		/// unanswered space challenge, a contradicting report) slashes.
+		#[pallet::constant]
+		type OffenceSlash: Get<Perbill>;
+
+		/// The most blocks of service one accepted report can confirm: a report after a
+		/// long silence claims no more than this.
+		#[pallet::constant]
+		type MaxServiceInterval: Get<BlockNumberFor<Self>>;
+
+		/// The most live allocations one asset may have (bounds the work of a report,
+		/// which reads them all).
+		#[pallet::constant]
+		type MaxAllocationsPerAsset: Get<u32>;
+
+		/// Held from an asset's owner while the asset is registered
+		/// ([`HoldReason::AssetDeposit`]).
+		#[pallet::constant]
+		type AssetDeposit: Get<BalanceOf<Self>>;
+
+		/// Held from a consumer while its allocation lives
+		/// ([`HoldReason::AllocationDeposit`]).
+		#[pallet::constant]
+		type AllocationDeposit: Get<BalanceOf<Self>>;
 
 		/// PoStake: the least bonded stake a guarded call needs.
 		#[pallet::constant]
@@ -154,15 +250,6 @@ pub mod pallet {
 		#[pallet::constant]
 		type ChallengeDeposit: Get<BalanceOf<Self>>;
 
-		/// How many blocks unbonded stake stays held (no longer counted as stake) before
-		/// it can be withdrawn.
-		#[pallet::constant]
-		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
-
-		/// The most unbonding chunks an account may have waiting at once.
-		#[pallet::constant]
-		type MaxUnbondingChunks: Get<u32>;
-
 		/// How many blocks a provider has to answer a space challenge.
 		#[pallet::constant]
 		type ChallengePeriod: Get<BlockNumberFor<Self>>;
@@ -178,17 +265,29 @@ pub mod pallet {
 
 		/// Weights of the calls and of the proof check, from the benchmarks.
 		type WeightInfo: WeightInfo;
+
+		/// Gives benchmark accounts bonded stake.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Why this pallet holds funds.
 	#[pallet::composite_enum]
 	pub enum HoldReason {
-		/// Stake bonded by a provider or consumer (PoStake).
+		/// Legacy: stake bonded with this pallet's former `bond` call (PoStake), before
+		/// staking moved to Caesar. Nothing is held under it any more; funds held under it
+		/// on a chain that predates the move are moved to Caesar by the runtime's migration.
 		#[codec(index = 0)]
 		ProviderBond,
 		/// A challenger's deposit on an open space challenge.
 		#[codec(index = 1)]
 		ChallengeDeposit,
+		/// An owner's deposit on a registered asset ([`Config::AssetDeposit`]).
+		#[codec(index = 2)]
+		AssetDeposit,
+		/// A consumer's deposit on a live allocation ([`Config::AllocationDeposit`]).
+		#[codec(index = 3)]
+		AllocationDeposit,
 	}
 
 	/// The id the next asset gets.
@@ -242,15 +341,34 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type UsedProofs<T> = StorageDoubleMap<_, Twox64Concat, u32, Identity, Hash, ()>;
 
-	/// Stake unbonded and not yet withdrawn, by account, oldest first.
+	/// Live allocations by asset, with the block each was made in (the start of the
+	/// service it can be credited for).
 	#[pallet::storage]
-	pub type Unbonding<T: Config> = StorageMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		BoundedVec<UnbondingChunk<BalanceOf<T>, BlockNumberFor<T>>, T::MaxUnbondingChunks>,
-		ValueQuery,
-	>;
+	pub type AllocationsByAsset<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, AssetId, Twox64Concat, AllocationId, BlockNumberFor<T>>;
+
+	/// How many live allocations each asset has (at most
+	/// [`Config::MaxAllocationsPerAsset`]).
+	#[pallet::storage]
+	pub type AllocationCount<T> = StorageMap<_, Twox64Concat, AssetId, u32, ValueQuery>;
+
+	/// Each asset's price per unit of capacity per block; an asset without one is free.
+	/// A map of its own rather than a field of [`Asset`], so that adding prices needed no
+	/// translation of the stored assets.
+	#[pallet::storage]
+	pub type Prices<T: Config> = StorageMap<_, Twox64Concat, AssetId, BalanceOf<T>, ValueQuery>;
+
+	/// The deposit held for each asset ([`HoldReason::AssetDeposit`]), returned on
+	/// retirement. Assets registered before deposits existed have none.
+	#[pallet::storage]
+	pub type AssetDeposits<T: Config> = StorageMap<_, Twox64Concat, AssetId, BalanceOf<T>>;
+
+	/// The deposit held from each live allocation's consumer
+	/// ([`HoldReason::AllocationDeposit`]), returned on release. Allocations made before
+	/// deposits existed have none.
+	#[pallet::storage]
+	pub type AllocationDeposits<T: Config> =
+		StorageMap<_, Twox64Concat, AllocationId, BalanceOf<T>>;
 
 	/// Open space challenges, by provider and commitment id (at most one per commitment).
 	#[pallet::storage]
@@ -309,6 +427,9 @@ pub mod pallet {
 			amount: u64,
 			/// When the lease ends.
 			expires_at: BlockNumberFor<T>,
+			/// What the consumer pays per block (the asset's price times `amount`), escrowed
+			/// for the lease.
+			price_per_block: BalanceOf<T>,
 		},
 		/// An allocation was released.
 		Released {
@@ -374,28 +495,32 @@ pub mod pallet {
 			/// How many of the provider's assets lost reputation.
 			assets: u32,
 		},
-		/// Stake was bonded.
-		Bonded {
-			/// Whose.
-			who: T::AccountId,
-			/// How much more.
-			amount: BalanceOf<T>,
+		/// An asset's owner set its price.
+		PriceSet {
+			/// The asset.
+			asset: AssetId,
+			/// Per unit of capacity per block (zero: free).
+			price_per_unit_per_block: BalanceOf<T>,
 		},
-		/// Stake was unbonded: no longer counted as stake, held until `unlocks_at`.
-		Unbonded {
-			/// Whose.
-			who: T::AccountId,
-			/// How much.
-			amount: BalanceOf<T>,
-			/// The first block at which it can be withdrawn.
-			unlocks_at: BlockNumberFor<T>,
+		/// An accepted report confirmed service: the owner was credited points for the
+		/// reward period (see the module documentation for the formula).
+		ServiceRecorded {
+			/// The asset.
+			asset: AssetId,
+			/// Its owner, who was credited.
+			provider: T::AccountId,
+			/// Units served times blocks, scaled by reputation.
+			points: u128,
 		},
-		/// Unbonded stake was released to its owner.
-		Withdrawn {
-			/// Whose.
-			who: T::AccountId,
-			/// How much.
-			amount: BalanceOf<T>,
+		/// A provider's proven offence was recorded and slashed its bonded stake by
+		/// [`Config::OffenceSlash`].
+		ProviderSlashed {
+			/// The provider.
+			provider: T::AccountId,
+			/// What it did.
+			offence: ProviderOffence,
+			/// How much stake was taken, in the chain's smallest unit.
+			slashed: u128,
 		},
 	}
 
@@ -428,7 +553,7 @@ pub mod pallet {
 		UnknownAllocation,
 		/// Only the consumer may release a lease before it ends.
 		NotConsumer,
-		/// An identifier counter overflowed.
+		/// An identifier counter or a lease's price per block overflowed.
 		Overflow,
 		/// The consensus proof is invalid (the transaction pool says which part, see
 		/// [`ProofRejection`]; a call only sees this without the extension).
@@ -448,12 +573,6 @@ pub mod pallet {
 		CommitmentExists,
 		/// No commitment of the caller's has this id.
 		UnknownCommitment,
-		/// Less is bonded than the amount to unbond.
-		NotBonded,
-		/// The account has the most unbonding chunks allowed waiting; withdraw first.
-		TooManyUnbondingChunks,
-		/// No unbonded stake of the account's has unlocked yet.
-		NothingToWithdraw,
 		/// The commitment has an open challenge (answer it first).
 		ChallengePending,
 		/// As many challenges already fall due in that block as allowed; try in a later one.
@@ -462,6 +581,20 @@ pub mod pallet {
 		NoChallenge,
 		/// An answered chunk is longer than [`MAX_CHUNK_LEN`].
 		ChunkTooLarge,
+		/// The asset has the most live allocations allowed
+		/// ([`Config::MaxAllocationsPerAsset`]).
+		TooManyAllocations,
+		/// The asset's price for the amount is above the most per block the consumer
+		/// accepts.
+		PriceAboveLimit,
+		/// The consumer cannot pay for the lease (escrowed by the economy).
+		CannotPayLease,
+		/// The economy refused to escrow the lease's payment for another reason than
+		/// funds (an escrow for the allocation exists already).
+		EscrowRefused,
+		/// The caller cannot pay the deposit ([`Config::AssetDeposit`] or
+		/// [`Config::AllocationDeposit`]).
+		CannotPayDeposit,
 	}
 
 	#[pallet::hooks]
@@ -484,6 +617,10 @@ pub mod pallet {
 			assert!(
 				T::MinSpaceChunks::get() >= 1,
 				"MinSpaceChunks must be at least 1"
+			);
+			assert!(
+				T::MaxAllocationsPerAsset::get() >= 1,
+				"MaxAllocationsPerAsset must be at least 1, or nothing can be allocated"
 			);
 		}
 	}
@@ -526,8 +663,10 @@ pub mod pallet {
 			Self::do_retire_asset(who, id)
 		}
 
-		/// Allocates `amount` of an asset's capacity to the caller for `lease` blocks.
-		/// Guarded by a consensus proof.
+		/// Allocates `amount` of an asset's capacity to the caller for `lease` blocks, holding
+		/// [`Config::AllocationDeposit`] and escrowing the asset's price times `amount` per
+		/// block for the lease; refused if that is above `max_price_per_block`, the most the
+		/// caller accepts to pay per block. Guarded by a consensus proof.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::allocate())]
 		pub fn allocate(
@@ -535,14 +674,16 @@ pub mod pallet {
 			asset: AssetId,
 			amount: u64,
 			lease: BlockNumberFor<T>,
+			max_price_per_block: BalanceOf<T>,
 			proof: ConsensusProof,
 		) -> DispatchResult {
 			let consumer = ensure_signed(origin)?;
-			Self::do_allocate(consumer, asset, amount, lease, proof)
+			Self::do_allocate(consumer, asset, amount, lease, max_price_per_block, proof)
 		}
 
 		/// Releases an allocation: by its consumer at any time, by anyone once the lease
-		/// has ended.
+		/// has ended. Closes the lease's escrow (the provider is paid for the blocks
+		/// served, the consumer refunded the rest) and returns the consumer's deposit.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::release())]
 		pub fn release(origin: OriginFor<T>, id: AllocationId) -> DispatchResult {
@@ -583,31 +724,8 @@ pub mod pallet {
 			Self::do_withdraw_space(who, id)
 		}
 
-		/// Bonds `amount` more of the caller's funds as stake (held, not transferred).
-		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::bond())]
-		pub fn bond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_bond(who, amount)
-		}
-
-		/// Unbonds `amount` of the caller's stake: it stops counting as stake at once (for
-		/// PoStake and proxy choice) but stays held for [`Config::UnbondingPeriod`] blocks,
-		/// then [`Pallet::withdraw_unbonded`] releases it.
-		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::unbond())]
-		pub fn unbond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_unbond(who, amount)
-		}
-
-		/// Releases the caller's unbonded stake whose unbonding period is over.
-		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
-		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_withdraw_unbonded(who)
-		}
+		// Indices 8, 9 and 12 were `bond`, `unbond` and `withdraw_unbonded`, now Caesar's:
+		// not reused, so that an old transaction never decodes as another call.
 
 		/// Challenges `provider`'s space commitment `commitment`: the chunks asked for are
 		/// drawn from the parent block's hash, the provider and the commitment, and must be
@@ -639,6 +757,19 @@ pub mod pallet {
 		) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
 			Self::do_answer_challenge(provider, commitment, chunks)
+		}
+
+		/// Sets the price of the caller's asset per unit of capacity per block (zero: free).
+		/// Allocations already made keep the price they were made at.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::set_price())]
+		pub fn set_price(
+			origin: OriginFor<T>,
+			asset: AssetId,
+			price_per_unit_per_block: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_price(who, asset, price_per_unit_per_block)
 		}
 	}
 }

@@ -135,9 +135,14 @@ impl<T: Config> Call<T> {
 		Self::operation_hash(1, &(id, kind, privacy))
 	}
 
-	/// The operation hash of `allocate(asset, amount, lease, _)`.
-	pub fn allocate_operation(asset: AssetId, amount: u64, lease: &BlockNumberFor<T>) -> Hash {
-		Self::operation_hash(3, &(asset, amount, lease))
+	/// The operation hash of `allocate(asset, amount, lease, max_price_per_block, _)`.
+	pub fn allocate_operation(
+		asset: AssetId,
+		amount: u64,
+		lease: &BlockNumberFor<T>,
+		max_price_per_block: &BalanceOf<T>,
+	) -> Hash {
+		Self::operation_hash(3, &(asset, amount, lease, max_price_per_block))
 	}
 
 	/// The operation hash of `report_telemetry(asset, telemetry, _)`.
@@ -163,8 +168,12 @@ impl<T: Config> Call<T> {
 				asset,
 				amount,
 				lease,
+				max_price_per_block,
 				proof,
-			} => Some((proof, Self::allocate_operation(*asset, *amount, lease))),
+			} => Some((
+				proof,
+				Self::allocate_operation(*asset, *amount, lease, max_price_per_block),
+			)),
 			Self::report_telemetry {
 				asset,
 				telemetry,

@@ -5,6 +5,9 @@
 //! An asset's address is `fd` + the first 7 bytes of the genesis hash (the chain's /64,
 //! [`chain_prefix`]) followed by the asset id as interface identifier
 //! ([`asset_address`]): the NAT-like global address consumers reach it at.
+//!
+//! A registered asset holds [`Config::AssetDeposit`] from its owner, returned when it is
+//! retired (assets registered before deposits existed have none to return).
 
 use crate::*;
 use sp_runtime::traits::Zero;
@@ -48,6 +51,11 @@ impl<T: Config> Pallet<T> {
 			&Call::<T>::register_operation(&kind, &privacy),
 			&proof,
 		)?;
+		let deposit = T::AssetDeposit::get();
+		Self::hold_deposit(HoldReason::AssetDeposit, &owner, deposit)?;
+		if !deposit.is_zero() {
+			AssetDeposits::<T>::insert(id, deposit);
+		}
 		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
 		let address = asset_address(chain_prefix(genesis.as_ref()), id);
 		NextAssetId::<T>::put(next);
@@ -106,6 +114,10 @@ impl<T: Config> Pallet<T> {
 		AssetsByOwner::<T>::remove(&who, id);
 		AssetByAddress::<T>::remove(asset.address);
 		Usage::<T>::remove(id);
+		Prices::<T>::remove(id);
+		if let Some(deposit) = AssetDeposits::<T>::take(id) {
+			Self::return_deposit(HoldReason::AssetDeposit, &who, deposit);
+		}
 		OwnerAssetCount::<T>::mutate(&who, |count| *count = count.saturating_sub(1));
 		Self::deposit_event(Event::AssetRetired { id });
 		Ok(())

@@ -1,6 +1,6 @@
 //! The data the asset registry keeps on chain and takes as call arguments: asset kinds and
 //! privacy levels, assets, allocations, telemetry and usage records, the proof parameters
-//! clients read, space challenges and unbonding chunks, and (re-exported from
+//! clients read, space challenges, and (re-exported from
 //! `hypermesh_primitives::proofs`) the consensus proof and space commitment types.
 //!
 //! They are generic over the account, balance and block number types rather than over the
@@ -221,14 +221,4 @@ pub struct SpaceChallenge<AccountId, Balance, BlockNumber> {
 	pub seed: Hash,
 	/// The block at whose start an unanswered challenge fails.
 	pub deadline: BlockNumber,
-}
-
-/// Stake on its way out: held until `unlocks_at`, then released by
-/// [`Pallet::withdraw_unbonded`](crate::Pallet::withdraw_unbonded).
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
-pub struct UnbondingChunk<Balance, BlockNumber> {
-	/// How much.
-	pub amount: Balance,
-	/// The first block at which it can be withdrawn.
-	pub unlocks_at: BlockNumber,
 }

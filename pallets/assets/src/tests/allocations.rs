@@ -27,6 +27,7 @@ fn allocations_never_exceed_capacity() {
 				consumer: 4,
 				amount: 3,
 				expires_at: 11,
+				price_per_block: 0,
 			}
 			.into(),
 		);

@@ -1,6 +1,7 @@
 //! Space commitments and audits: commitments must be IPv6 locations with enough chunks,
 //! a right answer to a challenge earns the deposit, a wrong or missing one costs every
-//! asset of the provider reputation, and every refusal changes nothing.
+//! asset of the provider reputation and is an offence (recorded and slashed), and every
+//! refusal changes nothing.
 
 use super::*;
 
@@ -215,6 +216,23 @@ fn wrong_or_missing_answers_cost_every_asset_reputation() {
 		assert_eq!(reputations(1), vec![MAX_REPUTATION - PENALTY; 2]);
 		assert_eq!(reputations(3), vec![MAX_REPUTATION]);
 		assert_eq!(deposit_held(2), 0);
+		// The offence is recorded and slashes 10% of the provider's stake.
+		System::assert_has_event(
+			Event::ProviderSlashed {
+				provider: 1,
+				offence: ProviderOffence::FailedChallenge,
+				slashed: MIN_STAKE / 10,
+			}
+			.into(),
+		);
+		assert_eq!(
+			economy(|e| e.offences.clone()),
+			vec![(1, ProviderOffence::FailedChallenge)]
+		);
+		assert_eq!(
+			<Test as Config>::Stake::bonded(&1),
+			MIN_STAKE - MIN_STAKE / 10
+		);
 		assert!(SpaceChallenges::<Test>::get(1, id).is_none());
 
 		// No answer by the deadline.
@@ -238,6 +256,22 @@ fn wrong_or_missing_answers_cost_every_asset_reputation() {
 		);
 		assert_eq!(reputations(1), vec![MAX_REPUTATION - 2 * PENALTY; 2]);
 		assert_eq!(deposit_held(2), 0);
+		System::assert_has_event(
+			Event::ProviderSlashed {
+				provider: 1,
+				offence: ProviderOffence::UnansweredChallenge,
+				slashed: 9,
+			}
+			.into(),
+		);
+		assert_eq!(
+			economy(|e| e.offences.clone()),
+			vec![
+				(1, ProviderOffence::FailedChallenge),
+				(1, ProviderOffence::UnansweredChallenge)
+			]
+		);
+		assert_eq!(<Test as Config>::Stake::bonded(&1), 81);
 		assert!(SpaceChallenges::<Test>::get(1, id).is_none());
 		assert!(ChallengeDeadlines::<Test>::get(2 + CHALLENGE_PERIOD).is_empty());
 		// Too late to answer now.

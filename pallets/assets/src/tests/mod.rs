@@ -6,9 +6,10 @@
 
 mod allocations;
 mod audits;
+mod economy;
+mod migrations;
 mod proofs;
 mod registry;
-mod stake;
 mod telemetry;
 
 use crate::{mock::*, *};
@@ -48,12 +49,10 @@ fn commitment(who: u64) -> SpaceCommitment {
 	}
 }
 
-/// Bonds the minimum stake and registers `who`'s space commitment.
+/// Gives `who` the minimum stake (in the mock economy) and registers its space
+/// commitment.
 fn make_prover(who: u64) {
-	assert_ok!(AssetRegistry::bond(
-		RuntimeOrigin::signed(who),
-		MIN_STAKE as u64
-	));
+	set_stake(who, MIN_STAKE);
 	assert_ok!(AssetRegistry::commit_space(
 		RuntimeOrigin::signed(who),
 		commitment(who)
@@ -98,9 +97,29 @@ fn register_call(owner: u64, kind: AssetKind, privacy: Privacy) -> DispatchResul
 	AssetRegistry::register_asset(RuntimeOrigin::signed(owner), kind, privacy, proof)
 }
 
+/// Allocates accepting any price.
 fn allocate_call(who: u64, asset: AssetId, amount: u64, lease: u64) -> DispatchResult {
-	let proof = proof_for(who, Call::<Test>::allocate_operation(asset, amount, &lease));
-	AssetRegistry::allocate(RuntimeOrigin::signed(who), asset, amount, lease, proof)
+	allocate_limited(who, asset, amount, lease, u64::MAX)
+}
+
+/// Allocates accepting at most `max_price` per block.
+fn allocate_limited(
+	who: u64,
+	asset: AssetId,
+	amount: u64,
+	lease: u64,
+	max_price: u64,
+) -> DispatchResult {
+	let operation = Call::<Test>::allocate_operation(asset, amount, &lease, &max_price);
+	let proof = proof_for(who, operation);
+	AssetRegistry::allocate(
+		RuntimeOrigin::signed(who),
+		asset,
+		amount,
+		lease,
+		max_price,
+		proof,
+	)
 }
 
 fn report_call(who: u64, asset: AssetId, measured: Option<u64>, used: u64) -> DispatchResult {

@@ -123,7 +123,7 @@ fn each_bad_proof_is_refused_in_the_pool_with_its_own_code() {
 			refused(ProofRejection::InsufficientStake)
 		);
 		// Account 5 bonded less than the minimum and proves what it has.
-		assert_ok!(AssetRegistry::bond(RuntimeOrigin::signed(5), 50));
+		set_stake(5, 50);
 		assert_ok!(AssetRegistry::commit_space(
 			RuntimeOrigin::signed(5),
 			commitment(5)
@@ -260,9 +260,16 @@ fn calls_refuse_bad_proofs_without_the_extension_and_change_nothing() {
 		);
 		let id = register(1, cpu(4), Privacy::P2P);
 		// A proof made for another operation does not carry over.
-		let for_two = proof_for(2, Call::<Test>::allocate_operation(id, 2, &10));
+		let for_two = proof_for(2, Call::<Test>::allocate_operation(id, 2, &10, &u64::MAX));
 		assert_noop!(
-			AssetRegistry::allocate(RuntimeOrigin::signed(2), id, 3, 10, for_two),
+			AssetRegistry::allocate(RuntimeOrigin::signed(2), id, 3, 10, u64::MAX, for_two),
+			Error::<Test>::InvalidConsensusProof
+		);
+		// The price limit is part of the operation: a proof for one limit does not prove
+		// another.
+		let for_limit = proof_for(2, Call::<Test>::allocate_operation(id, 2, &10, &5));
+		assert_noop!(
+			AssetRegistry::allocate(RuntimeOrigin::signed(2), id, 2, 10, 6, for_limit),
 			Error::<Test>::InvalidConsensusProof
 		);
 		let for_update = proof_for(

@@ -154,7 +154,7 @@ fn proxies_are_chosen_by_reputation_then_stake() {
 		register(4, net(100), Privacy::Private);
 		register(4, cpu(4), Privacy::FullPublic);
 		// Owner 2 has the most stake; asset c lost reputation.
-		assert_ok!(AssetRegistry::bond(RuntimeOrigin::signed(2), 1000));
+		set_stake(2, MIN_STAKE + 1000);
 		assert_ok!(report_call(3, c, Some(10), 0));
 		let chosen: Vec<AssetId> = AssetRegistry::select_proxies(10)
 			.into_iter()

@@ -1,10 +1,13 @@
-//! Telemetry: a report that contradicts the registration costs reputation and is not kept.
+//! Telemetry: a report that contradicts the registration costs reputation, is not kept,
+//! and is an offence (recorded and slashed).
 
 use super::*;
 
 #[test]
 fn contradicting_reports_cost_reputation() {
 	ext().execute_with(|| {
+		// Enough stake to keep proving through twelve slashes of 10%.
+		set_stake(1, 100 * MIN_STAKE);
 		let id = register(1, AssetKind::Network { mbps: 1000 }, Privacy::FullPublic);
 		assert_ok!(report_call(1, id, None, 1000));
 		assert_eq!(Usage::<Test>::get(id).unwrap().telemetry.used, 1000);
@@ -43,6 +46,11 @@ fn contradicting_reports_cost_reputation() {
 			assert_ok!(report_call(1, id, None, u64::MAX));
 		}
 		assert_eq!(Assets::<Test>::get(id).unwrap().reputation, 0);
+		assert_eq!(
+			economy(|e| e.offences.clone()),
+			vec![(1, ProviderOffence::ContradictingReport); 12]
+		);
+		assert_eq!(economy(|e| e.slashes.len()), 12);
 		assert_noop!(report_call(2, id, None, 1), Error::<Test>::NotOwner);
 		assert_noop!(report_call(1, 9, None, 1), Error::<Test>::UnknownAsset);
 	});
