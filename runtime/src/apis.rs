@@ -1,6 +1,7 @@
 //! The runtime APIs the node and clients call: block building and execution,
-//! transaction validation, consensus (Aura, GRANDPA), session keys, account
-//! nonces, fee queries, metadata, view functions and genesis presets.
+//! transaction validation, consensus (Aura, GRANDPA with equivocation reports), session
+//! keys, staking, exchange quotes and reserves, account nonces, fee queries, metadata,
+//! view functions and genesis presets.
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -20,10 +21,12 @@ use sp_runtime::{
 use sp_session::OpaqueGeneratedSessionKeys;
 use sp_version::RuntimeVersion;
 
+use frame_support::traits::tokens::fungible::NativeOrWithId;
+
 use super::{
-	AccountId, AssetRegistry, Aura, Balance, Block, BlockNumber, Executive, Grandpa,
-	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
-	TransactionPayment, TrustChain, VERSION,
+	AccountId, AssetConversion, AssetRegistry, Aura, Balance, Block, BlockNumber, Executive,
+	Grandpa, Historical, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	SessionKeys, Staking, System, TransactionPayment, TrustChain, VERSION,
 };
 
 /// The first `tree_size` leaf hashes of the TrustChain CT log, for the proof APIs.
@@ -142,22 +145,70 @@ impl_runtime_apis! {
 		}
 
 		fn submit_report_equivocation_unsigned_extrinsic(
-			_equivocation_proof: sp_consensus_grandpa::EquivocationProof<
+			equivocation_proof: sp_consensus_grandpa::EquivocationProof<
 				<Block as BlockT>::Hash,
 				NumberFor<Block>,
 			>,
-			_key_owner_proof: sp_consensus_grandpa::OpaqueKeyOwnershipProof,
+			key_owner_proof: sp_consensus_grandpa::OpaqueKeyOwnershipProof,
 		) -> Option<()> {
-			// Equivocation reports need session-historical key ownership proofs;
-			// `KeyOwnerProof` is the empty type until staking (Caesar) lands.
-			None
+			let key_owner_proof = key_owner_proof.decode()?;
+			Grandpa::submit_unsigned_equivocation_report(equivocation_proof, key_owner_proof)
 		}
 
 		fn generate_key_ownership_proof(
 			_set_id: sp_consensus_grandpa::SetId,
-			_authority_id: GrandpaId,
+			authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
-			None
+			use codec::Encode;
+			use frame_support::traits::KeyOwnerProofSystem;
+			Historical::prove((sp_consensus_grandpa::KEY_TYPE, authority_id))
+				.map(|proof| proof.encode())
+				.map(sp_consensus_grandpa::OpaqueKeyOwnershipProof::new)
+		}
+	}
+
+	impl pallet_staking_runtime_api::StakingApi<Block, Balance, AccountId> for Runtime {
+		fn nominations_quota(balance: Balance) -> u32 {
+			Staking::api_nominations_quota(balance)
+		}
+
+		fn eras_stakers_page_count(era: sp_staking::EraIndex, account: AccountId) -> sp_staking::Page {
+			Staking::api_eras_stakers_page_count(era, account)
+		}
+
+		fn pending_rewards(era: sp_staking::EraIndex, account: AccountId) -> bool {
+			Staking::api_pending_rewards(era, account)
+		}
+	}
+
+	impl pallet_asset_conversion::AssetConversionApi<
+		Block,
+		Balance,
+		NativeOrWithId<crate::configs::exchange::TokenId>,
+	> for Runtime {
+		fn quote_price_exact_tokens_for_tokens(
+			asset1: NativeOrWithId<crate::configs::exchange::TokenId>,
+			asset2: NativeOrWithId<crate::configs::exchange::TokenId>,
+			amount: Balance,
+			include_fee: bool,
+		) -> Option<Balance> {
+			AssetConversion::quote_price_exact_tokens_for_tokens(asset1, asset2, amount, include_fee)
+		}
+
+		fn quote_price_tokens_for_exact_tokens(
+			asset1: NativeOrWithId<crate::configs::exchange::TokenId>,
+			asset2: NativeOrWithId<crate::configs::exchange::TokenId>,
+			amount: Balance,
+			include_fee: bool,
+		) -> Option<Balance> {
+			AssetConversion::quote_price_tokens_for_exact_tokens(asset1, asset2, amount, include_fee)
+		}
+
+		fn get_reserves(
+			asset1: NativeOrWithId<crate::configs::exchange::TokenId>,
+			asset2: NativeOrWithId<crate::configs::exchange::TokenId>,
+		) -> Option<(Balance, Balance)> {
+			AssetConversion::get_reserves(asset1, asset2).ok()
 		}
 	}
 
@@ -347,8 +398,8 @@ impl_runtime_apis! {
 		}
 
 		fn bonded_stake(who: AccountId) -> u128 {
-			use pallet_hypermesh_assets::BondedStake;
-			pallet_hypermesh_assets::HeldStake::<Runtime>::bonded(&who)
+			use hypermesh_primitives::economy::BondedStake;
+			<Runtime as pallet_hypermesh_assets::Config>::Stake::bonded(&who)
 		}
 
 		fn space_challenges(

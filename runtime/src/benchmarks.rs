@@ -11,4 +11,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_trustchain, TrustChain]
 	[pallet_hypermesh_assets, AssetRegistry]
+	[pallet_caesar, Caesar]
 );

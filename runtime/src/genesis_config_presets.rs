@@ -1,15 +1,25 @@
 //! Genesis presets: the initial state of the chains HyperMesh ships.
 //!
-//! - `development`: one validator (Alice), sudo key Alice, dev accounts endowed.
-//! - `local_testnet`: three validators (Alice, Bob, Charlie), sudo key Alice.
-//! - `staging`: three validators (Dave, Eve, Ferdie), **no sudo key**: the
-//!   shape of a public network, for rehearsals. Its keys derive from the public
-//!   development phrase, so a production spec must replace them.
+//! - `development`: one validator (Alice), sudo key Alice, dev accounts endowed;
+//!   one-minute sessions, three-minute eras.
+//! - `local_testnet`: three validators (Alice, Bob, Charlie), sudo key Alice; one-minute
+//!   sessions, three-minute eras, so tests see validators join and leave in minutes.
+//! - `staging`: three validators (Dave, Eve, Ferdie), **no sudo key**, one-hour
+//!   sessions and six-hour eras: the shape of a public network, for rehearsals. Its keys
+//!   derive from the public development phrase, so a production spec must replace them.
+//!
+//! Every genesis validator bonds [`VALIDATOR_BOND`] of its endowment as a staking
+//! validator (its account is its own stash and controller), and its session keys are
+//! the same development keys (`//Alice` sr25519 for Aura, ed25519 for GRANDPA) the node's
+//! `--alice` flags put in its keystore.
 //!
 //! `hypermesh-node build-spec --chain <dev|local|staging>` turns these into
 //! chain specs; they are also served by the `GenesisBuilder` runtime API.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{
+	AccountId, BalancesConfig, CaesarConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	StakingConfig, SudoConfig, UNIT,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -24,21 +34,63 @@ pub const STAGING_RUNTIME_PRESET: &str = "staging";
 /// Balance given to each endowed account: one million CAES.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 
-/// Builds a genesis patch from validators, endowed accounts and an optional
-/// sudo key.
+/// What each genesis validator bonds: a tenth of its endowment.
+pub const VALIDATOR_BOND: crate::Balance = ENDOWMENT / 10;
+
+/// The least a validator candidate must bond.
+pub const MIN_VALIDATOR_BOND: crate::Balance = 10_000 * UNIT;
+
+/// How long sessions and eras last on a chain.
+struct Periods {
+	/// Blocks per session.
+	session_length: crate::BlockNumber,
+	/// Sessions per era.
+	sessions_per_era: u32,
+}
+
+/// Test chains: one-minute sessions, three-minute eras.
+const FAST: Periods = Periods {
+	session_length: crate::MINUTES,
+	sessions_per_era: 3,
+};
+/// Public networks: one-hour sessions, six-hour eras.
+const PRODUCTION: Periods = Periods {
+	session_length: crate::HOURS,
+	sessions_per_era: 6,
+};
+
+/// Builds a genesis patch from validators, endowed accounts, an optional sudo key and the
+/// session and era lengths.
 fn genesis(
 	validators: &[(Sr25519Keyring, Ed25519Keyring)],
 	endowed_accounts: Vec<AccountId>,
 	sudo: Option<AccountId>,
+	periods: Periods,
 ) -> Value {
-	let aura: Vec<AuraId> = validators
+	let keys: Vec<(AccountId, AccountId, SessionKeys)> = validators
 		.iter()
-		.map(|(aura, _)| aura.public().into())
+		.map(|(aura, grandpa)| {
+			let account = aura.to_account_id();
+			let aura: AuraId = aura.public().into();
+			let grandpa: GrandpaId = grandpa.public().into();
+			(account.clone(), account, SessionKeys { aura, grandpa })
+		})
 		.collect();
-	let grandpa: Vec<(GrandpaId, u64)> = validators
+	let stakers: Vec<_> = validators
 		.iter()
-		.map(|(_, grandpa)| (grandpa.public().into(), 1))
+		.map(|(aura, _)| {
+			let stash = aura.to_account_id();
+			(
+				stash.clone(),
+				stash,
+				VALIDATOR_BOND,
+				pallet_staking::StakerStatus::<AccountId>::Validator,
+			)
+		})
 		.collect();
+	// Every validator candidate with enough stake is elected, up to the runtime's maximum:
+	// joining needs no privileged call to raise the count.
+	let validator_count = crate::configs::staking::MaxActiveValidators::get();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed_accounts
@@ -46,9 +98,17 @@ fn genesis(
 				.map(|a| (a, ENDOWMENT))
 				.collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig { authorities: aura },
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: grandpa
+		session: SessionConfig { keys },
+		staking: StakingConfig {
+			validator_count,
+			minimum_validator_count: 1,
+			stakers,
+			min_validator_bond: MIN_VALIDATOR_BOND,
+			min_nominator_bond: 10 * UNIT,
+		},
+		caesar: CaesarConfig {
+			session_length: periods.session_length,
+			sessions_per_era: periods.sessions_per_era,
 		},
 		sudo: SudoConfig { key: sudo },
 	})
@@ -65,6 +125,7 @@ pub fn development_genesis() -> Value {
 			Sr25519Keyring::BobStash.to_account_id(),
 		],
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		FAST,
 	)
 }
 
@@ -81,6 +142,7 @@ pub fn local_testnet_genesis() -> Value {
 			.map(|k| k.to_account_id())
 			.collect(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		FAST,
 	)
 }
 
@@ -95,6 +157,7 @@ pub fn staging_genesis() -> Value {
 		&validators,
 		validators.iter().map(|(v, _)| v.to_account_id()).collect(),
 		None,
+		PRODUCTION,
 	)
 }
 
@@ -189,6 +252,49 @@ mod tests {
 			assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
 		});
+	}
+
+	#[test]
+	fn genesis_validators_are_staked_and_hold_their_session_keys() {
+		for (id, validators) in [("development", 1), ("local_testnet", 3), ("staging", 3)] {
+			with_preset(id, || {
+				let elected = pallet_session::Validators::<Runtime>::get();
+				assert_eq!(elected.len(), validators, "{id}");
+				for stash in &elected {
+					let ledger = pallet_staking::Ledger::<Runtime>::get(stash).expect("bonded");
+					assert_eq!(ledger.active, VALIDATOR_BOND, "{id}");
+					assert!(pallet_staking::Validators::<Runtime>::contains_key(stash));
+					let keys = pallet_session::NextKeys::<Runtime>::get(stash).expect("keys");
+					assert!(pallet_aura::Authorities::<Runtime>::get().contains(&keys.aura));
+				}
+				assert_eq!(
+					pallet_staking::MinValidatorBond::<Runtime>::get(),
+					MIN_VALIDATOR_BOND
+				);
+			});
+		}
+	}
+
+	#[test]
+	fn test_chains_have_fast_sessions_and_staging_production_ones() {
+		for (id, session, eras) in [
+			("development", crate::MINUTES, 3),
+			("local_testnet", crate::MINUTES, 3),
+			("staging", crate::HOURS, 6),
+		] {
+			with_preset(id, || {
+				assert_eq!(
+					pallet_caesar::SessionLength::<Runtime>::get(),
+					session,
+					"{id}"
+				);
+				assert_eq!(
+					pallet_caesar::SessionsPerEra::<Runtime>::get(),
+					eras,
+					"{id}"
+				);
+			});
+		}
 	}
 
 	#[test]

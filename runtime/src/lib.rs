@@ -6,7 +6,13 @@
 //!
 //! - Block production: Aura (slot-based, one author per 6 s slot).
 //! - Finality: GRANDPA (BFT, finalizes with up to f of 3f+1 validators faulty).
-//! - Native token: CAES (12 decimals), balances + transaction payment.
+//! - Validators: elected by stake each era (session, staking with session-historical,
+//!   offences, bags-list, on-chain Phragmén, authorship); GRANDPA equivocations are
+//!   slashed. See [`configs::staking`].
+//! - Native token: CAES (12 decimals), balances + transaction payment (fees burned).
+//! - Economy (Caesar): provider bonds and slashing, the era payout split between
+//!   validators, providers (paid from measured usage) and the treasury, lease escrow.
+//! - Exchange: tokens (`pallet-assets`) and CAES pools (`pallet-asset-conversion`).
 //! - TrustChain (first slice): CA authorities set by root, the name service
 //!   under the `hypermesh` zone (AAAA/SRV/TXT) and the certificate-transparency
 //!   log with a tree head per block.
@@ -35,7 +41,10 @@ pub use apis::RuntimeApi;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod migrations;
 
+#[allow(unused_imports)]
+use frame_support::instances::{Instance1, Instance2};
 use sp_runtime::{
 	generic, impl_opaque_keys,
 	traits::{BlakeTwo256, IdentifyAccount, Verify},
@@ -81,7 +90,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hypermesh"),
 	impl_name: alloc::borrow::Cow::Borrowed("hypermesh-node"),
 	authoring_version: 1,
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -187,7 +196,12 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Storage migrations run on the next runtime upgrade, besides the pallets' own.
 #[allow(unused_parens)]
-type Migrations = (pallet_trustchain::migrations::v1::MigrateToV1<Runtime>,);
+type Migrations = (
+	pallet_trustchain::migrations::v1::MigrateToV1<Runtime>,
+	// Before the registry's own migration: it clears the registry's unbonding records.
+	migrations::MoveProviderBondsToCaesar,
+	pallet_hypermesh_assets::migrations::v1::MigrateToV1<Runtime>,
+);
 
 /// Dispatches extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<
@@ -217,11 +231,38 @@ mod runtime {
 	)]
 	pub struct Runtime;
 
+	// Declaration order is hook and genesis order: balances before staking (stakers bond at
+	// genesis), staking before session (session asks staking for the first validators),
+	// session before Aura and GRANDPA (their authorities follow the session).
 	#[runtime::pallet_index(0)]
 	pub type System = frame_system;
 
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	#[runtime::pallet_index(10)]
+	pub type Caesar = pallet_caesar;
+
+	#[runtime::pallet_index(11)]
+	pub type Authorship = pallet_authorship;
+
+	#[runtime::pallet_index(12)]
+	pub type Staking = pallet_staking;
+
+	#[runtime::pallet_index(13)]
+	pub type Offences = pallet_offences;
+
+	#[runtime::pallet_index(14)]
+	pub type Historical = pallet_session::historical;
+
+	#[runtime::pallet_index(15)]
+	pub type Session = pallet_session;
 
 	#[runtime::pallet_index(2)]
 	pub type Aura = pallet_aura;
@@ -229,11 +270,8 @@ mod runtime {
 	#[runtime::pallet_index(3)]
 	pub type Grandpa = pallet_grandpa;
 
-	#[runtime::pallet_index(4)]
-	pub type Balances = pallet_balances;
-
-	#[runtime::pallet_index(5)]
-	pub type TransactionPayment = pallet_transaction_payment;
+	#[runtime::pallet_index(16)]
+	pub type VoterList = pallet_bags_list<Instance1>;
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
@@ -246,4 +284,13 @@ mod runtime {
 
 	#[runtime::pallet_index(9)]
 	pub type AssetRegistry = pallet_hypermesh_assets;
+
+	#[runtime::pallet_index(17)]
+	pub type Assets = pallet_assets<Instance1>;
+
+	#[runtime::pallet_index(18)]
+	pub type PoolAssets = pallet_assets<Instance2>;
+
+	#[runtime::pallet_index(19)]
+	pub type AssetConversion = pallet_asset_conversion;
 }

@@ -36,7 +36,7 @@ let aliceSpace;
 let bobSpace;
 let storage; // Alice's asset: { id, address, kind, privacy }
 let aliceRegistration; // { kind, privacy, proof } of Alice's registration
-let bobAllocation; // { id, args: [asset, amount, lease], proof, blockHash }
+let bobAllocation; // { id, args: [asset, amount, lease, maxPricePerBlock], proof, blockHash }
 
 const rpc = (method, ...args) => provider.send(method, args);
 const nodeLog = (re = /hardware-oracle|hypermesh::proofs|proof refused|error|panic/i) =>
@@ -95,6 +95,37 @@ async function registryState(blockHash, keepFrom = 0) {
     commitmentCounts: await Promise.all(mine.map(async (who) => (await q.commitmentCount(who)).toNumber())),
     held: await Promise.all(mine.map(async (who) => (await at.query.system.account(who)).data.reserved.toBigInt())),
   };
+}
+
+/** `who`'s bonded provider stake (Caesar's bond hold less what is unbonding) at a block. */
+async function bondedAt(who, blockHash) {
+  const at = await api.at(blockHash);
+  const hold = (await at.query.balances.holds(who)).find((h) => h.id.isCaesar && h.id.asCaesar.isProviderBond);
+  const unbonding = (await at.query.caesar.unbonding(who)).reduce((sum, chunk) => sum + chunk.amount.toBigInt(), 0n);
+  return (hold ? hold.amount.toBigInt() : 0n) - unbonding;
+}
+
+/**
+ * Checks that the offence in block `blockHash` slashed `who`'s bond, Caesar moving the same
+ * amount to the treasury. With `exact` (the block's only change to `who`'s bond), also that
+ * it took exactly the configured share and the bond fell by as much. Returns the amount.
+ */
+async function expectSlash(who, blockHash, offence, exact = true) {
+  const events = await (await api.at(blockHash)).query.system.events();
+  const slashed = events.find(({ event }) => api.events.assetRegistry.ProviderSlashed.is(event)
+    && event.data.provider.toString() === who && event.data.offence.toString() === offence)?.event;
+  assert.ok(slashed, `no ProviderSlashed (${offence}) for ${who}`);
+  const amount = slashed.data.slashed.toBigInt();
+  const taken = events.filter(({ event }) => api.events.caesar.Slashed.is(event)
+    && event.data.who.toString() === who && event.data.offence.toString() === offence);
+  assert.ok(taken.some(({ event }) => event.data.amount.toBigInt() === amount), 'Caesar did not take the slash');
+  if (exact) {
+    const before = await bondedAt(who, await parentOf(blockHash));
+    const share = (await api.query.caesar.parameters()).offenceSlash.toBigInt();
+    assert.equal(amount, before * share / 1_000_000_000n);
+    assert.equal(await bondedAt(who, blockHash), before - amount);
+  }
+  return amount;
 }
 
 before(async () => {
@@ -171,7 +202,7 @@ test('proof parameters, and the JS encodings agree with the metadata', async () 
 test('Alice bonds, commits space and registers a FullPublic storage asset with a proof; the RPC resolves its address', { timeout: 180_000 }, async () => {
   aliceSpace = makeSpace({ chunks: 32, address: '2001:db8::a', port: 4433 });
   const bonded = 20n * UNIT;
-  const bond = send(api.tx.assetRegistry.bond(bonded), alice);
+  const bond = send(api.tx.caesar.bond(bonded), alice);
   const commit = send(api.tx.assetRegistry.commitSpace(toCallArg(aliceSpace.commitment)), alice);
   const bondResult = await bond.finalized;
   const commitResult = await commit.finalized;
@@ -239,13 +270,13 @@ test('Alice bonds, commits space and registers a FullPublic storage asset with a
 test('Bob allocates part of the asset; an over-allocation fails with OverAllocation and changes nothing', { timeout: 240_000 }, async () => {
   bobSpace = makeSpace({ chunks: 24, address: '2001:db8::b', port: 4433 });
   const bonded = 15n * UNIT;
-  const bond = send(api.tx.assetRegistry.bond(bonded), bob);
+  const bond = send(api.tx.caesar.bond(bonded), bob);
   const commit = send(api.tx.assetRegistry.commitSpace(toCallArg(bobSpace.commitment)), bob);
   assert.equal((await bond.finalized).error, null);
   assert.equal((await commit.finalized).error, null);
 
   // A consumer claims only the minimum stake: enough.
-  const args = [storage.id, 30, 100];
+  const args = [storage.id, 30, 100, 0];
   const proof = await proofFor(bob, allocateOperation(...args), bobSpace, BigInt(params.minimumStake));
   const nextAllocation = (await api.query.assetRegistry.nextAllocationId()).toNumber();
   const { events, error, blockHash } = await send(api.tx.assetRegistry.allocate(...args, toCallArg(proof)), bob).finalized;
@@ -254,7 +285,7 @@ test('Bob allocates part of the asset; an over-allocation fails with OverAllocat
   assert.ok(allocated, 'no Allocated event');
   const block = await blockNumberOf(blockHash);
   assert.deepEqual(eventFields(allocated), {
-    id: nextAllocation, asset: storage.id, consumer: bob.address, amount: 30, expiresAt: block + 100,
+    id: nextAllocation, asset: storage.id, consumer: bob.address, amount: 30, expiresAt: block + 100, pricePerBlock: 0,
   });
   const allocation = { id: nextAllocation, asset: storage.id, consumer: bob.address, amount: 30, expiresAt: block + 100 };
   assert.deepEqual(await rpc('assets_allocations', storage.id, blockHash), [allocation]);
@@ -264,7 +295,7 @@ test('Bob allocates part of the asset; an over-allocation fails with OverAllocat
   bobAllocation = { id: nextAllocation, args, proof, blockHash };
 
   // 71 > 70 free: the proof is valid, so the pool admits it; the call fails.
-  const overArgs = [storage.id, 71, 100];
+  const overArgs = [storage.id, 71, 100, 0];
   const overProof = await proofFor(bob, allocateOperation(...overArgs), bobSpace, BigInt(params.minimumStake));
   const over = await send(api.tx.assetRegistry.allocate(...overArgs, toCallArg(overProof)), bob).finalized;
   assert.equal(over.error, 'assetRegistry.OverAllocation');
@@ -282,7 +313,7 @@ test('Bob allocates part of the asset; an over-allocation fails with OverAllocat
 test('the pool refuses bad proofs, each with its own code, and nothing changes', { timeout: 180_000 }, async () => {
   const stake = BigInt(params.minimumStake);
   const bondedBob = 15n * UNIT;
-  const args = [storage.id, 1, 10];
+  const args = [storage.id, 1, 10, 0];
   const op = allocateOperation(...args);
   const time = await bestTime();
   const valid = await proofFor(bob, op, bobSpace, stake, time);
@@ -394,7 +425,7 @@ test('inside utility batches the pool checks every proof too; a proof used twice
   // The extension looks into utility.batch/batchAll/forceBatch: a forged proof inside a
   // batch never reaches a block, and neither does a batch that uses one proof twice.
   const stake = BigInt(params.minimumStake);
-  const args = [storage.id, 1, 10];
+  const args = [storage.id, 1, 10, 0];
   const time = await bestTime();
   const forged = cloneProof(await proofFor(bob, allocateOperation(...args), bobSpace, stake, time));
   forged.space.chunks[0].path[0][0] ^= 1;
@@ -438,13 +469,13 @@ test('wrappers that change the origin: the pool checks proofs inside utility.asD
   assert.equal(funded.error, null);
   const stake = BigInt(params.minimumStake);
   const setup = await send(api.tx.utility.batchAll([
-    api.tx.utility.asDerivative(0, api.tx.assetRegistry.bond(stake)),
+    api.tx.utility.asDerivative(0, api.tx.caesar.bond(stake)),
     api.tx.utility.asDerivative(0, api.tx.assetRegistry.commitSpace(toCallArg(derivativeSpace.commitment))),
   ]), bob).finalized;
   assert.equal(setup.error, null);
   assert.equal(BigInt((await rpc('assets_proofParameters', derivative.address)).bondedStake), stake);
 
-  const args = [storage.id, 1, 10];
+  const args = [storage.id, 1, 10, 0];
   const time = await bestTime();
   const allocate = (proof) => api.tx.assetRegistry.allocate(...args, toCallArg(proof));
   const bobsProof = await proofFor(bob, allocateOperation(...args), bobSpace, stake, time);
@@ -727,6 +758,8 @@ test('space challenges: the oracle answers with its data and earns the deposit; 
     && event.data.who.toString() === alice.address)?.event;
   assert.equal(released?.data.amount.toBigInt(), UNIT, 'Alice\'s deposit was not returned');
   await expectReputations(ferdie.address, failed.blockHash, 1, 'a wrong answer should cost every asset 100');
+  // The oracle's contradicted GPU reports slash Ferdie too, so only the event is exact here.
+  await expectSlash(ferdie.address, failed.blockHash, 'FailedChallenge', false);
 
   // 4. Alice's challenge was never answered: at its deadline it fails, her storage asset
   // loses 100 reputation, and Bob gets his deposit back.
@@ -736,6 +769,8 @@ test('space challenges: the oracle answers with its data and earns the deposit; 
   assert.equal(expired.event.data.expired.toJSON(), true);
   assert.equal(expired.event.data.assets.toNumber(), 1);
   await expectReputations(alice.address, expired.blockHash, 1, 'an unanswered challenge should cost Alice\'s asset 100');
+  // ... and 10 % of her 20 CAES bond, to the treasury.
+  assert.equal(await expectSlash(alice.address, expired.blockHash, 'UnansweredChallenge'), 2n * UNIT);
   assert.deepEqual(Object.keys(await reputationsAt(alice.address, expired.blockHash)), [String(storage.id)]);
   assert.equal(await held(bob.address), bobHeldBefore);
   assert.ok((await q.spaceChallenges(alice.address, aliceCommitment)).isNone);
@@ -774,22 +809,150 @@ test('unbonded stake stops counting at once but stays held until the unbonding p
   const bonded = async (who) => BigInt((await rpc('assets_proofParameters', who)).bondedStake);
   const held = async (who) => (await api.query.system.account(who)).data.reserved.toBigInt();
   const [stakeBefore, heldBefore] = [await bonded(bob.address), await held(bob.address)];
-  const bond = await send(api.tx.assetRegistry.bond(5n * UNIT), bob).finalized;
+  const bond = await send(api.tx.caesar.bond(5n * UNIT), bob).finalized;
   assert.equal(bond.error, null);
   assert.equal(await bonded(bob.address), stakeBefore + 5n * UNIT);
 
-  const unbond = await send(api.tx.assetRegistry.unbond(5n * UNIT), bob).finalized;
+  const unbond = await send(api.tx.caesar.unbond(5n * UNIT), bob).finalized;
   assert.equal(unbond.error, null);
-  const unbonded = eventOf(unbond.events, (e) => api.events.assetRegistry.Unbonded.is(e));
+  const unbonded = eventOf(unbond.events, (e) => api.events.caesar.Unbonded.is(e));
   const day = 24 * 60 * 60 / 6; // blocks of 6 s
   assert.equal(unbonded.data.unlocksAt.toNumber(), await blockNumberOf(unbond.blockHash) + day);
   // No longer stake for PoStake, still held.
   assert.equal(await bonded(bob.address), stakeBefore);
   assert.equal(await held(bob.address), heldBefore + 5n * UNIT);
-  const chunks = (await api.query.assetRegistry.unbonding(bob.address)).toJSON();
+  const chunks = (await api.query.caesar.unbonding(bob.address)).toJSON();
   assert.deepEqual(chunks, [{ amount: Number(5n * UNIT), unlocksAt: await blockNumberOf(unbond.blockHash) + day }]);
   // Too early to withdraw: a clear error, nothing released.
-  const early = await send(api.tx.assetRegistry.withdrawUnbonded(), bob).finalized;
-  assert.equal(early.error, 'assetRegistry.NothingToWithdraw');
+  const early = await send(api.tx.caesar.withdrawUnbonded(), bob).finalized;
+  assert.equal(early.error, 'caesar.NothingToWithdraw');
   assert.equal(await held(bob.address), heldBefore + 5n * UNIT);
+});
+
+test('Caesar: a priced lease is paid into escrow, telemetry confirms the service, the era closes the period and the provider claims exactly its share', { timeout: 480_000 }, async () => {
+  const UNIT_PRICE = 1_000_000n; // plancks per unit per block
+  const units = 10;
+  const lease = 80;
+  const perBlock = UNIT_PRICE * BigInt(units);
+  const stake = BigInt(params.minimumStake);
+  const account = async (who, at) => (await (at ? api.at(at) : api).query.system.account(who)).data;
+  const feeOf = (events) => eventOf(events, (e) => api.events.transactionPayment.TransactionFeePaid.is(e)).data.actualFee.toBigInt();
+
+  // An offence disqualifies a provider for the period it happened in (Alice's unanswered
+  // challenge above): service is measured from the next one.
+  const offended = (await api.query.caesar.currentPeriod()).toNumber();
+  if ((await api.query.caesar.service(offended, alice.address)).unwrapOr(null)?.disqualified.isTrue) {
+    while ((await api.query.caesar.currentPeriod()).toNumber() === offended) {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+    }
+  }
+
+  const priced = await send(api.tx.assetRegistry.setPrice(storage.id, UNIT_PRICE), alice).finalized;
+  assert.equal(priced.error, null);
+
+  // A consumer limit one planck below the lease's price per block: refused, nothing held.
+  const bobBefore = await account(bob.address);
+  const lowArgs = [storage.id, units, lease, perBlock - 1n];
+  const low = await send(api.tx.assetRegistry.allocate(...lowArgs,
+    toCallArg(await proofFor(bob, allocateOperation(...lowArgs), bobSpace, stake))), bob).finalized;
+  assert.equal(low.error, 'assetRegistry.PriceAboveLimit');
+  assert.equal((await account(bob.address, low.blockHash)).reserved.toBigInt(), bobBefore.reserved.toBigInt());
+
+  // At the price: the whole lease is escrowed from Bob, with the allocation deposit.
+  const args = [storage.id, units, lease, perBlock];
+  const heldBefore = (await account(bob.address)).reserved.toBigInt();
+  const allocated = await send(api.tx.assetRegistry.allocate(...args,
+    toCallArg(await proofFor(bob, allocateOperation(...args), bobSpace, stake))), bob).finalized;
+  assert.equal(allocated.error, null);
+  const opened = eventOf(allocated.events, (e) => api.events.caesar.LeaseOpened.is(e));
+  assert.ok(opened, 'no LeaseOpened event');
+  assert.equal(opened.data.amount.toBigInt(), perBlock * BigInt(lease));
+  assert.equal(opened.data.provider.toString(), alice.address);
+  const allocationId = opened.data.allocation.toNumber();
+  const start = await blockNumberOf(allocated.blockHash);
+  const deposit = api.consts.assetRegistry.allocationDeposit.toBigInt();
+  assert.equal((await account(bob.address, allocated.blockHash)).reserved.toBigInt(),
+    heldBefore + perBlock * BigInt(lease) + deposit);
+
+  // The provider reports the asset's use; each accepted report credits service points,
+  // computed here from the chain's state by the documented formula.
+  const maxInterval = api.consts.assetRegistry.maxServiceInterval.toNumber();
+  const expectedPoints = async (reportHash) => {
+    const parent = await api.at(await parentOf(reportHash));
+    const now = await blockNumberOf(reportHash);
+    const previous = (await parent.query.assetRegistry.usage(storage.id)).unwrapOr(null)?.at.toNumber();
+    const from = Math.max(previous ?? 0, now - maxInterval);
+    const asset = (await parent.query.assetRegistry.assets(storage.id)).unwrap();
+    let served = 0n;
+    for (const [key, startOf] of await parent.query.assetRegistry.allocationsByAsset.entries(storage.id)) {
+      const allocation = (await parent.query.assetRegistry.allocations(key.args[1])).unwrapOr(null);
+      if (!allocation || allocation.consumer.toString() === alice.address) continue;
+      const blocks = Math.min(allocation.expiresAt.toNumber(), now) - Math.max(startOf.toNumber(), from);
+      if (blocks > 0) served += BigInt(allocation.amount.toNumber()) * BigInt(blocks);
+    }
+    return served * BigInt(Math.min(asset.reputation.toNumber(), 1000)) / 1000n;
+  };
+  const report = async () => {
+    const telemetry = { measuredCapacity: null, used: units };
+    const proof = await proofFor(alice, telemetryOperation(storage.id, telemetry), aliceSpace, stake);
+    const reported = await send(api.tx.assetRegistry.reportTelemetry(storage.id, telemetry, toCallArg(proof)), alice).finalized;
+    assert.equal(reported.error, null);
+    const recorded = eventOf(reported.events, (e) => api.events.assetRegistry.ServiceRecorded.is(e));
+    assert.ok(recorded, 'no ServiceRecorded event');
+    const points = recorded.data.points.toBigInt();
+    assert.equal(points, await expectedPoints(reported.blockHash));
+    assert.ok(points > 0n);
+    const period = (await (await api.at(reported.blockHash)).query.caesar.currentPeriod()).toNumber();
+    return { points, period };
+  };
+  const reports = [await report()];
+  await new Promise((resolve) => setTimeout(resolve, 12_000));
+  reports.push(await report());
+  const period = reports[1].period;
+  const alicePoints = reports.filter((r) => r.period === period).reduce((sum, r) => sum + r.points, 0n);
+  const service = (await api.query.caesar.service(period, alice.address)).unwrap();
+  assert.equal(service.points.toBigInt(), alicePoints);
+  assert.equal(service.disqualified.isTrue, false);
+
+  // The era ends (3 minutes on dev): staking's remainder closes Caesar's period.
+  let closed;
+  for (let i = 0; i < 100 && !(closed = (await api.query.caesar.closedPeriods(period)).unwrapOr(null)); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+  }
+  assert.ok(closed, `period ${period} did not close`);
+  const pot = closed.pot.toBigInt();
+  const total = closed.totalPoints.toBigInt();
+  assert.ok(pot > 0n && total >= alicePoints);
+  const expected = pot * alicePoints / total;
+
+  // Alice claims exactly pot × her points / all points.
+  const aliceBefore = await account(alice.address);
+  const claim = await send(api.tx.caesar.claimReward(period), alice).finalized;
+  assert.equal(claim.error, null);
+  const claimed = eventOf(claim.events, (e) => api.events.caesar.RewardClaimed.is(e));
+  assert.equal(claimed.data.amount.toBigInt(), expected);
+  const aliceAfter = await account(alice.address, claim.blockHash);
+  assert.equal(aliceAfter.free.toBigInt(), aliceBefore.free.toBigInt() + expected - feeOf(claim.events));
+
+  // Claiming twice, or with no service: NothingToClaim, balances unchanged but the fee.
+  const twice = await send(api.tx.caesar.claimReward(period), alice).finalized;
+  assert.equal(twice.error, 'caesar.NothingToClaim');
+  const bobFree = (await account(bob.address)).free.toBigInt();
+  const bobs = await send(api.tx.caesar.claimReward(period), bob).finalized;
+  assert.equal(bobs.error, 'caesar.NothingToClaim');
+  assert.equal((await account(bob.address, bobs.blockHash)).free.toBigInt(), bobFree - feeOf(bobs.events));
+
+  // Bob ends the lease early: Alice is paid for the blocks served, Bob refunded the rest.
+  const aliceFree = (await account(alice.address)).free.toBigInt();
+  const bobHeld = (await account(bob.address)).reserved.toBigInt();
+  const released = await send(api.tx.assetRegistry.release(allocationId), bob).finalized;
+  assert.equal(released.error, null);
+  const settled = eventOf(released.events, (e) => api.events.caesar.LeaseClosed.is(e));
+  const served = BigInt(await blockNumberOf(released.blockHash) - start);
+  assert.ok(served < BigInt(lease));
+  assert.equal(settled.data.paid.toBigInt(), perBlock * served);
+  assert.equal(settled.data.refunded.toBigInt(), perBlock * (BigInt(lease) - served));
+  assert.equal((await account(alice.address, released.blockHash)).free.toBigInt(), aliceFree + perBlock * served);
+  assert.equal((await account(bob.address, released.blockHash)).reserved.toBigInt(),
+    bobHeld - perBlock * BigInt(lease) - deposit);
 });

@@ -91,8 +91,9 @@ export const registerOperation = (kind, privacy) =>
   operationHash(CALL.registerAsset, encodeAssetKind(kind), encodePrivacy(privacy));
 export const updateOperation = (id, kind, privacy) =>
   operationHash(CALL.updateAsset, u64(id), encodeAssetKind(kind), encodePrivacy(privacy));
-export const allocateOperation = (asset, amount, lease) =>
-  operationHash(CALL.allocate, u64(asset), u64(amount), u32(lease));
+/** `maxPricePerBlock`: the most the consumer accepts to pay per block (CAES plancks). */
+export const allocateOperation = (asset, amount, lease, maxPricePerBlock) =>
+  operationHash(CALL.allocate, u64(asset), u64(amount), u32(lease), u128(maxPricePerBlock));
 export const telemetryOperation = (asset, telemetry) =>
   operationHash(CALL.reportTelemetry, u64(asset), encodeTelemetry(telemetry));
 

@@ -1,4 +1,11 @@
 //! Configuration of each pallet in the runtime.
+//!
+//! This file configures the chain's base (system, consensus, balances, fees), TrustChain,
+//! the asset registry and Caesar; [`staking`] the validator election and its rewards and
+//! slashes; [`exchange`] the tokens and the CAES exchange.
+
+pub mod exchange;
+pub mod staking;
 
 use frame_support::{
 	derive_impl, parameter_types,
@@ -15,10 +22,10 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, Timestamp, DAYS, EXISTENTIAL_DEPOSIT, HOURS, SLOT_DURATION, SS58_PREFIX,
-	UNIT, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Caesar, Hash, Nonce, OriginCaller,
+	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	RuntimeOrigin, RuntimeTask, Session, System, Timestamp, UncheckedExtrinsic, DAYS,
+	EXISTENTIAL_DEPOSIT, HOURS, SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
 };
 
 /// Share of the block weight and length available to normal (user) extrinsics;
@@ -61,7 +68,8 @@ impl frame_system::Config for Runtime {
 
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
-	type DisabledValidators = ();
+	/// Validators disabled for an offence author no blocks.
+	type DisabledValidators = Session;
 	type MaxAuthorities = ConstU32<32>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
@@ -71,10 +79,12 @@ impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type WeightInfo = ();
 	type MaxAuthorities = ConstU32<32>;
-	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	type MaxNominators = staking::MaxBackersPerWinner;
+	type MaxSetIdSessionEntries = staking::GrandpaSetIdSessionEntries;
+	/// Key ownership is proven against session history.
+	type KeyOwnerProof = sp_session::MembershipProof;
+	/// Equivocations become offences, slashed by staking.
+	type EquivocationReportSystem = staking::GrandpaEquivocationReports;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -103,12 +113,15 @@ impl pallet_balances::Config for Runtime {
 }
 
 parameter_types! {
-	/// Fee multiplier: constant until the economy (Caesar) sets a fee policy.
+	/// Fee multiplier: constant (no congestion pricing yet).
 	pub FeeMultiplier: Multiplier = Multiplier::one();
 }
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
+	/// Fees are burned: they offset issuance instead of paying whoever fills blocks, so no
+	/// validator gains by stuffing its own blocks with transactions; validators, providers
+	/// and the treasury are paid from Caesar's issuance schedule instead.
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = IdentityFee<Balance>;
@@ -130,7 +143,49 @@ impl pallet_utility::Config for Runtime {
 	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
 }
 
-// Silence unused-import lints for items only some feature sets use.
+/// GRANDPA submits equivocation reports as bare (unsigned) transactions.
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateBare<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
+}
+
+parameter_types! {
+	/// The treasury's account: Caesar's treasury share, slashes and pool setup fees land
+	/// here until the governance issue brings `pallet-treasury`.
+	pub TreasuryAccount: AccountId =
+		sp_runtime::traits::AccountIdConversion::<AccountId>::into_account_truncating(
+			&frame_support::PalletId(*b"hm/trsry"),
+		);
+	/// Caesar's pallet id: the providers' reward pot derives from it.
+	pub const CaesarPalletId: frame_support::PalletId = frame_support::PalletId(*b"hm/caesr");
+}
+
+impl pallet_caesar::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type PalletId = CaesarPalletId;
+	type TreasuryAccount = TreasuryAccount;
+	/// Unbonded provider stake stays held (and slashable) for a day.
+	type UnbondingPeriod = ConstU32<DAYS>;
+	type MaxUnbondingChunks = ConstU32<16>;
+	/// Provider rewards stay claimable for 84 periods (eras), as validators' do.
+	type RewardHistory = ConstU32<84>;
+	/// Root until governance brings an economic-parameters track.
+	type ParameterOrigin = frame_system::EnsureRoot<AccountId>;
+	type WeightInfo = pallet_caesar::weights::SubstrateWeight<Runtime>;
+}
 
 parameter_types! {
 	/// The DNS zone TrustChain names live under: `<label>.hypermesh`.
@@ -179,13 +234,27 @@ parameter_types! {
 	pub const AssetMinimumStake: u128 = 10 * UNIT;
 	/// What a space challenger holds until the challenge is settled.
 	pub const AssetChallengeDeposit: Balance = UNIT;
+	/// Held while an asset is registered.
+	pub const AssetRegistrationDeposit: Balance = UNIT;
+	/// Held from the consumer while an allocation lives.
+	pub const AssetAllocationDeposit: Balance = UNIT / 10;
 }
 
 impl pallet_hypermesh_assets::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	/// Funds held by the registry's own `bond` until Caesar provides staking.
-	type Stake = pallet_hypermesh_assets::HeldStake<Runtime>;
+	/// Provider bonds are Caesar's.
+	type Stake = Caesar;
+	/// Service confirmed by telemetry earns a share of each era's providers' pot.
+	type Usage = Caesar;
+	/// Leases are paid into Caesar's escrow.
+	type Escrow = Caesar;
+	/// A proven offence costs Caesar's `offence_slash` share of the provider's bond.
+	type OffenceSlash = pallet_caesar::OffenceSlashOf<Runtime>;
+	/// One report credits at most an hour of service.
+	type MaxServiceInterval = ConstU32<HOURS>;
+	type AssetDeposit = AssetRegistrationDeposit;
+	type AllocationDeposit = AssetAllocationDeposit;
 	type MinimumStake = AssetMinimumStake;
 	/// About 4096 hashes per proof on average: milliseconds for a client.
 	type WorkDifficulty = ConstU32<12>;
@@ -197,9 +266,8 @@ impl pallet_hypermesh_assets::Config for Runtime {
 	type MaxLease = ConstU32<{ 7 * DAYS }>;
 	type MaxAssetsPerOwner = ConstU32<64>;
 	type ReputationPenalty = ConstU32<100>;
-	/// Unbonded stake stays held for a day: it cannot prove and leave in one block.
-	type UnbondingPeriod = ConstU32<DAYS>;
-	type MaxUnbondingChunks = ConstU32<16>;
+	/// At most 64 live allocations per asset (a telemetry report reads them all).
+	type MaxAllocationsPerAsset = ConstU32<64>;
 	/// A space challenge holds 1 CAES from the challenger: the provider's fee for
 	/// answering, paid only if it answers right.
 	type ChallengeDeposit = AssetChallengeDeposit;
@@ -208,6 +276,22 @@ impl pallet_hypermesh_assets::Config for Runtime {
 	type MaxChallengesPerBlock = ConstU32<8>;
 	type InnerCalls = WrappedCalls;
 	type WeightInfo = pallet_hypermesh_assets::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = AssetRegistryBenchmarkHelper;
+}
+
+/// Bonds stake through Caesar for the asset registry's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct AssetRegistryBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_hypermesh_assets::BenchmarkHelper<AccountId> for AssetRegistryBenchmarkHelper {
+	fn bond(who: &AccountId, amount: u128) {
+		use frame_support::traits::fungible::Mutate;
+		let _ = Balances::mint_into(who, amount.saturating_add(EXISTENTIAL_DEPOSIT));
+		pallet_caesar::Pallet::<Runtime>::bond(RuntimeOrigin::signed(who.clone()), amount)
+			.expect("benchmark account was funded to bond");
+	}
 }
 
 /// The calls `utility` and `sudo` carry, and the account each runs as, for the

@@ -308,9 +308,7 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 			if bonded < parameters.minimum_stake {
 				let amount = parameters.minimum_stake - bonded;
 				self.submitter
-					.submit(RuntimeCall::AssetRegistry(
-						pallet_hypermesh_assets::Call::bond { amount },
-					))
+					.submit(RuntimeCall::Caesar(pallet_caesar::Call::bond { amount }))
 					.await?;
 				self.last_setup = Some(number);
 				log::info!(target: "hardware-oracle", "bonding {amount} for PoStake");

@@ -1,0 +1,136 @@
+// A new validator joins a running HyperMesh network through staking, the way an operator
+// does it (README, "Become a validator"):
+//   1. its node generates session keys (author_rotateKeys, on the node itself);
+//   2. its account bonds, declares intent to validate and registers those keys
+//      (staking.bond + staking.validate + session.setKeys, in one utility.batchAll);
+//   3. at the next era change the election picks it, two sessions later it is in
+//      session.validators, and then it authors blocks.
+// Throughout, finality must keep going: the finalized height may never stand still for
+// longer than FINALITY_STALL_MS.
+//
+// Run by zombienet (`dave: js-script ./join-validator.js`) with the joining node's name.
+
+const { ApiPromise, WsProvider } = require('@polkadot/api');
+const { Keyring } = require('@polkadot/keyring');
+
+const UNIT = 10n ** 12n;
+const BOND = 20_000n * UNIT; // above the chain's 10,000 CAES minimum validator bond
+const FINALITY_STALL_MS = 60_000;
+const JOIN_TIMEOUT_MS = 600_000;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Submits `tx` signed by `signer`; resolves at finalization with the dispatch error, if any. */
+function submit(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, ({ status, dispatchError, events }) => {
+      if (!status.isFinalized) return;
+      let error = null;
+      if (dispatchError) {
+        error = dispatchError.isModule
+          ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(dispatchError.asModule))
+          : dispatchError.toString();
+      }
+      const failed = events.find(({ event }) => api.events.utility.BatchInterrupted.is(event));
+      if (!error && failed) error = `batch interrupted: ${failed.event.data.toString()}`;
+      resolve({ error, blockHash: status.asFinalized.toHex(), events });
+    }).catch(reject);
+  });
+}
+
+async function run(nodeName, networkInfo) {
+  const node = networkInfo.nodesByName[nodeName];
+  const api = await ApiPromise.create({ provider: new WsProvider(node.wsUri), noInitWarn: true });
+  const keyring = new Keyring({ type: 'sr25519' });
+  const name = nodeName.charAt(0).toUpperCase() + nodeName.slice(1);
+  const stash = keyring.addFromUri(`//${name}`);
+
+  // Finality watch: records the longest time the finalized height stood still.
+  let lastFinalized = 0;
+  let lastChange = Date.now();
+  let longestStall = 0;
+  const unsubscribeFinality = await api.rpc.chain.subscribeFinalizedHeads((header) => {
+    const number = header.number.toNumber();
+    if (number > lastFinalized) {
+      longestStall = Math.max(longestStall, Date.now() - lastChange);
+      lastFinalized = number;
+      lastChange = Date.now();
+    }
+  });
+  const stalled = () => Math.max(longestStall, Date.now() - lastChange);
+
+  try {
+    const before = (await api.query.session.validators()).map((v) => v.toString());
+    if (before.includes(stash.address)) throw new Error(`${name} is a validator already`);
+
+    // 1. Session keys from the joining node's own keystore.
+    const keys = await api.rpc.author.rotateKeys();
+
+    // 2. Bond, validate, set keys.
+    const joined = await submit(
+      api,
+      api.tx.utility.batchAll([
+        api.tx.staking.bond(BOND, 'Staked'),
+        api.tx.staking.validate({ commission: 0, blocked: false }),
+        api.tx.session.setKeys(keys, '0x'),
+      ]),
+      stash,
+    );
+    if (joined.error) throw new Error(`joining failed: ${joined.error}`);
+    const ledger = (await api.query.staking.ledger(stash.address)).unwrap();
+    if (ledger.active.toBigInt() !== BOND) throw new Error(`bonded ${ledger.active} instead of ${BOND}`);
+    const startEra = (await api.query.staking.activeEra()).unwrap().index.toNumber();
+    console.log(`${name} bonded and validates from era ${startEra}; waiting for the active set`);
+
+    // 3. In the active set after an era change...
+    const deadline = Date.now() + JOIN_TIMEOUT_MS;
+    for (;;) {
+      const validators = (await api.query.session.validators()).map((v) => v.toString());
+      if (validators.includes(stash.address)) {
+        const era = (await api.query.staking.activeEra()).unwrap().index.toNumber();
+        if (era <= startEra) throw new Error(`in the set at era ${era}, before any era change`);
+        console.log(`${name} is one of ${validators.length} validators in era ${era}`);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`${name} not in the active set after ${JOIN_TIMEOUT_MS} ms`);
+      if (stalled() > FINALITY_STALL_MS) throw new Error(`finality stalled for ${stalled()} ms`);
+      await sleep(6_000);
+    }
+
+    // ...and authoring blocks: the author of each new block, as polkadot.js derives it
+    // from the Aura pre-digest and session.validators.
+    const authored = await new Promise((resolve, reject) => {
+      let unsubscribe = () => {};
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`${name} authored no block within 120 s of joining`));
+      }, 120_000);
+      api.derive.chain
+        .subscribeNewHeads((header) => {
+          if (header.author && header.author.toString() === stash.address) {
+            clearTimeout(timer);
+            unsubscribe();
+            resolve(header.number.toNumber());
+          }
+        })
+        .then((u) => {
+          unsubscribe = u;
+        }, reject);
+    });
+    console.log(`${name} authored block ${authored}`);
+
+    // Finality reaches the block the new validator authored.
+    while (lastFinalized < authored) {
+      if (stalled() > FINALITY_STALL_MS) throw new Error(`finality stalled for ${stalled()} ms`);
+      await sleep(2_000);
+    }
+    if (longestStall > FINALITY_STALL_MS) throw new Error(`finality stalled for ${longestStall} ms`);
+    console.log(`finalized ${lastFinalized}; longest finality stall ${longestStall} ms`);
+    return authored;
+  } finally {
+    unsubscribeFinality();
+    await api.disconnect();
+  }
+}
+
+module.exports = { run };
