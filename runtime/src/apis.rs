@@ -212,6 +212,75 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_caesar_runtime_api::CaesarApi<Block, AccountId, Balance> for Runtime {
+		fn current_period() -> u32 {
+			pallet_caesar::CurrentPeriod::<Runtime>::get()
+		}
+
+		fn parameters() -> pallet_caesar::EconomicParameters {
+			pallet_caesar::Parameters::<Runtime>::get()
+		}
+
+		fn reward_history() -> u32 {
+			<Runtime as pallet_caesar::Config>::RewardHistory::get()
+		}
+
+		fn session_length() -> u32 {
+			pallet_caesar::SessionLengthOf::<Runtime>::get()
+		}
+
+		fn sessions_per_era() -> u32 {
+			pallet_caesar::SessionsPerEraOf::<Runtime>::get()
+		}
+
+		fn active_era() -> Option<(u32, Option<u64>)> {
+			pallet_staking::ActiveEra::<Runtime>::get().map(|era| (era.index, era.start))
+		}
+
+		fn current_era() -> Option<u32> {
+			pallet_staking::CurrentEra::<Runtime>::get()
+		}
+
+		fn session_index() -> u32 {
+			pallet_session::CurrentIndex::<Runtime>::get()
+		}
+
+		fn era_payout_split(era_duration_millis: u64) -> (Balance, Balance, Balance) {
+			use frame_support::traits::fungible::Inspect;
+			let issuance = <crate::Balances as Inspect<AccountId>>::total_issuance();
+			let split = crate::Caesar::era_payout_split(issuance, era_duration_millis);
+			(split.validators, split.providers, split.treasury)
+		}
+
+		fn provider_service(period: u32, who: AccountId) -> Option<pallet_caesar::ServiceRecord> {
+			crate::Caesar::provider_service(period, &who)
+		}
+
+		fn claimable(period: u32, who: AccountId) -> Balance {
+			crate::Caesar::claimable(period, &who)
+		}
+
+		fn closed_period(period: u32) -> Option<pallet_caesar::ClosedPeriod<Balance>> {
+			pallet_caesar::ClosedPeriods::<Runtime>::get(period)
+		}
+
+		fn bonded(who: AccountId) -> (Balance, Balance) {
+			(crate::Caesar::bonded_stake(&who), crate::Caesar::held_bond(&who))
+		}
+
+		fn validator_era(
+			era: u32,
+			who: AccountId,
+		) -> pallet_caesar_runtime_api::ValidatorEra<Balance> {
+			let points = pallet_staking::ErasRewardPoints::<Runtime>::get(era);
+			pallet_caesar_runtime_api::ValidatorEra {
+				points: points.individual.get(&who).copied().unwrap_or(0),
+				total_points: points.total,
+				reward: pallet_staking::ErasValidatorReward::<Runtime>::get(era).unwrap_or(0),
+			}
+		}
+	}
+
 	impl pallet_trustchain_runtime_api::TrustChainApi<Block, AccountId, BlockNumber, Balance> for Runtime {
 		fn certificate(
 			id: u64,

@@ -835,7 +835,7 @@ test('Caesar: a priced lease is paid into escrow, telemetry confirms the service
   const lease = 80;
   const perBlock = UNIT_PRICE * BigInt(units);
   const stake = BigInt(params.minimumStake);
-  const account = async (who, at) => (await (at ? api.at(at) : api).query.system.account(who)).data;
+  const account = async (who, at) => (await (at ? await api.at(at) : api).query.system.account(who)).data;
   const feeOf = (events) => eventOf(events, (e) => api.events.transactionPayment.TransactionFeePaid.is(e)).data.actualFee.toBigInt();
 
   // An offence disqualifies a provider for the period it happened in (Alice's unanswered
@@ -887,7 +887,7 @@ test('Caesar: a priced lease is paid into escrow, telemetry confirms the service
     for (const [key, startOf] of await parent.query.assetRegistry.allocationsByAsset.entries(storage.id)) {
       const allocation = (await parent.query.assetRegistry.allocations(key.args[1])).unwrapOr(null);
       if (!allocation || allocation.consumer.toString() === alice.address) continue;
-      const blocks = Math.min(allocation.expiresAt.toNumber(), now) - Math.max(startOf.toNumber(), from);
+      const blocks = Math.min(allocation.expiresAt.toNumber(), now) - Math.max(startOf.unwrap().toNumber(), from);
       if (blocks > 0) served += BigInt(allocation.amount.toNumber()) * BigInt(blocks);
     }
     return served * BigInt(Math.min(asset.reputation.toNumber(), 1000)) / 1000n;

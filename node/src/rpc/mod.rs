@@ -4,11 +4,13 @@
 //! (`payment_queryInfo`, `payment_queryFeeDetails`) and GRANDPA
 //! (`grandpa_roundState`, `grandpa_proveFinality`, `grandpa_subscribeJustifications`),
 //! TrustChain (`trustchain_*`, see [`trustchain`]), the asset registry (`assets_*`, see
-//! [`assets`]) and the STOQ endpoint (`stoq_*`, see [`stoq`]).
+//! [`assets`]), the economy and exchange (`caesar_*`, see [`caesar`]) and the STOQ endpoint
+//! (`stoq_*`, see [`stoq`]).
 //!
 //! One module per namespace; [`json`] holds the JSON forms they share.
 
 mod assets;
+mod caesar;
 mod json;
 mod stoq;
 mod trustchain;
@@ -70,11 +72,20 @@ where
 	C::Api: BlockBuilder<Block>,
 	C::Api: pallet_trustchain_runtime_api::TrustChainApi<Block, AccountId, BlockNumber, Balance>,
 	C::Api: pallet_hypermesh_assets_runtime_api::HyperMeshAssetsApi<Block, AccountId, BlockNumber>,
+	C::Api: pallet_caesar_runtime_api::CaesarApi<Block, AccountId, Balance>,
+	C::Api: pallet_caesar_runtime_api::AssetConversionApi<
+		Block,
+		Balance,
+		pallet_caesar_runtime_api::NativeOrWithId<hypermesh_runtime::configs::exchange::TokenId>,
+	>,
 	P: TransactionPool + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
 	B::State: sc_client_api::StateBackend<sp_runtime::traits::HashingFor<Block>>,
 {
-	use self::{assets::AssetsRpcServer, stoq::StoqRpcServer, trustchain::TrustChainRpcServer};
+	use self::{
+		assets::AssetsRpcServer, caesar::CaesarRpcServer, stoq::StoqRpcServer,
+		trustchain::TrustChainRpcServer,
+	};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
@@ -93,7 +104,8 @@ where
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(trustchain::TrustChain::new(client.clone()).into_rpc())?;
-	module.merge(assets::Assets::new(client).into_rpc())?;
+	module.merge(assets::Assets::new(client.clone()).into_rpc())?;
+	module.merge(caesar::Caesar::new(client).into_rpc())?;
 	module.merge(
 		Grandpa::new(
 			grandpa.subscription_executor,
