@@ -223,6 +223,9 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		}
 		Some(Subcommand::Trustchain(cmd)) => Ok(cmd.run()?),
+		Some(Subcommand::Provider(cmd)) => {
+			Ok(cmd.run(|id| cli.load_spec(id)).map_err(CliError::from)?)
+		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let services = cli.services.clone();

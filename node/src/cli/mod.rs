@@ -1,12 +1,14 @@
 //! Command-line interface: `hypermesh-node [run options]` starts a node; the
 //! subcommands manage keys, chain specs, the database and benchmarks.
 //!
-//! This module holds the clap definitions; [`command`] dispatches them, and
+//! This module holds the clap definitions; [`command`] dispatches them,
 //! [`trustchain`] implements the `trustchain` subcommands (CA and requester keys, proofs
-//! of possession). The node services' own options are defined with each service and
+//! of possession) and [`provider`] the `provider` subcommands (a hardware provider's
+//! transactions, with their consensus proofs, sent to a running node over JSON-RPC). The node services' own options are defined with each service and
 //! flattened in here, through [`crate::services::ServiceParams`].
 
 pub mod command;
+mod provider;
 mod trustchain;
 
 use sc_cli::RunCmd;
@@ -72,6 +74,11 @@ pub enum Subcommand {
 	/// TrustChain keys and proofs: CA generation, requester keys, proofs of possession.
 	#[command(subcommand)]
 	Trustchain(trustchain::TrustChainCmd),
+
+	/// A hardware provider's (or consumer's) transactions, sent to a running node over
+	/// JSON-RPC with their consensus proofs: bond, commit space, register, price,
+	/// allocate, release, retire, claim rewards.
+	Provider(provider::ProviderCmd),
 }
 
 /// The options that put a TrustChain root authority into a dev or local genesis, taken by
@@ -154,6 +161,9 @@ pub enum CliError {
 	/// `--trustchain-operator-suri` is not a secret URI.
 	#[error("bad operator secret URI: {0:?}")]
 	BadOperatorSuri(sp_core::crypto::SecretStringError),
+	/// A `provider` command failed.
+	#[error(transparent)]
+	Provider(#[from] provider::ProviderError),
 }
 
 impl From<CliError> for sc_cli::Error {
