@@ -1,10 +1,13 @@
 // A new validator joins a running HyperMesh network through staking, the way an operator
 // does it (README, "Become a validator"):
-//   1. its node generates session keys (author_rotateKeys, on the node itself);
-//   2. its account bonds, declares intent to validate and registers those keys
-//      (staking.bond + staking.validate + session.setKeys, in one utility.batchAll);
-//   3. at the next era change the election picks it, two sessions later it is in
-//      session.validators, and then it authors blocks.
+//   1. its node generates session keys for the stash account, with a proof that the
+//      stash owns them (author_rotateKeysWithOwner, on the node itself: pallet-session
+//      refuses keys without that proof);
+//   2. its account bonds, declares intent to validate and registers those keys with the
+//      proof (staking.bond + staking.validate + session.setKeys, in one utility.batchAll);
+//   3. at the next era change the election picks it, it is in session.validators, and
+//      then it authors blocks;
+//   4. it leaves with staking.chill: from the next era it is out of the set.
 // Throughout, finality must keep going: the finalized height may never stand still for
 // longer than FINALITY_STALL_MS.
 //
@@ -12,6 +15,7 @@
 
 const { ApiPromise, WsProvider } = require('@polkadot/api');
 const { Keyring } = require('@polkadot/keyring');
+const { u8aToHex } = require('@polkadot/util');
 
 const UNIT = 10n ** 12n;
 const BOND = 20_000n * UNIT; // above the chain's 10,000 CAES minimum validator bond
@@ -40,7 +44,8 @@ function submit(api, tx, signer) {
 
 async function run(nodeName, networkInfo) {
   const node = networkInfo.nodesByName[nodeName];
-  const api = await ApiPromise.create({ provider: new WsProvider(node.wsUri), noInitWarn: true });
+  const provider = new WsProvider(node.wsUri);
+  const api = await ApiPromise.create({ provider, noInitWarn: true });
   const keyring = new Keyring({ type: 'sr25519' });
   const name = nodeName.charAt(0).toUpperCase() + nodeName.slice(1);
   const stash = keyring.addFromUri(`//${name}`);
@@ -63,8 +68,10 @@ async function run(nodeName, networkInfo) {
     const before = (await api.query.session.validators()).map((v) => v.toString());
     if (before.includes(stash.address)) throw new Error(`${name} is a validator already`);
 
-    // 1. Session keys from the joining node's own keystore.
-    const keys = await api.rpc.author.rotateKeys();
+    // 1. Session keys from the joining node's own keystore, and the proof that the stash
+    // owns them (each key signs the stash's SCALE-encoded account id).
+    const { keys, proof } = await provider.send('author_rotateKeysWithOwner', [u8aToHex(stash.publicKey)]);
+    if (!proof) throw new Error('the node returned no ownership proof');
 
     // 2. Bond, validate, set keys.
     const joined = await submit(
@@ -72,7 +79,7 @@ async function run(nodeName, networkInfo) {
       api.tx.utility.batchAll([
         api.tx.staking.bond(BOND, 'Staked'),
         api.tx.staking.validate({ commission: 0, blocked: false }),
-        api.tx.session.setKeys(keys, '0x'),
+        api.tx.session.setKeys(keys, proof),
       ]),
       stash,
     );
@@ -124,6 +131,31 @@ async function run(nodeName, networkInfo) {
       if (stalled() > FINALITY_STALL_MS) throw new Error(`finality stalled for ${stalled()} ms`);
       await sleep(2_000);
     }
+
+    // 4. And leaves: chill stops its candidacy; from the next era's set on it is out, and the
+    // three others finalize alone.
+    const chilled = await submit(api, api.tx.staking.chill(), stash);
+    if (chilled.error) throw new Error(`chill failed: ${chilled.error}`);
+    const chillEra = (await api.query.staking.activeEra()).unwrap().index.toNumber();
+    const leaveDeadline = Date.now() + JOIN_TIMEOUT_MS;
+    for (;;) {
+      const validators = (await api.query.session.validators()).map((v) => v.toString());
+      if (!validators.includes(stash.address)) {
+        const era = (await api.query.staking.activeEra()).unwrap().index.toNumber();
+        console.log(`${name} left the set in era ${era} (chilled in era ${chillEra}); ${validators.length} validators`);
+        if (validators.length !== 3) throw new Error(`${validators.length} validators after ${name} left`);
+        break;
+      }
+      if (Date.now() > leaveDeadline) throw new Error(`${name} still a validator ${JOIN_TIMEOUT_MS} ms after chilling`);
+      if (stalled() > FINALITY_STALL_MS) throw new Error(`finality stalled for ${stalled()} ms`);
+      await sleep(6_000);
+    }
+    const left = (await api.rpc.chain.getHeader()).number.toNumber();
+    while (lastFinalized < left) {
+      if (stalled() > FINALITY_STALL_MS) throw new Error(`finality stalled for ${stalled()} ms`);
+      await sleep(2_000);
+    }
+
     if (longestStall > FINALITY_STALL_MS) throw new Error(`finality stalled for ${longestStall} ms`);
     console.log(`finalized ${lastFinalized}; longest finality stall ${longestStall} ms`);
     return authored;
