@@ -29,6 +29,29 @@ export function freePort() {
  * Starts `hypermesh-node --dev` on free ports and resolves once its RPC
  * server answers. Returns { rpcPort, prometheusPort, logs(), stop() }.
  */
+/**
+ * Dev nodes this process started and that are still running. If the process ends before
+ * a test's `after` hook stops them (the runner kills a test file that times out), they
+ * are killed with it instead of running on, unowned.
+ */
+const running = new Set();
+let reaperInstalled = false;
+
+function killRunningOnExit() {
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  const reap = () => {
+    for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', reap);
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]]) {
+    process.once(signal, () => {
+      reap();
+      process.exit(code);
+    });
+  }
+}
+
 export async function startDevNode(extraArgs = []) {
   const rpcPort = await freePort();
   const prometheusPort = await freePort();
@@ -47,6 +70,9 @@ export async function startDevNode(extraArgs = []) {
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });
   const exited = new Promise((resolve) => child.on('exit', resolve));
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  killRunningOnExit();
 
   const deadline = Date.now() + 120_000;
   for (;;) {
