@@ -9,11 +9,7 @@
 use std::{net::Ipv6Addr, sync::Arc};
 
 use hypermesh_runtime::{opaque::Block, AccountId, BlockNumber};
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::{ErrorObject, ErrorObjectOwned},
-};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_hypermesh_assets::{
 	Allocation, Asset, AssetId, AssetKind, Privacy, ProofRejection, SpaceCommitment,
 };
@@ -24,12 +20,9 @@ use sp_blockchain::HeaderBackend;
 use sp_core::crypto::Ss58Codec;
 use sp_runtime::traits::Block as BlockT;
 
-use super::json::{hex, runtime_error};
+use super::json::{hex, invalid, parse_account as account, runtime_error};
 
 type BlockHash = <Block as BlockT>::Hash;
-
-/// JSON-RPC error code: an argument is malformed (not SS58, not IPv6, unknown code).
-pub const INVALID_ARGUMENT: i32 = 9110;
 
 /// The `assets_*` methods.
 #[rpc(server, namespace = "assets")]
@@ -79,15 +72,6 @@ impl<C> Assets<C> {
 	pub fn new(client: Arc<C>) -> Self {
 		Self { client }
 	}
-}
-
-fn invalid(message: String) -> ErrorObjectOwned {
-	ErrorObject::owned(INVALID_ARGUMENT, message, None::<()>)
-}
-
-fn account(text: &str) -> Result<AccountId, ErrorObjectOwned> {
-	AccountId::from_ss58check(text)
-		.map_err(|e| invalid(format!("{text:?} is not an SS58 account: {e:?}")))
 }
 
 /// The kind's name, unit and details.

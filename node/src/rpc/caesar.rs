@@ -15,21 +15,16 @@
 use std::sync::Arc;
 
 use hypermesh_runtime::{configs::exchange::TokenId, opaque::Block, AccountId, Balance};
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::{ErrorObject, ErrorObjectOwned},
-};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
 use pallet_caesar_runtime_api::{
 	AssetConversionApi, CaesarApi, NativeOrWithId, MAX_PERIODS_PER_QUERY,
 };
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
-use sp_core::crypto::Ss58Codec;
 use sp_runtime::traits::Block as BlockT;
 
-use super::{assets::INVALID_ARGUMENT, json::runtime_error};
+use super::json::{invalid, parse_account as account, runtime_error};
 
 type BlockHash = <Block as BlockT>::Hash;
 
@@ -96,15 +91,6 @@ impl<C> Caesar<C> {
 	pub fn new(client: Arc<C>) -> Self {
 		Self { client }
 	}
-}
-
-fn invalid(message: String) -> ErrorObjectOwned {
-	ErrorObject::owned(INVALID_ARGUMENT, message, None::<()>)
-}
-
-fn account(text: &str) -> Result<AccountId, ErrorObjectOwned> {
-	AccountId::from_ss58check(text)
-		.map_err(|e| invalid(format!("{text:?} is not an SS58 account: {e:?}")))
 }
 
 /// `"native"` or a token id.

@@ -30,7 +30,7 @@ use sp_blockchain::HeaderBackend;
 use sp_keystore::KeystorePtr;
 use sp_runtime::traits::{Block as BlockT, Header as _};
 
-pub use submitter::{insert_dev_key, SignerError, Submitter};
+pub use submitter::{insert_dev_key, signed_extrinsic, SignerError, Submitter};
 
 use crate::{files::FileError, keys::KeyError};
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use codec::Encode;
 use hypermesh_runtime::{
-	opaque::Block, AccountId, Nonce, RuntimeCall, SignedPayload, UncheckedExtrinsic, VERSION,
+	opaque::Block, AccountId, Hash, Nonce, RuntimeCall, SignedPayload, UncheckedExtrinsic, VERSION,
 };
 use sc_transaction_pool_api::TransactionSource;
 use sp_core::{crypto::KeyTypeId, sr25519, Pair as _};
@@ -119,38 +119,68 @@ impl<C: ServiceClient, P: ServicePool> Submitter<C, P> {
 		nonce: Nonce,
 	) -> Result<<Block as BlockT>::Extrinsic, SignerError> {
 		let genesis = self.client.info().genesis_hash;
-		let tx_ext = hypermesh_runtime::tx_extension(nonce, Era::Immortal, 0);
-		let payload = SignedPayload::from_raw(
-			call.clone(),
-			tx_ext.clone(),
-			(
-				(),
-				(),
-				VERSION.spec_version,
-				VERSION.transaction_version,
-				genesis,
-				genesis,
-				(),
-				(),
-				(),
-				(),
-				None,
-				(),
-			),
-		);
-		let signature = payload
-			.using_encoded(|bytes| self.keystore.sr25519_sign(self.key_type, public, bytes))
-			.map_err(SignerError::Keystore)?
-			.ok_or(SignerError::KeyGone)?;
-		let xt = UncheckedExtrinsic::new_signed(
+		let xt = signed_extrinsic(
 			call,
-			MultiAddress::Id(AccountId::from(*public)),
-			MultiSignature::Sr25519(signature),
-			tx_ext,
-		);
+			AccountId::from(*public),
+			nonce,
+			Era::Immortal,
+			VERSION.spec_version,
+			genesis,
+			genesis,
+			|bytes| {
+				self.keystore
+					.sr25519_sign(self.key_type, public, bytes)
+					.map_err(SignerError::Keystore)?
+					.ok_or(SignerError::KeyGone)
+			},
+		)?;
 		sp_runtime::OpaqueExtrinsic::try_from_encoded_extrinsic(&xt.encode())
 			.map_err(SignerError::Encoding)
 	}
+}
+
+/// `call`, signed by `account` for the runtime's transaction extensions
+/// ([`hypermesh_runtime::tx_extension`], no tip): `nonce` and `era` as given, the payload
+/// bound to `spec_version`, the runtime's transaction version, the chain's `genesis` hash and
+/// the hash of the era's `birth` block (the genesis hash for an immortal era). `sign` signs
+/// the payload's bytes. The node's services and the `provider` commands both sign here.
+#[allow(clippy::too_many_arguments)]
+pub fn signed_extrinsic<E>(
+	call: RuntimeCall,
+	account: AccountId,
+	nonce: Nonce,
+	era: Era,
+	spec_version: u32,
+	genesis: Hash,
+	birth: Hash,
+	sign: impl FnOnce(&[u8]) -> Result<sr25519::Signature, E>,
+) -> Result<UncheckedExtrinsic, E> {
+	let tx_ext = hypermesh_runtime::tx_extension(nonce, era, 0);
+	let payload = SignedPayload::from_raw(
+		call.clone(),
+		tx_ext.clone(),
+		(
+			(),
+			(),
+			spec_version,
+			VERSION.transaction_version,
+			genesis,
+			birth,
+			(),
+			(),
+			(),
+			(),
+			None,
+			(),
+		),
+	);
+	let signature = payload.using_encoded(sign)?;
+	Ok(UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(account),
+		MultiSignature::Sr25519(signature),
+		tx_ext,
+	))
 }
 
 fn key_type_name(key_type: KeyTypeId) -> String {

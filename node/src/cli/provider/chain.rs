@@ -10,8 +10,7 @@ use std::{path::Path, sync::Arc, time::Duration};
 
 use codec::{Decode, Encode};
 use hypermesh_runtime::{
-	AccountId, BlockNumber, Hash, Header, Nonce, RuntimeCall, RuntimeEvent, SignedPayload,
-	UncheckedExtrinsic, VERSION,
+	AccountId, BlockNumber, Hash, Header, Nonce, RuntimeCall, RuntimeEvent, VERSION,
 };
 use jsonrpsee::{
 	core::{
@@ -24,7 +23,7 @@ use jsonrpsee::{
 use serde_json::Value;
 use sp_core::{crypto::Ss58Codec, sr25519, Bytes, Pair as _};
 use sp_keystore::{Keystore, KeystorePtr};
-use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
+use sp_runtime::generic::Era;
 
 use super::{report::Outcome, ProviderError};
 use crate::services::oracle::ORACLE_KEY_TYPE;
@@ -257,33 +256,17 @@ impl Chain {
 		let birth_hash: Option<Hash> =
 			rpc(&self.client, "chain_getBlockHash", rpc_params![birth]).await?;
 		let birth_hash = birth_hash.ok_or(ProviderError::UnknownBlock(birth))?;
-		let tx_ext = hypermesh_runtime::tx_extension(nonce, era, 0);
-		let payload = SignedPayload::from_raw(
-			call.clone(),
-			tx_ext.clone(),
-			(
-				(),
-				(),
-				self.spec_version,
-				VERSION.transaction_version,
-				self.genesis,
-				birth_hash,
-				(),
-				(),
-				(),
-				(),
-				None,
-				(),
-			),
-		);
-		let signature = payload.using_encoded(|bytes| self.signer.sign(bytes))?;
-		Ok(UncheckedExtrinsic::new_signed(
+		let xt = crate::services::signed_extrinsic(
 			call,
-			MultiAddress::Id(self.account.clone()),
-			MultiSignature::Sr25519(signature),
-			tx_ext,
-		)
-		.encode())
+			self.account.clone(),
+			nonce,
+			era,
+			self.spec_version,
+			self.genesis,
+			birth_hash,
+			|bytes| self.signer.sign(bytes),
+		)?;
+		Ok(xt.encode())
 	}
 
 	/// What happened to `extrinsic` in finalized block `block`: its index in the block,
