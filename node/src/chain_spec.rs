@@ -1,13 +1,16 @@
-//! The chain specifications the node knows by name (`dev`, `local`,
-//! `staging`), built from the runtime's genesis presets, with the token
-//! properties wallets need (symbol, decimals, SS58 prefix).
+//! The chain specifications the node knows by name (`dev`, `local`, their sudo-less
+//! twins `dev-governed` and `local-governed`, and `staging`), built from the runtime's
+//! genesis presets, with the token properties wallets need (symbol, decimals, SS58
+//! prefix).
 //!
 //! Failures are [`ChainSpecError`]s; the CLI turns them into the message
 //! `SubstrateCli::load_spec` reports.
 
 use hypermesh_runtime::{
-	genesis_config_presets::STAGING_RUNTIME_PRESET, SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL,
-	WASM_BINARY,
+	genesis_config_presets::{
+		DEV_GOVERNED_RUNTIME_PRESET, LOCAL_GOVERNED_RUNTIME_PRESET, STAGING_RUNTIME_PRESET,
+	},
+	SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL, WASM_BINARY,
 };
 use sc_service::{ChainType, Properties};
 
@@ -88,32 +91,62 @@ fn with_genesis(
 	Ok(builder.with_genesis_config_patch(patch))
 }
 
-/// `dev`: one validator (Alice), instant start; with a TrustChain root if `root` is given.
-pub fn development(root: Option<&GenesisRoot>) -> Result<ChainSpec, ChainSpecError> {
+/// Whether a test chain keeps Alice as sudo key or is governed by referenda alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sudo {
+	/// Alice holds the sudo key (`dev`, `local`).
+	Alice,
+	/// No sudo key: every privileged call goes through a referendum (`dev-governed`,
+	/// `local-governed`).
+	None,
+}
+
+/// `dev`: one validator (Alice), instant start; `dev-governed` without sudo. With a
+/// TrustChain root if `root` is given.
+pub fn development(root: Option<&GenesisRoot>, sudo: Sudo) -> Result<ChainSpec, ChainSpecError> {
+	let (name, id, preset) = match sudo {
+		Sudo::Alice => (
+			"HyperMesh Development",
+			"hypermesh_dev",
+			sp_genesis_builder::DEV_RUNTIME_PRESET,
+		),
+		Sudo::None => (
+			"HyperMesh Development (governed)",
+			"hypermesh_dev_governed",
+			DEV_GOVERNED_RUNTIME_PRESET,
+		),
+	};
 	let builder = ChainSpec::builder(wasm()?, None)
-		.with_name("HyperMesh Development")
-		.with_id("hypermesh_dev")
+		.with_name(name)
+		.with_id(id)
 		.with_chain_type(ChainType::Development)
 		.with_protocol_id("hypermesh-dev")
 		.with_properties(properties());
-	Ok(with_genesis(builder, sp_genesis_builder::DEV_RUNTIME_PRESET, root)?.build())
+	Ok(with_genesis(builder, preset, root)?.build())
 }
 
-/// `local`: three validators (Alice, Bob, Charlie) on one machine; with a TrustChain root
-/// if `root` is given.
-pub fn local_testnet(root: Option<&GenesisRoot>) -> Result<ChainSpec, ChainSpecError> {
+/// `local`: three validators (Alice, Bob, Charlie) on one machine; `local-governed`
+/// without sudo. With a TrustChain root if `root` is given.
+pub fn local_testnet(root: Option<&GenesisRoot>, sudo: Sudo) -> Result<ChainSpec, ChainSpecError> {
+	let (name, id, preset) = match sudo {
+		Sudo::Alice => (
+			"HyperMesh Local Testnet",
+			"hypermesh_local",
+			sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+		),
+		Sudo::None => (
+			"HyperMesh Local Testnet (governed)",
+			"hypermesh_local_governed",
+			LOCAL_GOVERNED_RUNTIME_PRESET,
+		),
+	};
 	let builder = ChainSpec::builder(wasm()?, None)
-		.with_name("HyperMesh Local Testnet")
-		.with_id("hypermesh_local")
+		.with_name(name)
+		.with_id(id)
 		.with_chain_type(ChainType::Local)
 		.with_protocol_id("hypermesh-local")
 		.with_properties(properties());
-	Ok(with_genesis(
-		builder,
-		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
-		root,
-	)?
-	.build())
+	Ok(with_genesis(builder, preset, root)?.build())
 }
 
 /// `staging`: three validators, no sudo key.

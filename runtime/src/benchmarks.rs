@@ -12,4 +12,12 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_trustchain, TrustChain]
 	[pallet_hypermesh_assets, AssetRegistry]
 	[pallet_caesar, Caesar]
+	[pallet_preimage, Preimage]
+	[pallet_scheduler, Scheduler]
+	[pallet_referenda, Referenda]
+	[pallet_conviction_voting, ConvictionVoting]
+	[pallet_whitelist, Whitelist]
+	[pallet_collective, TechnicalCommittee]
+	[pallet_treasury, Treasury]
+	[pallet_parameters, Parameters]
 );

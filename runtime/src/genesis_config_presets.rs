@@ -1,12 +1,19 @@
 //! Genesis presets: the initial state of the chains HyperMesh ships.
 //!
 //! - `development`: one validator (Alice), sudo key Alice, dev accounts endowed;
-//!   one-minute sessions, three-minute eras.
+//!   one-minute sessions, two-minute eras.
 //! - `local_testnet`: three validators (Alice, Bob, Charlie), sudo key Alice; one-minute
-//!   sessions, three-minute eras, so tests see validators join and leave in minutes.
+//!   sessions, two-minute eras, so tests see validators join and leave in minutes.
+//! - `development_governed`, `local_testnet_governed`: the same chains **without a sudo
+//!   key**: every privileged call goes through a referendum, on fast tracks.
 //! - `staging`: three validators (Dave, Eve, Ferdie), **no sudo key**, one-hour
-//!   sessions and six-hour eras: the shape of a public network, for rehearsals. Its keys
-//!   derive from the public development phrase, so a production spec must replace them.
+//!   sessions and six-hour eras, production referendum tracks: the shape of a public
+//!   network, for rehearsals. Its keys derive from the public development phrase, so a
+//!   production spec must replace them.
+//!
+//! The test chains (all but `staging`) run fast referendum tracks (decided in minutes;
+//! see [`crate::governance::tracks::FAST`]). The genesis validators form the technical
+//! committee (on `development`, Alice and Bob).
 //!
 //! Every genesis validator bonds [`VALIDATOR_BOND`] of its endowment as a staking
 //! validator (its account is its own stash and controller), and its session keys are
@@ -17,8 +24,8 @@
 //! chain specs; they are also served by the `GenesisBuilder` runtime API.
 
 use crate::{
-	AccountId, BalancesConfig, CaesarConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
-	StakingConfig, SudoConfig, UNIT,
+	AccountId, BalancesConfig, CaesarConfig, OriginsConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, StakingConfig, SudoConfig, TechnicalCommitteeConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -30,6 +37,10 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 /// Name of the staging preset.
 pub const STAGING_RUNTIME_PRESET: &str = "staging";
+/// Name of the development preset without sudo.
+pub const DEV_GOVERNED_RUNTIME_PRESET: &str = "development_governed";
+/// Name of the local-testnet preset without sudo.
+pub const LOCAL_GOVERNED_RUNTIME_PRESET: &str = "local_testnet_governed";
 
 /// Balance given to each endowed account: one million CAES.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
@@ -46,24 +57,30 @@ struct Periods {
 	session_length: crate::BlockNumber,
 	/// Sessions per era.
 	sessions_per_era: u32,
+	/// Referendum tracks, vote locks and treasury periods in minutes, not days.
+	fast_tracks: bool,
 }
 
-/// Test chains: one-minute sessions, three-minute eras.
+/// Test chains: one-minute sessions, two-minute eras (the shortest era that still has a
+/// session between era changes, for the election to run in).
 const FAST: Periods = Periods {
 	session_length: crate::MINUTES,
-	sessions_per_era: 3,
+	sessions_per_era: 2,
+	fast_tracks: true,
 };
 /// Public networks: one-hour sessions, six-hour eras.
 const PRODUCTION: Periods = Periods {
 	session_length: crate::HOURS,
 	sessions_per_era: 6,
+	fast_tracks: false,
 };
 
-/// Builds a genesis patch from validators, endowed accounts, an optional sudo key and the
-/// session and era lengths.
+/// Builds a genesis patch from validators, endowed accounts, the technical committee, an
+/// optional sudo key and the chain's periods.
 fn genesis(
 	validators: &[(Sr25519Keyring, Ed25519Keyring)],
 	endowed_accounts: Vec<AccountId>,
+	committee: Vec<AccountId>,
 	sudo: Option<AccountId>,
 	periods: Periods,
 ) -> Value {
@@ -111,11 +128,15 @@ fn genesis(
 			sessions_per_era: periods.sessions_per_era,
 		},
 		sudo: SudoConfig { key: sudo },
+		origins: OriginsConfig {
+			fast_tracks: periods.fast_tracks,
+		},
+		technical_committee: TechnicalCommitteeConfig { members: committee },
 	})
 }
 
-/// The `development` preset.
-pub fn development_genesis() -> Value {
+/// The `development` preset, with Alice as sudo key when `sudo` is set.
+pub fn development_genesis(sudo: bool) -> Value {
 	genesis(
 		&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		vec![
@@ -124,24 +145,30 @@ pub fn development_genesis() -> Value {
 			Sr25519Keyring::AliceStash.to_account_id(),
 			Sr25519Keyring::BobStash.to_account_id(),
 		],
-		Some(Sr25519Keyring::Alice.to_account_id()),
+		vec![
+			Sr25519Keyring::Alice.to_account_id(),
+			Sr25519Keyring::Bob.to_account_id(),
+		],
+		sudo.then(|| Sr25519Keyring::Alice.to_account_id()),
 		FAST,
 	)
 }
 
-/// The `local_testnet` preset.
-pub fn local_testnet_genesis() -> Value {
+/// The `local_testnet` preset, with Alice as sudo key when `sudo` is set.
+pub fn local_testnet_genesis(sudo: bool) -> Value {
+	let validators = [
+		(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+	];
 	genesis(
-		&[
-			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-		],
+		&validators,
 		Sr25519Keyring::iter()
 			.filter(|k| *k != Sr25519Keyring::One && *k != Sr25519Keyring::Two)
 			.map(|k| k.to_account_id())
 			.collect(),
-		Some(Sr25519Keyring::Alice.to_account_id()),
+		validators.iter().map(|(v, _)| v.to_account_id()).collect(),
+		sudo.then(|| Sr25519Keyring::Alice.to_account_id()),
 		FAST,
 	)
 }
@@ -156,6 +183,7 @@ pub fn staging_genesis() -> Value {
 	genesis(
 		&validators,
 		validators.iter().map(|(v, _)| v.to_account_id()).collect(),
+		validators.iter().map(|(v, _)| v.to_account_id()).collect(),
 		None,
 		PRODUCTION,
 	)
@@ -164,8 +192,10 @@ pub fn staging_genesis() -> Value {
 /// Returns the JSON patch of the preset `id`, if it exists.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
-		sp_genesis_builder::DEV_RUNTIME_PRESET => development_genesis(),
-		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_genesis(true),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(true),
+		DEV_GOVERNED_RUNTIME_PRESET => development_genesis(false),
+		LOCAL_GOVERNED_RUNTIME_PRESET => local_testnet_genesis(false),
 		STAGING_RUNTIME_PRESET => staging_genesis(),
 		_ => return None,
 	};
@@ -181,12 +211,14 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(DEV_GOVERNED_RUNTIME_PRESET),
+		PresetId::from(LOCAL_GOVERNED_RUNTIME_PRESET),
 		PresetId::from(STAGING_RUNTIME_PRESET),
 	]
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 	use crate::Runtime;
 	use frame_support::genesis_builder_helper::build_state;
@@ -205,7 +237,7 @@ mod tests {
 
 	/// Builds the genesis state of preset `id` the way the node does (the
 	/// preset patch merged over the default config) and runs `check` in it.
-	fn with_preset(id: &str, check: impl FnOnce()) {
+	pub(crate) fn with_preset(id: &str, check: impl FnOnce()) {
 		let patch: Value =
 			serde_json::from_slice(&get_preset(&PresetId::from(id)).expect("preset exists"))
 				.expect("preset is JSON");
@@ -247,11 +279,40 @@ mod tests {
 	}
 
 	#[test]
-	fn staging_has_no_sudo_key() {
-		with_preset("staging", || {
-			assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
-			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
-		});
+	fn staging_and_governed_chains_have_no_sudo_key() {
+		for (id, validators) in [
+			("staging", 3),
+			("development_governed", 1),
+			("local_testnet_governed", 3),
+		] {
+			with_preset(id, || {
+				assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "{id}");
+				assert_eq!(
+					pallet_aura::Authorities::<Runtime>::get().len(),
+					validators,
+					"{id}"
+				);
+				assert!(
+					!pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get()
+						.is_empty(),
+					"{id}: a technical committee"
+				);
+			});
+		}
+	}
+
+	#[test]
+	fn test_chains_have_fast_tracks_and_staging_production_ones() {
+		for id in preset_names() {
+			let id: &str = id.as_ref();
+			with_preset(id, || {
+				assert_eq!(
+					crate::governance::origins::FastTracks::<Runtime>::get(),
+					id != "staging",
+					"{id}"
+				);
+			});
+		}
 	}
 
 	#[test]
@@ -278,8 +339,8 @@ mod tests {
 	#[test]
 	fn test_chains_have_fast_sessions_and_staging_production_ones() {
 		for (id, session, eras) in [
-			("development", crate::MINUTES, 3),
-			("local_testnet", crate::MINUTES, 3),
+			("development", crate::MINUTES, 2),
+			("local_testnet", crate::MINUTES, 2),
 			("staging", crate::HOURS, 6),
 		] {
 			with_preset(id, || {

@@ -20,12 +20,20 @@
 //!   addresses, allocations, telemetry and reputation; registering, updating,
 //!   allocating and reporting are guarded by four proofs (space, stake, work,
 //!   time) that `CheckConsensusProof` checks in the transaction pool.
-//! - Batching: utility. Privileged calls: sudo, whose key exists only in the
-//!   `development` and `local_testnet` genesis presets.
+//! - Governance (OpenGov): preimages, scheduler, referenda with conviction voting on
+//!   five tracks (root, whitelisted caller, TrustChain admin, economic parameters,
+//!   treasurer), a technical committee that whitelists calls, the treasury, and on-chain
+//!   parameters. See [`governance`].
+//! - Batching: utility. Sudo: its key exists only in the `development` and
+//!   `local_testnet` presets; `staging` and the `*_governed` presets have none, so every
+//!   privileged call there goes through a referendum.
 //! - Wallet safety: `CheckMetadataHash`, so a signer can verify the metadata it
 //!   decodes a transaction with (enable the `metadata-hash` feature to embed it).
 
 #![cfg_attr(not(feature = "std"), no_std)]
+// `frame_support::runtime` expands recursively once per pallet; thirty pallets need more
+// than the default limit.
+#![recursion_limit = "256"]
 // `frame_support::runtime` expands to code that uses deprecated pallet items.
 #![allow(deprecated)]
 
@@ -41,6 +49,7 @@ pub use apis::RuntimeApi;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 pub mod migrations;
 
 #[allow(unused_imports)]
@@ -90,7 +99,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hypermesh"),
 	impl_name: alloc::borrow::Cow::Borrowed("hypermesh-node"),
 	authoring_version: 1,
-	spec_version: 107,
+	spec_version: 108,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -293,4 +302,31 @@ mod runtime {
 
 	#[runtime::pallet_index(19)]
 	pub type AssetConversion = pallet_asset_conversion;
+
+	#[runtime::pallet_index(20)]
+	pub type Preimage = pallet_preimage;
+
+	#[runtime::pallet_index(21)]
+	pub type Scheduler = pallet_scheduler;
+
+	#[runtime::pallet_index(22)]
+	pub type Referenda = pallet_referenda;
+
+	#[runtime::pallet_index(23)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+
+	#[runtime::pallet_index(24)]
+	pub type Origins = crate::governance::origins;
+
+	#[runtime::pallet_index(25)]
+	pub type Whitelist = pallet_whitelist;
+
+	#[runtime::pallet_index(26)]
+	pub type TechnicalCommittee = pallet_collective<Instance1>;
+
+	#[runtime::pallet_index(27)]
+	pub type Treasury = pallet_treasury;
+
+	#[runtime::pallet_index(28)]
+	pub type Parameters = pallet_parameters;
 }

@@ -914,7 +914,7 @@ test('Caesar: a priced lease is paid into escrow, telemetry confirms the service
   assert.equal(service.points.toBigInt(), alicePoints);
   assert.equal(service.disqualified.isTrue, false);
 
-  // The era ends (3 minutes on dev): staking's remainder closes Caesar's period.
+  // The era ends (2 minutes on dev): staking's remainder closes Caesar's period.
   let closed;
   for (let i = 0; i < 100 && !(closed = (await api.query.caesar.closedPeriods(period)).unwrapOr(null)); i++) {
     await new Promise((resolve) => setTimeout(resolve, 3_000));

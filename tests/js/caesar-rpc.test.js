@@ -17,8 +17,8 @@ const MILLISECONDS_PER_YEAR = 31_557_600_000n;
 const BILLION = 1_000_000_000n;
 /** The node's error code for a malformed argument. */
 const INVALID_ARGUMENT = 9110;
-/** Dev eras last 3 minutes; the first ends about 180 s after genesis. */
-const ERA_TIMEOUT_MS = 240_000;
+/** Dev eras last 2 minutes; the first ends about 120 s after genesis. */
+const ERA_TIMEOUT_MS = 180_000;
 /** The test token and the liquidity Alice gives its pool. */
 const TOKEN = 1;
 const NATIVE_LIQUIDITY = 100n * UNIT;
@@ -100,10 +100,10 @@ test('caesar_era is the staking clock, the parameters and the payout formula', a
   assert.equal(era.sessionIndex, (await state.query.session.currentIndex()).toNumber());
   assert.equal(era.period, (await state.query.caesar.currentPeriod()).toNumber());
 
-  // Dev timing: 10-block sessions, 3 sessions per era, 6 s blocks.
+  // Dev timing: 10-block sessions, 2 sessions per era, 6 s blocks.
   assert.equal(era.sessionLength, (await state.query.caesar.sessionLength()).toNumber());
   assert.equal(era.sessionsPerEra, (await state.query.caesar.sessionsPerEra()).toNumber());
-  assert.deepEqual([era.sessionLength, era.sessionsPerEra], [10, 3]);
+  assert.deepEqual([era.sessionLength, era.sessionsPerEra], [10, 2]);
   assert.equal(era.eraDuration, era.sessionLength * era.sessionsPerEra * 6000);
 
   const parameters = (await state.query.caesar.parameters()).toJSON();
@@ -256,7 +256,7 @@ test('the exchange: a pool\'s reserves, quotes equal to the runtime API and to w
 });
 
 test('after the first era: caesar_validatorEra is staking\'s era points and reward', async () => {
-  // Wait for era 1 (dev: 3 sessions of 10 blocks).
+  // Wait for era 1 (dev: 2 sessions of 10 blocks).
   const deadline = Date.now() + ERA_TIMEOUT_MS;
   let at;
   for (;;) {

@@ -26,10 +26,6 @@ export function freePort() {
 }
 
 /**
- * Starts `hypermesh-node --dev` on free ports and resolves once its RPC
- * server answers. Returns { rpcPort, prometheusPort, logs(), stop() }.
- */
-/**
  * Dev nodes this process started and that are still running. If the process ends before
  * a test's `after` hook stops them (the runner kills a test file that times out), they
  * are killed with it instead of running on, unowned.
@@ -52,13 +48,23 @@ function killRunningOnExit() {
   }
 }
 
-export async function startDevNode(extraArgs = []) {
+/**
+ * Starts `hypermesh-node --dev` on free ports and resolves once its RPC server answers.
+ * With `{ chain }` (e.g. `dev-governed`), runs that chain with `--dev`'s other effects
+ * (Alice's keys, authoring without peers, open CORS). Returns
+ * { rpcPort, prometheusPort, logs(), stop() }.
+ */
+export async function startDevNode(extraArgs = [], { chain } = {}) {
   const rpcPort = await freePort();
   const prometheusPort = await freePort();
   const p2pPort = await freePort();
   const basePath = mkdtempSync(join(tmpdir(), 'hypermesh-e2e-'));
+  const chainArgs = chain
+    ? ['--chain', chain, '--alice', '--validator', '--force-authoring', '--rpc-cors', 'all',
+      '--unsafe-force-node-key-generation']
+    : ['--dev'];
   const args = [
-    '--dev', '--base-path', basePath,
+    ...chainArgs, '--base-path', basePath,
     '--rpc-port', String(rpcPort),
     '--prometheus-port', String(prometheusPort),
     '--port', String(p2pPort),

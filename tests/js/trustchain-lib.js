@@ -342,8 +342,8 @@ export function dispatchErrorOf(api, events) {
 
 /**
  * Signs and sends `tx`. Returns { inPool, inBlock, finalized }: promises that resolve
- * when the pool accepted it, with { blockHash } once in a block, and with
- * { blockHash, events, error } once finalized (`error` as in dispatchErrorOf).
+ * when the pool accepted it, and with { blockHash, events, error } once in a block and
+ * once finalized (`error` as in dispatchErrorOf).
  */
 export function submit(api, tx, signer, options = {}) {
   let resolvePool;
@@ -365,10 +365,14 @@ export function submit(api, tx, signer, options = {}) {
   tx.signAndSend(signer, options, (result) => {
     const { status } = result;
     if (status.isReady || status.isBroadcast || status.isInBlock || status.isFinalized) resolvePool();
-    if (status.isInBlock) resolveBlock({ blockHash: status.asInBlock.toHex() });
+    if (status.isInBlock) {
+      resolveBlock({
+        blockHash: status.asInBlock.toHex(), events: result.events, error: dispatchErrorOf(api, result.events),
+      });
+    }
     if (status.isFinalized) {
       const blockHash = status.asFinalized.toHex();
-      resolveBlock({ blockHash });
+      resolveBlock({ blockHash, events: result.events, error: dispatchErrorOf(api, result.events) });
       resolveFinal({ blockHash, events: result.events, error: dispatchErrorOf(api, result.events) });
     }
     // Invalid, Dropped, Usurped or FinalityTimeout.
@@ -379,6 +383,12 @@ export function submit(api, tx, signer, options = {}) {
 
 /** Signs, sends, waits for finality: { blockHash, events, error }. */
 export const dispatch = (api, tx, signer, options) => submit(api, tx, signer, options).finalized;
+
+/**
+ * Signs, sends, waits until it is in a block: { blockHash, events, error }. Only where a
+ * fork cannot drop the block (a single-authority dev chain) and finality does not matter.
+ */
+export const included = (api, tx, signer, options) => submit(api, tx, signer, options).inBlock;
 
 /**
  * Scans finalized blocks from `fromNumber` on (polling, so no block is skipped) for

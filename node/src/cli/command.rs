@@ -48,12 +48,16 @@ impl SubstrateCli for Cli {
 }
 
 impl Cli {
-	/// The chain spec `--chain <id>` names: `dev`, `local` (the default), `staging`, or a
-	/// JSON file.
+	/// The chain spec `--chain <id>` names: `dev`, `local` (the default), `dev-governed`,
+	/// `local-governed` (the same without sudo), `staging`, or a JSON file.
 	fn chain_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, CliError> {
+		use chain_spec::Sudo;
+		let root = || self.genesis_root();
 		Ok(match id {
-			"dev" => Box::new(chain_spec::development(self.genesis_root()?.as_ref())?),
-			"" | "local" => Box::new(chain_spec::local_testnet(self.genesis_root()?.as_ref())?),
+			"dev" => Box::new(chain_spec::development(root()?.as_ref(), Sudo::Alice)?),
+			"dev-governed" => Box::new(chain_spec::development(root()?.as_ref(), Sudo::None)?),
+			"" | "local" => Box::new(chain_spec::local_testnet(root()?.as_ref(), Sudo::Alice)?),
+			"local-governed" => Box::new(chain_spec::local_testnet(root()?.as_ref(), Sudo::None)?),
 			"staging" => Box::new(chain_spec::staging()?),
 			path => Box::new(
 				chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))

@@ -2,10 +2,14 @@
 //!
 //! This file configures the chain's base (system, consensus, balances, fees), TrustChain,
 //! the asset registry and Caesar; [`staking`] the validator election and its rewards and
-//! slashes; [`exchange`] the tokens and the CAES exchange.
+//! slashes; [`exchange`] the tokens and the CAES exchange; [`governance`] referenda, the
+//! treasury and the parameters referenda change.
 
 pub mod exchange;
+pub mod governance;
 pub mod staking;
+
+use governance::{dynamic_params, Clamped, EconomicParametersOrigin, TrustChainAdminOrigin};
 
 use frame_support::{
 	derive_impl, parameter_types,
@@ -162,11 +166,11 @@ where
 }
 
 parameter_types! {
-	/// The treasury's account: Caesar's treasury share, slashes and pool setup fees land
-	/// here until the governance issue brings `pallet-treasury`.
+	/// The treasury's account (`pallet-treasury`'s): Caesar's treasury share, slashes and
+	/// pool setup fees land here, and referenda spend from it.
 	pub TreasuryAccount: AccountId =
 		sp_runtime::traits::AccountIdConversion::<AccountId>::into_account_truncating(
-			&frame_support::PalletId(*b"hm/trsry"),
+			&governance::TreasuryPalletId::get(),
 		);
 	/// Caesar's pallet id: the providers' reward pot derives from it.
 	pub const CaesarPalletId: frame_support::PalletId = frame_support::PalletId(*b"hm/caesr");
@@ -182,8 +186,8 @@ impl pallet_caesar::Config for Runtime {
 	type MaxUnbondingChunks = ConstU32<16>;
 	/// Provider rewards stay claimable for 84 periods (eras), as validators' do.
 	type RewardHistory = ConstU32<84>;
-	/// Root until governance brings an economic-parameters track.
-	type ParameterOrigin = frame_system::EnsureRoot<AccountId>;
+	/// The economic-parameters track (or root) sets Caesar's rates.
+	type ParameterOrigin = EconomicParametersOrigin;
 	type WeightInfo = pallet_caesar::weights::SubstrateWeight<Runtime>;
 }
 
@@ -192,11 +196,14 @@ parameter_types! {
 	pub const TrustChainZone: &'static str = "hypermesh";
 	/// A name is registered for 90 days, then must be renewed.
 	pub const NamePeriod: BlockNumber = 90 * DAYS;
-	/// Deposit held while a name is registered (returned on release).
-	pub const NameDeposit: Balance = 10 * UNIT;
-	/// Deposit held while a certificate request is pending (returned when it is
-	/// fulfilled or cancelled).
-	pub const CertificateRequestDeposit: Balance = UNIT;
+	/// The least a name deposit may be set to: the existential deposit.
+	pub const MinNameDeposit: Balance = EXISTENTIAL_DEPOSIT;
+	/// The most a deposit parameter may be set to: 10,000 CAES.
+	pub const MaxTrustChainDeposit: Balance = 10_000 * UNIT;
+	/// Certificates live at least five minutes ...
+	pub const MinCertificateValidity: u64 = 5 * 60;
+	/// ... and at most 90 days, whatever a referendum sets.
+	pub const MaxCertificateValidity: u64 = 90 * 24 * 60 * 60;
 	/// A certificate request can be fulfilled for an hour of blocks.
 	pub const CertificateRequestLifetime: BlockNumber = HOURS;
 }
@@ -204,12 +211,14 @@ parameter_types! {
 impl pallet_trustchain::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	/// Root until on-chain governance lands.
-	type AuthorityOrigin = frame_system::EnsureRoot<AccountId>;
+	/// The TrustChain admin track (or root) adds, rotates and removes authorities.
+	type AuthorityOrigin = TrustChainAdminOrigin;
 	type Zone = TrustChainZone;
 	type MaxNameLength = ConstU32<253>;
 	type NamePeriod = NamePeriod;
-	type NameDeposit = NameDeposit;
+	/// Deposit held while a name is registered (returned on release): a parameter.
+	type NameDeposit =
+		Clamped<dynamic_params::trust_chain::NameDeposit, MinNameDeposit, MaxTrustChainDeposit>;
 	type MaxRecords = ConstU32<16>;
 	type MaxSrvTargetLength = ConstU32<253>;
 	type MaxTxtLength = ConstU32<255>;
@@ -217,11 +226,22 @@ impl pallet_trustchain::Config for Runtime {
 	/// Tree heads of the last day of blocks are kept in state.
 	type TreeHeadHistory = ConstU32<DAYS>;
 	type UnixTime = Timestamp;
-	type RequestDeposit = CertificateRequestDeposit;
+	/// Deposit held while a certificate request is pending (returned when it is fulfilled
+	/// or cancelled): a parameter.
+	type RequestDeposit = Clamped<
+		dynamic_params::trust_chain::CertificateRequestDeposit,
+		MinNameDeposit,
+		MaxTrustChainDeposit,
+	>;
 	type RequestLifetime = CertificateRequestLifetime;
 	type MaxNamesPerCertificate = ConstU32<8>;
-	/// Issued certificates are valid for at most 24 hours; holders renew before expiry.
-	type CertificateValidity = ConstU64<{ 24 * 60 * 60 }>;
+	/// Issued certificates are valid for at most this long (24 hours at genesis, a
+	/// parameter the TrustChain admin track changes); holders renew before expiry.
+	type CertificateValidity = Clamped<
+		dynamic_params::trust_chain::CertificateValidity,
+		MinCertificateValidity,
+		MaxCertificateValidity,
+	>;
 	/// A CA's clock may run five minutes ahead of the chain's.
 	type MaxClockSkew = ConstU64<{ 5 * 60 }>;
 	type WeightInfo = pallet_trustchain::weights::SubstrateWeight<Runtime>;
@@ -230,8 +250,16 @@ impl pallet_trustchain::Config for Runtime {
 }
 
 parameter_types! {
-	/// PoStake: a guarded asset-registry call needs 10 CAES bonded.
-	pub const AssetMinimumStake: u128 = 10 * UNIT;
+	/// PoStake floor: at least 1 CAES bonded, whatever a referendum sets ...
+	pub const MinAssetStake: u128 = UNIT;
+	/// ... and at most a million.
+	pub const MaxAssetStake: u128 = 1_000_000 * UNIT;
+	/// PoWork: at most 24 leading zero bits (16 million hashes).
+	pub const MaxWorkDifficulty: u32 = 24;
+	/// PoTime: a proof references at least one of the last 4 blocks ...
+	pub const MinProofWindow: u32 = 4;
+	/// ... and at most the last 600 (an hour; well below `BlockHashCount`).
+	pub const MaxProofWindow: u32 = 600;
 	/// What a space challenger holds until the challenge is settled.
 	pub const AssetChallengeDeposit: Balance = UNIT;
 	/// Held while an asset is registered.
@@ -255,11 +283,16 @@ impl pallet_hypermesh_assets::Config for Runtime {
 	type MaxServiceInterval = ConstU32<HOURS>;
 	type AssetDeposit = AssetRegistrationDeposit;
 	type AllocationDeposit = AssetAllocationDeposit;
-	type MinimumStake = AssetMinimumStake;
-	/// About 4096 hashes per proof on average: milliseconds for a client.
-	type WorkDifficulty = ConstU32<12>;
-	/// A proof references one of the last 32 blocks (about 3 minutes).
-	type ProofWindow = ConstU32<32>;
+	/// PoStake: 10 CAES bonded at genesis; a parameter.
+	type MinimumStake =
+		Clamped<dynamic_params::asset_registry::MinimumStake, MinAssetStake, MaxAssetStake>;
+	/// PoWork: 12 bits at genesis (about 4096 hashes, milliseconds for a client); a
+	/// parameter.
+	type WorkDifficulty =
+		Clamped<dynamic_params::asset_registry::WorkDifficulty, ConstU32<0>, MaxWorkDifficulty>;
+	/// PoTime: one of the last 32 blocks (about 3 minutes) at genesis; a parameter.
+	type ProofWindow =
+		Clamped<dynamic_params::asset_registry::ProofWindow, MinProofWindow, MaxProofWindow>;
 	type MinSpaceChunks = ConstU64<16>;
 	type MaxCommitmentsPerAccount = ConstU32<4>;
 	/// Leases of up to a week.

@@ -6,10 +6,10 @@
 //! picks the set, and two sessions later it authors (Aura) and votes (GRANDPA).
 //!
 //! * Sessions last `Caesar::SessionLength` blocks and eras `Caesar::SessionsPerEra` sessions,
-//!   both set at genesis: a minute and six minutes on `dev`/`local`, an hour and six hours on
+//!   both set at genesis: a minute and two minutes on `dev`/`local`, an hour and six hours on
 //!   `staging`, with one WASM.
 //! * Era rewards come from Caesar's issuance schedule ([`pallet_caesar::CaesarEraPayout`]):
-//!   staking pays the validators' share by era points (one per authored block, through
+//!   staking pays the validators' share by era points (20 per authored block, through
 //!   `pallet-authorship`), and hands the rest to [`pallet_caesar::CloseRewardPeriod`], which
 //!   closes the providers' reward period and pays the treasury share.
 //! * GRANDPA equivocations are reported with session-historical key-ownership proofs,
@@ -164,7 +164,8 @@ impl pallet_staking::Config for Runtime {
 	type SessionsPerEra = pallet_caesar::SessionsPerEraOf<Runtime>;
 	type BondingDuration = BondingDuration;
 	type SlashDeferDuration = SlashDeferDuration;
-	/// Root until governance brings a staking-admin track.
+	/// Root: a root-track referendum (validator count, forced eras, cancelling a deferred
+	/// slash).
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type SessionInterface = Self;
 	type EraPayout = pallet_caesar::CaesarEraPayout<Runtime>;
@@ -191,7 +192,9 @@ impl pallet_staking::BenchmarkingConfig for StakingBenchmarkingConfig {
 }
 
 parameter_types! {
-	/// An equivocation report stays in the pool for a session's worth of blocks at most.
+	/// An equivocation report stays valid in the pool for at most the bonding duration in
+	/// blocks on `staging` (28 eras of 6 one-hour sessions of 600 blocks): past that, the
+	/// offender's stake may already be unbonded.
 	pub const ReportLongevity: u64 = 28 * 6 * 600;
 	/// Equivocation reports are as urgent as anything.
 	pub const EquivocationReportPriority: TransactionPriority = TransactionPriority::MAX;
@@ -202,6 +205,7 @@ parameter_types! {
 pub type GrandpaEquivocationReports =
 	pallet_grandpa::EquivocationReportSystem<Runtime, Offences, Historical, ReportLongevity>;
 
-/// Session indices GRANDPA keeps set ids for: the bonding duration's worth of sessions at six
-/// sessions per era.
+/// Session indices GRANDPA keeps set ids for: the bonding duration's worth of sessions at
+/// `staging`'s six sessions per era (a constant, so the test chains' two sessions per era keep
+/// more than they need: the bound only limits storage).
 pub type GrandpaSetIdSessionEntries = ConstU64<{ 28 * 6 }>;
