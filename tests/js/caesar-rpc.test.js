@@ -312,3 +312,26 @@ test('after the first era: caesar_validatorEra is staking\'s era points and rewa
   assert.deepEqual(earnings.map((e) => [e.period, e.closed, e.points, e.claimable]),
     [...Array(era.period + 1).keys()].map((p) => [p, p < era.period, '0', '0']));
 });
+
+test('staking.payoutStakers pays Alice era 0\'s validator reward into her bond, once', async () => {
+  const reward = (await api.query.staking.erasValidatorReward(0)).unwrap().toBigInt();
+  const bob = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Bob');
+  const activeBefore = (await api.query.staking.ledger(alice.address)).unwrap().active.toBigInt();
+  // Anyone may trigger the payout; the reward goes where the stash's payee says (genesis
+  // validators: `Staked`, added to the bond).
+  const paid = await dispatch(api, api.tx.staking.payoutStakers(alice.address, 0), bob);
+  assert.equal(paid.error, null);
+  const rewarded = paid.events.filter(({ event }) => api.events.staking.Rewarded.is(event));
+  assert.equal(rewarded.length, 1, 'one Rewarded event: Alice has no nominators');
+  const { stash, amount } = rewarded[0].event.data;
+  assert.equal(stash.toString(), alice.address);
+  // Alice is the only validator and backs herself alone: the whole era reward is hers, to
+  // the plank or within the rounding of the exposure's Perbill share.
+  assert.ok(amount.toBigInt() <= reward && reward - amount.toBigInt() <= 1n, `${amount} of ${reward}`);
+  const at = await api.at(paid.blockHash);
+  const activeAfter = (await at.query.staking.ledger(alice.address)).unwrap().active.toBigInt();
+  assert.equal(activeAfter - activeBefore, amount.toBigInt());
+
+  const again = await dispatch(api, api.tx.staking.payoutStakers(alice.address, 0), bob);
+  assert.equal(again.error, 'staking.AlreadyClaimed');
+});
