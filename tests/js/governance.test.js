@@ -163,7 +163,7 @@ test('five referenda on three tracks: noted, submitted with deposits, voted with
   // Alice notes the preimages, submits the referenda and places their decision deposits.
   const freeBefore = await freeOf(alice.address);
   const proposals = [
-    ...Object.values(calls).map(([origin, call]) => [origin, lookup({ method: call.method })]),
+    ...Object.values(calls).map(([origin, call]) => [origin, lookup(call)]),
     [{ Origins: 'TrustChainAdmin' }, { Lookup: { hash: blake2AsHex(garbage, 256), len: 5 } }],
   ];
   const proposed = await included(api, api.tx.utility.batchAll([

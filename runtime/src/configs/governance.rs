@@ -298,12 +298,8 @@ impl EnsureOriginWithArg<RuntimeOrigin, RuntimeParametersKey> for ParameterOrigi
 		key: &RuntimeParametersKey,
 	) -> Result<Self::Success, RuntimeOrigin> {
 		match key {
-			RuntimeParametersKey::TrustChain(_) => {
-				EitherOf::<EnsureRoot<AccountId>, origins::TrustChainAdmin>::try_origin(origin)
-			}
-			RuntimeParametersKey::AssetRegistry(_) => {
-				EitherOf::<EnsureRoot<AccountId>, origins::EconomicParameters>::try_origin(origin)
-			}
+			RuntimeParametersKey::TrustChain(_) => TrustChainAdminOrigin::try_origin(origin),
+			RuntimeParametersKey::AssetRegistry(_) => EconomicParametersOrigin::try_origin(origin),
 		}
 	}
 
