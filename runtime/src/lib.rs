@@ -99,7 +99,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hypermesh"),
 	impl_name: alloc::borrow::Cow::Borrowed("hypermesh-node"),
 	authoring_version: 1,
-	spec_version: 108,
+	spec_version: 109,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -210,6 +210,8 @@ type Migrations = (
 	// Before the registry's own migration: it clears the registry's unbonding records.
 	migrations::MoveProviderBondsToCaesar,
 	pallet_hypermesh_assets::migrations::v1::MigrateToV1<Runtime>,
+	// Runtime 109: authorities record the block their keys were set in.
+	pallet_trustchain::migrations::v2::MigrateToV2<Runtime>,
 );
 
 /// Dispatches extrinsics to the pallets.

@@ -54,6 +54,7 @@ impl<T: Config> Pallet<T> {
 				classical_public_key,
 				falcon_public_key,
 				children: 0,
+				keys_set_at: frame_system::Pallet::<T>::block_number(),
 			},
 		);
 		AuthorityCertificates::<T>::insert(id, ca_certificate_der);
@@ -96,6 +97,7 @@ impl<T: Config> Pallet<T> {
 			let authority = authority.as_mut().ok_or(Error::<T>::UnknownAuthority)?;
 			authority.classical_public_key = classical_public_key;
 			authority.falcon_public_key = falcon_public_key;
+			authority.keys_set_at = frame_system::Pallet::<T>::block_number();
 			Ok(())
 		})?;
 		AuthorityCertificates::<T>::insert(id, ca_certificate_der);
@@ -201,6 +203,7 @@ impl<T: Config> Pallet<T> {
 				classical_public_key: classical,
 				falcon_public_key: falcon,
 				children: 0,
+				keys_set_at: frame_system::Pallet::<T>::block_number(),
 			},
 		);
 		AuthorityCertificates::<T>::insert(id, der);

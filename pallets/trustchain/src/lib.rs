@@ -96,8 +96,9 @@ pub mod pallet {
 
 	/// The storage version: 1 added [`LeafHashes`] (filled for existing log entries by
 	/// [`crate::migrations::v1::MigrateToV1`]) and the certificate request and issuance
-	/// maps (new, empty).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// maps (new, empty); 2 added [`types::AuthorityInfo::keys_set_at`] (filled by
+	/// [`crate::migrations::v2::MigrateToV2`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]

@@ -52,3 +52,114 @@ pub mod v1 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 1 to 2: [`crate::types::AuthorityInfo`] gained `keys_set_at`, the block in which
+/// an authority's current keys were set. Existing records are re-encoded with the block of
+/// the upgrade: their keys were set at or before it, and the chain kept no earlier record.
+pub mod v2 {
+	use super::*;
+	use crate::{
+		types::{AuthorityKind, ClassicalPublicKey, FalconPublicKey},
+		Authorities, AuthorityInfoOf, Config, Pallet,
+	};
+	use codec::{Decode, Encode};
+	use frame_support::{
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+	use scale_info::TypeInfo;
+
+	/// An authority's record as storage version 1 encoded it (no `keys_set_at`).
+	#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+	pub struct AuthorityInfoV1<AccountId> {
+		/// Root or intermediate (and then its parent).
+		pub kind: AuthorityKind,
+		/// The account that runs the authority's CA service.
+		pub operator: AccountId,
+		/// The authority's classical public key.
+		pub classical_public_key: ClassicalPublicKey,
+		/// The authority's FALCON-1024 public key.
+		pub falcon_public_key: FalconPublicKey,
+		/// How many intermediates name this authority as their parent.
+		pub children: u32,
+	}
+
+	/// The migration's logic, without the version check; use [`MigrateToV2`].
+	pub struct UncheckedMigrateToV2<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV2<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut count = 0u64;
+			Authorities::<T>::translate::<AuthorityInfoV1<T::AccountId>, _>(|_, old| {
+				count = count.saturating_add(1);
+				Some(AuthorityInfoOf::<T> {
+					kind: old.kind,
+					operator: old.operator,
+					classical_public_key: old.classical_public_key,
+					falcon_public_key: old.falcon_public_key,
+					children: old.children,
+					keys_set_at: now,
+				})
+			});
+			// One read and one write of each authority.
+			T::DbWeight::get().reads_writes(count, count)
+		}
+
+		/// Keeps every version-1 record, to check each one survives the translation.
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
+			let old: alloc::vec::Vec<_> = Authorities::<T>::iter_keys()
+				.map(|id| {
+					let raw = frame_support::storage::unhashed::get_raw(
+						&Authorities::<T>::hashed_key_for(id),
+					)
+					.unwrap_or_default();
+					(id, raw)
+				})
+				.collect();
+			let mut decoded = alloc::vec::Vec::with_capacity(old.len());
+			for (id, raw) in old {
+				let record = AuthorityInfoV1::<T::AccountId>::decode(&mut &raw[..])
+					.map_err(|_| "an authority record does not decode as version 1")?;
+				decoded.push((id, record));
+			}
+			Ok(decoded.encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let old = alloc::vec::Vec::<(crate::types::AuthorityId, AuthorityInfoV1<T::AccountId>)>::decode(
+				&mut &state[..],
+			)
+			.map_err(|_| "pre-upgrade state does not decode")?;
+			frame_support::ensure!(
+				Authorities::<T>::iter_keys().count() == old.len(),
+				"the number of authorities changed"
+			);
+			let now = frame_system::Pallet::<T>::block_number();
+			for (id, before) in old {
+				let after = Authorities::<T>::get(id).ok_or("an authority was lost")?;
+				frame_support::ensure!(
+					after.kind == before.kind
+						&& after.operator == before.operator
+						&& after.classical_public_key == before.classical_public_key
+						&& after.falcon_public_key == before.falcon_public_key
+						&& after.children == before.children,
+					"an authority's fields changed"
+				);
+				frame_support::ensure!(after.keys_set_at == now, "keys_set_at not set");
+			}
+			Ok(())
+		}
+	}
+
+	/// Migrates storage version 1 to 2, once.
+	pub type MigrateToV2<T> = VersionedMigration<
+		1,
+		2,
+		UncheckedMigrateToV2<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

@@ -96,7 +96,7 @@ pub enum AuthorityKind {
 /// [`crate::AuthorityCertificates`], so that calls that only need the operator or the keys
 /// do not read the certificate).
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
-pub struct AuthorityInfo<AccountId> {
+pub struct AuthorityInfo<AccountId, BlockNumber> {
 	/// Root or intermediate (and then its parent).
 	pub kind: AuthorityKind,
 	/// The account of the node that runs this authority's CA service: the only account
@@ -108,6 +108,11 @@ pub struct AuthorityInfo<AccountId> {
 	pub falcon_public_key: FalconPublicKey,
 	/// How many intermediates name this authority as their parent.
 	pub children: u32,
+	/// The block in which the authority's current keys and CA certificate were set: the
+	/// block that added it, or that of its last key rotation. Authorities older than
+	/// storage version 2 (runtime 109) carry the block of that upgrade: their keys were
+	/// set at or before it.
+	pub keys_set_at: BlockNumber,
 }
 
 /// A DNS resource record attached to a name. `Target` and `Txt` are bounded byte strings.
@@ -332,7 +337,8 @@ pub type RecordsOf<T> = BoundedVec<DnsRecordOf<T>, <T as Config>::MaxRecords>;
 pub type CertificateDerOf<T> = BoundedVec<u8, <T as Config>::MaxCertificateLength>;
 
 /// An authority's record with the runtime's account type.
-pub type AuthorityInfoOf<T> = AuthorityInfo<<T as frame_system::Config>::AccountId>;
+pub type AuthorityInfoOf<T> =
+	AuthorityInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
 /// A name's record with the runtime's types.
 pub type NameInfoOf<T> =

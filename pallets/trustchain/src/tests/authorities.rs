@@ -25,6 +25,7 @@ fn add_root_authority_works() {
 		assert_eq!(info.classical_public_key, ca(0).classical);
 		assert_eq!(info.falcon_public_key, ca(0).falcon);
 		assert_eq!(info.children, 0);
+		assert_eq!(info.keys_set_at, 1);
 		assert_eq!(
 			AuthorityCertificates::<Test>::get(1),
 			Some(ca(0).der.clone())
@@ -259,6 +260,7 @@ fn remove_authority_errors_change_nothing() {
 fn rotate_authority_keys_works() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(add_root(1, 10));
+		System::set_block_number(7);
 		assert_ok!(TrustChain::rotate_authority_keys(
 			RuntimeOrigin::root(),
 			1,
@@ -271,6 +273,7 @@ fn rotate_authority_keys_works() {
 		assert_eq!(info.classical_public_key, ca(2).classical);
 		assert_eq!(info.falcon_public_key, ca(2).falcon);
 		assert_eq!(info.operator, 10);
+		assert_eq!(info.keys_set_at, 7, "a rotation records its block");
 		assert_eq!(
 			AuthorityCertificates::<Test>::get(1),
 			Some(ca(2).der.clone())
@@ -442,4 +445,102 @@ fn genesis_roots_are_checked_and_stored() {
 	]));
 	let leaf = issue(&ca(0), &keys(0), &Leaf::new(&["node1.hypermesh"], 1));
 	assert!(panics(vec![(1, 10, leaf.to_vec(), root.falcon.to_vec())]));
+}
+
+// migration to storage version 2
+
+/// Writes `record` under authority `id` in version 1's encoding (no `keys_set_at`).
+fn put_v1(id: AuthorityId, record: &crate::migrations::v2::AuthorityInfoV1<u64>) {
+	frame_support::storage::unhashed::put_raw(
+		&Authorities::<Test>::hashed_key_for(id),
+		&codec::Encode::encode(record),
+	);
+}
+
+#[test]
+fn migration_to_v2_sets_keys_set_at_and_keeps_every_field() {
+	use crate::migrations::v2::{AuthorityInfoV1, MigrateToV2};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		// A version-1 chain with a root and its intermediate, upgraded in block 42.
+		StorageVersion::new(1).put::<TrustChain>();
+		let root = AuthorityInfoV1 {
+			kind: AuthorityKind::Root,
+			operator: 10u64,
+			classical_public_key: ed25519(3),
+			falcon_public_key: falcon(4),
+			children: 1,
+		};
+		let intermediate = AuthorityInfoV1 {
+			kind: AuthorityKind::Intermediate { parent: 1 },
+			operator: 20u64,
+			classical_public_key: ed25519(5),
+			falcon_public_key: falcon(6),
+			children: 0,
+		};
+		put_v1(1, &root);
+		put_v1(2, &intermediate);
+		// Version 1's records do not decode as version 2's: the migration is needed.
+		assert_eq!(Authorities::<Test>::get(1), None);
+		System::set_block_number(42);
+
+		#[cfg(feature = "try-runtime")]
+		let state = <crate::migrations::v2::UncheckedMigrateToV2<Test> as
+			frame_support::traits::UncheckedOnRuntimeUpgrade>::pre_upgrade()
+		.expect("pre-upgrade checks pass on version-1 records");
+		MigrateToV2::<Test>::on_runtime_upgrade();
+		#[cfg(feature = "try-runtime")]
+		<crate::migrations::v2::UncheckedMigrateToV2<Test> as
+			frame_support::traits::UncheckedOnRuntimeUpgrade>::post_upgrade(state)
+		.expect("post-upgrade checks pass");
+
+		assert_eq!(
+			TrustChain::on_chain_storage_version(),
+			StorageVersion::new(2)
+		);
+		for (id, old) in [(1, &root), (2, &intermediate)] {
+			let new = Authorities::<Test>::get(id).expect("decodes as version 2");
+			assert_eq!(new.kind, old.kind);
+			assert_eq!(new.operator, old.operator);
+			assert_eq!(new.classical_public_key, old.classical_public_key);
+			assert_eq!(new.falcon_public_key, old.falcon_public_key);
+			assert_eq!(new.children, old.children);
+			assert_eq!(new.keys_set_at, 42);
+		}
+
+		// Once at version 2, running it again changes nothing.
+		System::set_block_number(50);
+		MigrateToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Authorities::<Test>::get(1).unwrap().keys_set_at, 42);
+	});
+}
+
+#[test]
+fn migration_to_v2_does_not_run_from_another_version() {
+	use crate::migrations::v2::MigrateToV2;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		// A version-0 chain must take the version-1 migration first.
+		StorageVersion::new(0).put::<TrustChain>();
+		put_v1(
+			1,
+			&crate::migrations::v2::AuthorityInfoV1 {
+				kind: AuthorityKind::Root,
+				operator: 10u64,
+				classical_public_key: ed25519(3),
+				falcon_public_key: falcon(4),
+				children: 0,
+			},
+		);
+		MigrateToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(
+			TrustChain::on_chain_storage_version(),
+			StorageVersion::new(0)
+		);
+		assert_eq!(
+			Authorities::<Test>::get(1),
+			None,
+			"left in version 1's encoding"
+		);
+	});
 }

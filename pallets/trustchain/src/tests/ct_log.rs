@@ -1,5 +1,6 @@
 //! The Certificate Transparency log: tree heads committed per block and pruned after the
 //! history window, the hook's weight, and the migration that filled the leaf hashes.
+//! (The migration of authority records to version 2 is tested in `authorities.rs`.)
 
 use super::*;
 
