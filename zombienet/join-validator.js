@@ -16,31 +16,12 @@
 const { ApiPromise, WsProvider } = require('@polkadot/api');
 const { Keyring } = require('@polkadot/keyring');
 const { u8aToHex } = require('@polkadot/util');
+const { sleep, submit, watchFinality } = require('./chain-lib');
 
 const UNIT = 10n ** 12n;
 const BOND = 20_000n * UNIT; // above the chain's 10,000 CAES minimum validator bond
 const FINALITY_STALL_MS = 60_000;
 const JOIN_TIMEOUT_MS = 600_000;
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Submits `tx` signed by `signer`; resolves at finalization with the dispatch error, if any. */
-function submit(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, ({ status, dispatchError, events }) => {
-      if (!status.isFinalized) return;
-      let error = null;
-      if (dispatchError) {
-        error = dispatchError.isModule
-          ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(dispatchError.asModule))
-          : dispatchError.toString();
-      }
-      const failed = events.find(({ event }) => api.events.utility.BatchInterrupted.is(event));
-      if (!error && failed) error = `batch interrupted: ${failed.event.data.toString()}`;
-      resolve({ error, blockHash: status.asFinalized.toHex(), events });
-    }).catch(reject);
-  });
-}
 
 async function run(nodeName, networkInfo) {
   const node = networkInfo.nodesByName[nodeName];
@@ -51,18 +32,8 @@ async function run(nodeName, networkInfo) {
   const stash = keyring.addFromUri(`//${name}`);
 
   // Finality watch: records the longest time the finalized height stood still.
-  let lastFinalized = 0;
-  let lastChange = Date.now();
-  let longestStall = 0;
-  const unsubscribeFinality = await api.rpc.chain.subscribeFinalizedHeads((header) => {
-    const number = header.number.toNumber();
-    if (number > lastFinalized) {
-      longestStall = Math.max(longestStall, Date.now() - lastChange);
-      lastFinalized = number;
-      lastChange = Date.now();
-    }
-  });
-  const stalled = () => Math.max(longestStall, Date.now() - lastChange);
+  const finality = await watchFinality(api);
+  const { stalled } = finality;
 
   try {
     const before = (await api.query.session.validators()).map((v) => v.toString());
@@ -127,10 +98,7 @@ async function run(nodeName, networkInfo) {
     console.log(`${name} authored block ${authored}`);
 
     // Finality reaches the block the new validator authored.
-    while (lastFinalized < authored) {
-      if (stalled() > FINALITY_STALL_MS) throw new Error(`finality stalled for ${stalled()} ms`);
-      await sleep(2_000);
-    }
+    await finality.reach(authored, FINALITY_STALL_MS);
 
     // 4. And leaves: chill stops its candidacy; from the next era's set on it is out, and the
     // three others finalize alone.
@@ -151,16 +119,13 @@ async function run(nodeName, networkInfo) {
       await sleep(6_000);
     }
     const left = (await api.rpc.chain.getHeader()).number.toNumber();
-    while (lastFinalized < left) {
-      if (stalled() > FINALITY_STALL_MS) throw new Error(`finality stalled for ${stalled()} ms`);
-      await sleep(2_000);
-    }
+    await finality.reach(left, FINALITY_STALL_MS);
 
-    if (longestStall > FINALITY_STALL_MS) throw new Error(`finality stalled for ${longestStall} ms`);
-    console.log(`finalized ${lastFinalized}; longest finality stall ${longestStall} ms`);
+    if (stalled() > FINALITY_STALL_MS) throw new Error(`finality stalled for ${stalled()} ms`);
+    console.log(`finalized ${finality.finalized()}; longest finality stall ${stalled()} ms`);
     return authored;
   } finally {
-    unsubscribeFinality();
+    finality.unsubscribe();
     await api.disconnect();
   }
 }
