@@ -5,7 +5,8 @@
 // is added and the certificate validity changed (the CA service's next certificate
 // follows it) on the TrustChain admin track, a treasury spend is approved on the
 // treasurer track and paid, and an upgrade to a runtime that is not newer is authorized
-// on the root track and then refused. Bad input is refused with a clear error and
+// on the root track and then refused; the technical committee whitelists a root-only call
+// and the whitelisted-caller track enacts it. Bad input is refused with a clear error and
 // changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -292,4 +293,58 @@ test('the authorized upgrade is refused: its spec_version is not higher; nothing
   const after = await api.rpc.state.getRuntimeVersion();
   assert.equal(after.specVersion.toNumber(), before.specVersion.toNumber());
   assert.ok(await finalizedNumber() > startBlock);
+});
+
+test('the technical committee whitelists a call; the whitelisted-caller track enacts it as root', { timeout: REFERENDUM_TIMEOUT_MS + 180_000 }, async () => {
+  // A root-only call: Dave (not endowed on dev-governed) is given exactly 77 CAES.
+  const dave = keyring.addFromUri('//Dave');
+  const call = api.tx.balances.forceSetBalance(dave.address, 77n * UNIT);
+  assert.equal(await freeOf(dave.address), 0n);
+
+  // A signed account cannot dispatch through the whitelist: from a signed origin the pallet
+  // only relays a dispatch deferred earlier by the whitelisted-caller origin, and there is none.
+  const signed = await included(api, api.tx.whitelist.dispatchWhitelistedCallWithPreimage(call), alice);
+  assert.equal(signed.error, 'whitelist.DeferredDispatchNotFound');
+  assert.equal(await freeOf(dave.address), 0n);
+
+  // Two thirds of the committee (Alice proposes, Alice and Bob vote aye: a proposal is not
+  // a vote) whitelist the call's hash; anyone closes the motion.
+  const motion = api.tx.whitelist.whitelistCall(call.method.hash);
+  const proposed = await included(api, api.tx.technicalCommittee.propose(2, motion, motion.method.encodedLength), alice);
+  assert.equal(proposed.error, null);
+  const { proposalIndex, proposalHash } = proposed.events
+    .find(({ event }) => api.events.technicalCommittee.Proposed.is(event)).event.data;
+  for (const member of [alice, bob]) {
+    const voted = await included(api, api.tx.technicalCommittee.vote(proposalHash, proposalIndex, true), member);
+    assert.equal(voted.error, null);
+  }
+  const closed = await included(api, api.tx.technicalCommittee.close(proposalHash, proposalIndex,
+    { refTime: 1_000_000_000n, proofSize: 100_000n }, motion.method.encodedLength), charlie);
+  assert.equal(closed.error, null);
+  assert.ok(closed.events.some(({ event }) => api.events.whitelist.CallWhitelisted.is(event)), 'no whitelist.CallWhitelisted');
+  assert.ok((await api.query.whitelist.whitelistedCall(call.method.hash)).isSome);
+
+  // A referendum on the whitelisted-caller track dispatches it (inline: it is short).
+  const proposal = api.tx.whitelist.dispatchWhitelistedCallWithPreimage(call);
+  const index = (await api.query.referenda.referendumCount()).toNumber();
+  const submitted = await included(api, api.tx.utility.batchAll([
+    api.tx.referenda.submit({ Origins: 'WhitelistedCaller' }, { Inline: proposal.method.toHex() }, { After: 1 }),
+    api.tx.referenda.placeDecisionDeposit(index),
+  ]), alice);
+  assert.equal(submitted.error, null);
+  const from = await blockNumberOf(api, submitted.blockHash);
+  const track = (await api.query.referenda.referendumInfoFor(index)).unwrap().asOngoing.track.toNumber();
+  assert.equal(track, 1);
+  await Promise.all(voters.map(async (voter) => {
+    const balance = (await freeOf(voter.address)) * 8n / 10n;
+    const { error } = await included(api, api.tx.convictionVoting.vote(index, {
+      Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance },
+    }), voter);
+    assert.equal(error, null, `${voter.address} voting`);
+  }));
+  await waitForFinalizedEvent(api, from, (e) => api.events.whitelist.WhitelistedCallDispatched.is(e),
+    REFERENDUM_TIMEOUT_MS, 'whitelist.WhitelistedCallDispatched');
+  assert.equal(await freeOf(dave.address), 77n * UNIT);
+  // Used once: the whitelist entry is gone.
+  assert.ok((await api.query.whitelist.whitelistedCall(call.method.hash)).isNone);
 });
