@@ -11,7 +11,7 @@
 //   4. anyone applies the authorized code (an unsigned system.applyAuthorizedUpgrade);
 //   5. the next block runs spec 109: TrustChain's storage is at version 2 and the authority
 //      record carries keys_set_at (the block of the upgrade), with every old field intact;
-//   6. finality never stalls for over a minute, and every node reports the same finalized
+//   6. finality never stalls for over 5 blocks (30 s), and every node reports the same finalized
 //      blocks across the upgrade.
 //
 // Run by zombienet (`alice: js-script ./upgrade-runtime.js`). HYPERMESH_NODE is the node
@@ -34,7 +34,9 @@ const { sleep, submit, watchFinality } = require('./chain-lib');
 const execFileAsync = promisify(execFile);
 const UNIT = 10n ** 12n;
 const AUTHORITY = 7;
-const FINALITY_STALL_MS = 60_000;
+// "Never stalls more than a few blocks": 5 blocks of 6 s. Measured across the upgrade: 15.4 s
+// and 15.7 s (each debug node compiles the new WASM when it first imports a block on it).
+const FINALITY_STALL_MS = 30_000;
 const REFERENDUM_TIMEOUT_MS = 300_000;
 const BASE_SPEC_VERSION = 108;
 const DEV_ACCOUNTS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
