@@ -84,6 +84,23 @@ pub mod v2 {
 		pub children: u32,
 	}
 
+	/// Storage as version 1 typed it.
+	// `storage_alias` adds an undocumented prefix struct.
+	#[allow(missing_docs)]
+	pub mod v1_storage {
+		use super::*;
+
+		/// [`crate::Authorities`] with version 1's value type: the same storage (a storage
+		/// alias is named after its type, so this one is `Authorities`).
+		#[frame_support::storage_alias]
+		pub type Authorities<T: Config> = StorageMap<
+			Pallet<T>,
+			frame_support::Blake2_128Concat,
+			crate::types::AuthorityId,
+			AuthorityInfoV1<<T as frame_system::Config>::AccountId>,
+		>;
+	}
+
 	/// The migration's logic, without the version check; use [`MigrateToV2`].
 	pub struct UncheckedMigrateToV2<T>(core::marker::PhantomData<T>);
 
@@ -109,22 +126,12 @@ pub mod v2 {
 		/// Keeps every version-1 record, to check each one survives the translation.
 		#[cfg(feature = "try-runtime")]
 		fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
-			let old: alloc::vec::Vec<_> = Authorities::<T>::iter_keys()
-				.map(|id| {
-					let raw = frame_support::storage::unhashed::get_raw(
-						&Authorities::<T>::hashed_key_for(id),
-					)
-					.unwrap_or_default();
-					(id, raw)
-				})
-				.collect();
-			let mut decoded = alloc::vec::Vec::with_capacity(old.len());
-			for (id, raw) in old {
-				let record = AuthorityInfoV1::<T::AccountId>::decode(&mut &raw[..])
-					.map_err(|_| "an authority record does not decode as version 1")?;
-				decoded.push((id, record));
-			}
-			Ok(decoded.encode())
+			let old: alloc::vec::Vec<_> = v1_storage::Authorities::<T>::iter().collect();
+			frame_support::ensure!(
+				old.len() == Authorities::<T>::iter_keys().count(),
+				"an authority record does not decode as version 1"
+			);
+			Ok(old.encode())
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -451,10 +451,7 @@ fn genesis_roots_are_checked_and_stored() {
 
 /// Writes `record` under authority `id` in version 1's encoding (no `keys_set_at`).
 fn put_v1(id: AuthorityId, record: &crate::migrations::v2::AuthorityInfoV1<u64>) {
-	frame_support::storage::unhashed::put_raw(
-		&Authorities::<Test>::hashed_key_for(id),
-		&codec::Encode::encode(record),
-	);
+	crate::migrations::v2::v1_storage::Authorities::<Test>::insert(id, record);
 }
 
 #[test]
