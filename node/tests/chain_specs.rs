@@ -66,7 +66,16 @@ const CODE_KEY: &str = "0x3a636f6465";
 
 /// The custom sections that identify a runtime: its version and its APIs.
 fn runtime_identity(code_hex: &str) -> Vec<(String, Vec<u8>)> {
-	let code = decode_hex(code_hex);
+	let compressed = decode_hex(code_hex);
+	assert!(
+		compressed.starts_with(&[0x52, 0xbc, 0x53, 0x76, 0x46, 0xdb, 0x8e, 0x05]),
+		"runtime code is zstd-compressed behind sp-maybe-compressed-blob's prefix"
+	);
+	let code = sp_maybe_compressed_blob::decompress(
+		&compressed,
+		sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT,
+	)
+	.expect("runtime code decompresses");
 	let mut sections = custom_sections(&code);
 	sections.retain(|(name, _)| name == "runtime_version" || name == "runtime_apis");
 	sections.sort();
