@@ -14,6 +14,8 @@
 //! * [`alt_sig`]: the DER of the alternative-signature extensions (`der`, `spki`).
 //! * [`pem`]: PEM encoding of certificates (`pem-rfc7468`).
 //! * [`identity`]: a node's TLS identity; [`error`]: [`PkiError`].
+//! * [`key_file`]: private keys on disk, written 0600 in 0700 directories and refused
+//!   when group or others can access them (the node and the `stoq` command use it).
 //!
 //! A HyperMesh certificate is an ordinary X.509 v3 certificate signed by the CA with
 //! ECDSA P-256 (so rustls/webpki and `openssl verify` accept it), built with rcgen, plus
@@ -56,6 +58,8 @@ pub mod ca;
 pub mod error;
 pub mod falcon;
 pub mod identity;
+#[cfg(unix)]
+pub mod key_file;
 pub mod pem;
 
 pub use ca::{CaParts, HybridCa, LeafSpec};

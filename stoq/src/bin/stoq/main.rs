@@ -3,7 +3,8 @@
 //!
 //! `server` and `client` use a development PKI directory (`--pki`): the first run
 //! creates a hybrid test CA there (ECDSA P-256 + FALCON-1024, secret keys stored
-//! unencrypted) and each process issues itself a fresh leaf from it. This is for
+//! unencrypted, mode 0600 in a directory created 0700; a key group or others can access
+//! is refused) and each process issues itself a fresh leaf from it. This is for
 //! trying STOQ out; production nodes get certificates from TrustChain.
 
 use std::net::SocketAddr;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use bench::BenchOptions;
 use clap::{Parser, Subcommand};
-use hypermesh_pki::{CaParts, HybridCa, LeafSpec};
+use hypermesh_pki::{key_file, CaParts, HybridCa, LeafSpec};
 use stoq::{EchoHandler, HybridTrust, InMemoryRevocation, PqPolicy, StoqConfig, StoqNode};
 
 mod bench;
@@ -87,26 +88,35 @@ enum Cmd {
 	},
 }
 
+/// Loads the development CA in `dir`, creating it there first if it has none. The
+/// private keys go through `hypermesh_pki::key_file`: written 0600 in a directory created
+/// 0700, and refused when group or others can access them.
 fn load_or_create_ca(dir: &Path) -> Result<HybridCa, Box<dyn std::error::Error>> {
 	let f = |n: &str| dir.join(n);
+	let read =
+		|n: &str| std::fs::read(f(n)).map_err(|e| format!("cannot read {}: {e}", f(n).display()));
 	if f("ca.cert.der").exists() {
 		let parts = CaParts {
-			common_name: std::fs::read_to_string(f("ca.name"))?.trim().to_string(),
-			cert_der: std::fs::read(f("ca.cert.der"))?,
-			key_pkcs8: std::fs::read(f("ca.key.der"))?,
-			falcon_public: std::fs::read(f("ca.falcon.pub"))?,
-			falcon_secret: std::fs::read(f("ca.falcon.key"))?,
+			common_name: String::from_utf8(read("ca.name")?)?.trim().to_string(),
+			cert_der: read("ca.cert.der")?,
+			key_pkcs8: key_file::read(&f("ca.key.der"))?,
+			falcon_public: read("ca.falcon.pub")?,
+			falcon_secret: key_file::read(&f("ca.falcon.key"))?,
 		};
 		return Ok(HybridCa::import(&parts)?);
 	}
-	std::fs::create_dir_all(dir)?;
+	key_file::create_dir(dir)?;
 	let ca = HybridCa::generate("STOQ development CA")?;
 	let p = ca.export();
-	std::fs::write(f("ca.name"), &p.common_name)?;
-	std::fs::write(f("ca.cert.der"), &p.cert_der)?;
-	std::fs::write(f("ca.key.der"), &p.key_pkcs8)?;
-	std::fs::write(f("ca.falcon.pub"), &p.falcon_public)?;
-	std::fs::write(f("ca.falcon.key"), &p.falcon_secret)?;
+	let write = |n: &str, bytes: &[u8]| {
+		std::fs::write(f(n), bytes).map_err(|e| format!("cannot write {}: {e}", f(n).display()))
+	};
+	key_file::write_new(&f("ca.key.der"), &p.key_pkcs8)?;
+	key_file::write_new(&f("ca.falcon.key"), &p.falcon_secret)?;
+	write("ca.name", p.common_name.as_bytes())?;
+	write("ca.falcon.pub", &p.falcon_public)?;
+	// Last: a directory with `ca.cert.der` holds a whole CA.
+	write("ca.cert.der", &p.cert_der)?;
 	eprintln!("created development CA in {}", dir.display());
 	Ok(ca)
 }
