@@ -54,20 +54,6 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
 		.map_err(|e| FileError::new("write", path, e))
 }
 
-/// Writes a new file holding a private key, readable and writable by its owner only
-/// (mode 0600 from the moment it is created); fails if it exists.
-pub fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-	use std::os::unix::fs::OpenOptionsExt;
-	let mut file = std::fs::OpenOptions::new()
-		.write(true)
-		.create_new(true)
-		.mode(0o600)
-		.open(path)
-		.map_err(|e| FileError::new("create", path, e))?;
-	file.write_all(bytes)
-		.map_err(|e| FileError::new("write", path, e))
-}
-
 /// Creates a directory and its parents (nothing to do if it exists).
 pub fn create_dir_all(dir: &Path) -> Result<(), FileError> {
 	std::fs::create_dir_all(dir).map_err(|e| FileError::new("create", dir, e))

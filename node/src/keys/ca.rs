@@ -6,7 +6,7 @@
 use std::path::Path;
 
 pub use hypermesh_pki::HybridCa;
-use hypermesh_pki::{CaParts, LeafSpec, PkiError};
+use hypermesh_pki::{key_file, CaParts, LeafSpec, PkiError};
 use hypermesh_primitives::x509::SubjectKey;
 
 use super::KeyError;
@@ -23,9 +23,9 @@ pub fn load_ca(dir: &Path) -> Result<HybridCa, KeyError> {
 			.trim()
 			.to_string(),
 		cert_der: files::read(&dir.join("ca.cert.der"))?,
-		key_pkcs8: files::read(&dir.join("ca.key.der"))?,
+		key_pkcs8: key_file::read(&dir.join("ca.key.der"))?,
 		falcon_public: files::read(&dir.join("ca.falcon.pub"))?,
-		falcon_secret: files::read(&dir.join("ca.falcon.key"))?,
+		falcon_secret: key_file::read(&dir.join("ca.falcon.key"))?,
 	};
 	HybridCa::import(&parts).map_err(|e| KeyError::Ca {
 		dir: dir.to_path_buf(),
@@ -33,22 +33,24 @@ pub fn load_ca(dir: &Path) -> Result<HybridCa, KeyError> {
 	})
 }
 
-/// Generates a CA named `name` into `dir` (which must not hold one yet).
+/// Generates a CA named `name` into `dir` (which must not hold one yet; created 0700 if
+/// missing). The private keys are written first (0600), `ca.cert.der`, by which a CA
+/// directory is recognised, last.
 pub fn generate_ca(dir: &Path, name: &str) -> Result<HybridCa, KeyError> {
-	files::create_dir_all(dir)?;
+	key_file::create_dir(dir)?;
 	let ca = HybridCa::generate(name).map_err(KeyError::Certificate)?;
 	let parts = ca.export();
 	let write = |file: &str, bytes: &[u8]| -> Result<(), FileError> {
 		files::write_new(&dir.join(file), bytes)
 	};
-	write("ca.name", parts.common_name.as_bytes())?;
-	write("ca.cert.der", &parts.cert_der)?;
-	files::write_new_private(&dir.join("ca.key.der"), &parts.key_pkcs8)?;
+	key_file::write_new(&dir.join("ca.key.der"), &parts.key_pkcs8)?;
+	key_file::write_new(&dir.join("ca.falcon.key"), &parts.falcon_secret)?;
 	write("ca.falcon.pub", &parts.falcon_public)?;
-	files::write_new_private(&dir.join("ca.falcon.key"), &parts.falcon_secret)?;
+	write("ca.name", parts.common_name.as_bytes())?;
 	// The CA certificate as PEM, for `openssl verify -CAfile ca.pem` and TLS clients.
 	let pem = hypermesh_pki::pem::certificate(&parts.cert_der).map_err(KeyError::Certificate)?;
 	write("ca.pem", pem.as_bytes())?;
+	write("ca.cert.der", &parts.cert_der)?;
 	Ok(ca)
 }
 

@@ -7,16 +7,28 @@
 //! building, FALCON-1024, ECDSA P-256) is reached from these two files only: `ca.rs` is the
 //! one place that uses the certificate library (`hypermesh-pki`), `requester.rs` the one
 //! that signs with FALCON (`hypermesh_pki::falcon`) and ECDSA directly.
+//!
+//! Private keys are written and read through [`hypermesh_pki::key_file`] only: written
+//! 0600 in directories created 0700, and refused (naming the file) when group or others
+//! can access them.
 
 mod ca;
 mod requester;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use ca::{generate_ca, issue_certificate, load_ca, load_or_generate_ca, CertError, HybridCa};
 pub use requester::{proofs_of_possession, requester_classical_key, write_requester_keys};
 
+use hypermesh_pki::key_file::{self, KeyFileError};
+
 use crate::files::FileError;
+
+/// Reads a private key file, refusing one that group or others can access (see
+/// [`hypermesh_pki::key_file::read`]).
+pub fn read_private_key(path: &Path) -> Result<Vec<u8>, KeyError> {
+	Ok(key_file::read(path)?)
+}
 
 /// Why key material cannot be made, read or used.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +36,9 @@ pub enum KeyError {
 	/// A key or certificate file cannot be read or written.
 	#[error(transparent)]
 	File(#[from] FileError),
+	/// A private key file cannot be written or read, or others can access it.
+	#[error(transparent)]
+	KeyFile(#[from] KeyFileError),
 	/// `ca.name` is not UTF-8.
 	#[error("ca.name is not UTF-8")]
 	CaNameNotUtf8,

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use codec::Encode;
+use hypermesh_pki::key_file;
 use hypermesh_runtime::AccountId;
 use pallet_trustchain::ClassicalPublicKey;
 use ring::signature::{EcdsaKeyPair, KeyPair as _, ECDSA_P256_SHA256_ASN1_SIGNING};
@@ -26,16 +27,17 @@ pub struct RequestProofs {
 }
 
 /// Writes a new requester key set (ECDSA P-256 PKCS#8, FALCON-1024 public and secret
-/// keys) into `dir`.
+/// keys) into `dir` (created 0700 if missing; the private keys 0600).
 pub fn write_requester_keys(dir: &Path) -> Result<(), KeyError> {
-	files::create_dir_all(dir)?;
+	key_file::create_dir(dir)?;
 	let rng = ring::rand::SystemRandom::new();
 	let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng)
 		.map_err(|_| KeyError::P256Generation)?;
 	let falcon = hypermesh_pki::falcon::generate();
-	files::write_new_private(&dir.join("p256.key.der"), pkcs8.as_ref())?;
+	// `p256.key.der` last: the holder takes a directory with it for a complete key set.
+	key_file::write_new(&dir.join("falcon.key"), &falcon.secret)?;
 	files::write_new(&dir.join("falcon.pub"), &falcon.public)?;
-	files::write_new_private(&dir.join("falcon.key"), &falcon.secret)?;
+	key_file::write_new(&dir.join("p256.key.der"), pkcs8.as_ref())?;
 	Ok(())
 }
 
@@ -43,7 +45,7 @@ pub fn write_requester_keys(dir: &Path) -> Result<(), KeyError> {
 fn p256_pair(dir: &Path, rng: &ring::rand::SystemRandom) -> Result<EcdsaKeyPair, KeyError> {
 	EcdsaKeyPair::from_pkcs8(
 		&ECDSA_P256_SHA256_ASN1_SIGNING,
-		&files::read(&dir.join("p256.key.der"))?,
+		&key_file::read(&dir.join("p256.key.der"))?,
 		rng,
 	)
 	.map_err(|_| KeyError::NotP256)
@@ -65,7 +67,7 @@ pub fn proofs_of_possession(
 	let rng = ring::rand::SystemRandom::new();
 	let pair = p256_pair(dir, &rng)?;
 	let falcon_public_key = files::read(&dir.join("falcon.pub"))?;
-	let falcon_secret = files::read(&dir.join("falcon.key"))?;
+	let falcon_secret = key_file::read(&dir.join("falcon.key"))?;
 	// A key set whose secret key does not belong to its public key would make proofs the
 	// chain refuses (after taking the fee): say so here instead.
 	hypermesh_pki::falcon::check_pair(&falcon_secret, &falcon_public_key).map_err(|e| match e {

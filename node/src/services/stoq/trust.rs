@@ -16,7 +16,7 @@ use stoq::{
 
 use super::{StoqService, StoqServiceError};
 use crate::{
-	files,
+	files, keys,
 	services::{ServiceClient, ServiceError, ServicePool},
 };
 
@@ -91,9 +91,9 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 		let read = |path: PathBuf| files::read(&path);
 		let identity = NodeIdentity {
 			cert_chain: vec![sources.certificate.clone().into()],
-			key_pkcs8: read(self.holder_dir.join("current/p256.key.der"))?,
+			key_pkcs8: keys::read_private_key(&self.holder_dir.join("current/p256.key.der"))?,
 			falcon_public: read(self.holder_dir.join("current/falcon.pub"))?,
-			falcon_secret: read(self.holder_dir.join("current/falcon.key"))?,
+			falcon_secret: keys::read_private_key(&self.holder_dir.join("current/falcon.key"))?,
 		};
 		let mut anchors = Vec::new();
 		let mut authorities = Vec::new();
