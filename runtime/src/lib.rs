@@ -212,6 +212,9 @@ type Migrations = (
 	pallet_hypermesh_assets::migrations::v1::MigrateToV1<Runtime>,
 	// Runtime 109: authorities record the block their keys were set in.
 	pallet_trustchain::migrations::v2::MigrateToV2<Runtime>,
+	// TrustChain storage version 3: each name lists its live certificates, which a
+	// transfer, release or take-over of the name revokes.
+	pallet_trustchain::migrations::v3::MigrateToV3<Runtime>,
 );
 
 /// Dispatches extrinsics to the pallets.

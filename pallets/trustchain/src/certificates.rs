@@ -12,7 +12,10 @@
 //!   to the log (its log index is its id) and records it as issued to the requester.
 //! * **Revocation** ([`Pallet::revoke_certificate`], and renewal, which supersedes the
 //!   renewed certificate): final, with an RFC 5280 reason; the certificate stays in the
-//!   log. [`Pallet::certificate_status`] reports it against the chain's clock.
+//!   log. [`Pallet::certificate_status`] reports it against the chain's clock. A name's
+//!   live certificates ([`NameCertificates`]) are revoked the same way (same event) when
+//!   the name is transferred (`Superseded`), released or taken over after expiry
+//!   (`CessationOfOperation`): a certificate does not outlive its holder's name.
 //! * **The CT log**: an RFC 9162 Merkle log kept as a compact log in [`CtLog`], with every
 //!   certificate and leaf hash by log index; `on_finalize` commits the tree head of every
 //!   block in which the log grew ([`TreeHeads`], a bounded history), and the runtime API
@@ -120,6 +123,7 @@ impl<T: Config> Pallet<T> {
 			frame_system::Pallet::<T>::block_number() < pending.expires_at,
 			Error::<T>::RequestExpired
 		);
+		let lists = Self::name_lists_for_issuance(&pending)?;
 		let cert = Self::check_issued(authority, &info, &pending, &der)?;
 		let serial: Serial = cert
 			.serial
@@ -132,6 +136,12 @@ impl<T: Config> Pallet<T> {
 		);
 
 		let id = Self::append_to_log(authority, der)?;
+		for (label, mut list) in lists {
+			// `name_lists_for_issuance` left room in every list.
+			list.try_push(id)
+				.map_err(|_| Error::<T>::TooManyCertificatesForName)?;
+			NameCertificates::<T>::insert(label, list);
+		}
 		SerialIndex::<T>::insert(authority, &serial, id);
 		HolderCertificates::<T>::insert(&pending.requester, id, ());
 		Issued::<T>::insert(
@@ -187,6 +197,79 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		Self::revoke(id, reason)
+	}
+
+	/// The weight [`Pallet::issue_certificate`] adds to its benchmarked weight for the
+	/// names: for each of up to [`Config::MaxNamesPerCertificate`] names, reading the name
+	/// (the ownership re-check), reading and writing its list, and reading up to
+	/// [`Config::MaxCertificatesPerName`] issued certificates to prune the dead ones.
+	/// Composed from the database weights until the benchmark covers full lists.
+	pub fn issuance_name_checks_weight() -> Weight {
+		let names = u64::from(T::MaxNamesPerCertificate::get());
+		let per_name = 2u64.saturating_add(u64::from(T::MaxCertificatesPerName::get()));
+		T::DbWeight::get().reads_writes(names.saturating_mul(per_name), names)
+	}
+
+	/// The weight a name call (transfer, release, take-over) adds to its benchmarked
+	/// weight for revoking the name's certificates: taking the list (one read, one write)
+	/// and up to [`Config::MaxCertificatesPerName`] revocations, each costed as a whole
+	/// [`Pallet::revoke_certificate`] call (whose benchmark also reads the authority, so
+	/// this is an overestimate). Composed from the generated weights until the name
+	/// calls' benchmarks cover full lists.
+	pub fn revoke_name_certificates_weight() -> Weight {
+		T::WeightInfo::revoke_certificate()
+			.saturating_mul(u64::from(T::MaxCertificatesPerName::get()))
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1))
+	}
+
+	/// Revokes the certificates listed for a name (`label`) with `reason`, each as
+	/// [`Pallet::revoke_certificate`] does (with its event), and empties the list. Ids
+	/// already revoked are skipped.
+	pub(crate) fn revoke_name_certificates(
+		label: &Label,
+		reason: RevocationReason,
+	) -> DispatchResult {
+		for id in NameCertificates::<T>::take(label) {
+			let revocable = Issued::<T>::get(id)
+				.is_some_and(|issued| issued.revocation == Revocation::NotRevoked);
+			if revocable {
+				Self::revoke(id, reason)?;
+			}
+		}
+		Ok(())
+	}
+
+	/// Whether issued certificate `id` is live: not revoked, and not expired at `now`
+	/// (Unix seconds).
+	pub(crate) fn is_live(id: CertificateId, now: u64) -> bool {
+		Issued::<T>::get(id).is_some_and(|issued| {
+			issued.revocation == Revocation::NotRevoked && now < issued.not_after
+		})
+	}
+
+	/// For a request about to be fulfilled: checks that the requester still holds every
+	/// name, live (it may have transferred, released or lost one since it asked), and
+	/// returns each name's certificate list without its dead ids and without the
+	/// certificate the request renews (revoked by the issuance), refusing a name whose
+	/// list has no room left.
+	fn name_lists_for_issuance(
+		request: &CertificateRequestOf<T>,
+	) -> Result<Vec<(Label, BoundedVec<CertificateId, T::MaxCertificatesPerName>)>, DispatchError>
+	{
+		let now = T::UnixTime::now().as_secs();
+		let mut lists = Vec::with_capacity(request.names.len());
+		for name in &request.names {
+			let label = Self::label_of(name)?;
+			Self::live_name_of(&label, &request.requester)?;
+			let mut list = NameCertificates::<T>::get(&label);
+			list.retain(|id| Some(*id) != request.renews && Self::is_live(*id, now));
+			ensure!(
+				list.len() < T::MaxCertificatesPerName::get() as usize,
+				Error::<T>::TooManyCertificatesForName
+			);
+			lists.push((label, list));
+		}
+		Ok(lists)
 	}
 
 	/// What a requester signs with both keys (see [`hypermesh_primitives::pop`]): it binds
@@ -400,9 +483,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Marks an issued certificate revoked (by [`Pallet::revoke_certificate`], or as
-	/// superseded by a renewal).
-	fn revoke(id: CertificateId, reason: RevocationReason) -> DispatchResult {
+	/// Marks an issued certificate revoked (by [`Pallet::revoke_certificate`], as
+	/// superseded by a renewal, or when its name changes hands or is released).
+	pub(crate) fn revoke(id: CertificateId, reason: RevocationReason) -> DispatchResult {
 		Issued::<T>::try_mutate(id, |issued| -> DispatchResult {
 			let issued = issued.as_mut().ok_or(Error::<T>::UnknownCertificate)?;
 			ensure!(

@@ -26,7 +26,12 @@
 //!   to an RFC 9162 Certificate Transparency log kept as a
 //!   [`CompactMerkleLog`](hypermesh_primitives::ct::CompactMerkleLog) (O(log n) storage),
 //!   and its log index is its id. Holders, operators and governance revoke certificates
-//!   with RFC 5280 reasons; a renewal revokes the certificate it replaces. At the end of
+//!   with RFC 5280 reasons; a renewal revokes the certificate it replaces. A certificate
+//!   does not outlive its name: each name lists its live certificates
+//!   ([`NameCertificates`], at most [`Config::MaxCertificatesPerName`]), which are revoked
+//!   as `Superseded` when the name is transferred and as `CessationOfOperation` when it is
+//!   released or taken over after expiry, and issuance re-checks that the requester still
+//!   holds every name. At the end of
 //!   every block in which the log grew, the tree head (size, root) is committed under the
 //!   block number, keeping a bounded history; the runtime API serves inclusion and
 //!   consistency proofs against these heads from the leaf hashes kept by log index.
@@ -97,8 +102,9 @@ pub mod pallet {
 	/// The storage version: 1 added [`LeafHashes`] (filled for existing log entries by
 	/// [`crate::migrations::v1::MigrateToV1`]) and the certificate request and issuance
 	/// maps (new, empty); 2 added [`types::AuthorityInfo::keys_set_at`] (filled by
-	/// [`crate::migrations::v2::MigrateToV2`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// [`crate::migrations::v2::MigrateToV2`]); 3 added [`NameCertificates`] (filled by
+	/// [`crate::migrations::v3::MigrateToV3`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -172,6 +178,12 @@ pub mod pallet {
 		/// The most names one certificate can carry.
 		#[pallet::constant]
 		type MaxNamesPerCertificate: Get<u32>;
+
+		/// The most live certificates one name can have at once (see [`NameCertificates`]):
+		/// issuing one more for the name is refused until one is revoked or expires. It
+		/// bounds the revocations a transfer, release or take-over of the name does.
+		#[pallet::constant]
+		type MaxCertificatesPerName: Get<u32>;
 
 		/// The longest validity period (`notAfter - notBefore`, seconds) an issued
 		/// certificate may have. Authorities' CA services issue for this long.
@@ -272,6 +284,19 @@ pub mod pallet {
 		CertificateId,
 		(),
 		OptionQuery,
+	>;
+
+	/// The certificates issued for each name (by label) that were live (not revoked, not
+	/// expired) when the last one was added: what a transfer, release or take-over of the
+	/// name revokes. Ids that died since (revoked or expired) are dropped when the next
+	/// certificate for the name is added, so they never fill the list.
+	#[pallet::storage]
+	pub type NameCertificates<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		Label,
+		BoundedVec<CertificateId, T::MaxCertificatesPerName>,
+		ValueQuery,
 	>;
 
 	/// Whether the log changed in the current block (set when a certificate is appended,
@@ -542,6 +567,9 @@ pub mod pallet {
 		AlreadyRevoked,
 		/// The certificate to renew is revoked, not held by the requester, or unknown.
 		CannotRenew,
+		/// A name of the request already has [`Config::MaxCertificatesPerName`] live
+		/// certificates: revoke one (or let one expire) first.
+		TooManyCertificatesForName,
 	}
 
 	#[pallet::hooks]
@@ -587,6 +615,10 @@ pub mod pallet {
 			assert!(
 				T::NamePeriod::get() > BlockNumberFor::<T>::from(0u32),
 				"NamePeriod must be positive"
+			);
+			assert!(
+				T::MaxCertificatesPerName::get() >= 1,
+				"MaxCertificatesPerName must allow a certificate"
 			);
 		}
 	}
@@ -671,10 +703,12 @@ pub mod pallet {
 		/// blocks, holding [`Config::NameDeposit`] from the caller.
 		///
 		/// A name that is registered and not expired is refused. An expired name is taken
-		/// over: its previous owner's deposit is returned to them first (this also applies
-		/// when the previous owner registers it again).
+		/// over: its previous owner's deposit is returned to them first and its live
+		/// certificates are revoked as `CessationOfOperation` (this also applies when the
+		/// previous owner registers it again).
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::register_name())]
+		#[pallet::weight(T::WeightInfo::register_name()
+			.saturating_add(Pallet::<T>::revoke_name_certificates_weight()))]
 		pub fn register_name(origin: OriginFor<T>, name: NameOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_register_name(who, name)
@@ -694,9 +728,11 @@ pub mod pallet {
 		///
 		/// The deposit goes with the name: it is moved, still on hold, from the caller to
 		/// `new_owner`, and returned to `new_owner` when the name is released. So the
-		/// new owner's account must already exist.
+		/// new owner's account must already exist. The certificates issued for the name to
+		/// the caller are revoked as `Superseded`.
 		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::transfer_name())]
+		#[pallet::weight(T::WeightInfo::transfer_name()
+			.saturating_add(Pallet::<T>::revoke_name_certificates_weight()))]
 		pub fn transfer_name(
 			origin: OriginFor<T>,
 			name: NameOf<T>,
@@ -709,9 +745,11 @@ pub mod pallet {
 
 		/// Releases a name and returns its deposit to its owner. The owner can release it
 		/// at any time; once it has expired, anyone can (the deposit still goes to the
-		/// owner), which clears abandoned names from storage.
+		/// owner), which clears abandoned names from storage. The name's live certificates
+		/// are revoked as `CessationOfOperation`.
 		#[pallet::call_index(13)]
-		#[pallet::weight(T::WeightInfo::release_name())]
+		#[pallet::weight(T::WeightInfo::release_name()
+			.saturating_add(Pallet::<T>::revoke_name_certificates_weight()))]
 		pub fn release_name(origin: OriginFor<T>, name: NameOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_release_name(who, name)
@@ -786,11 +824,15 @@ pub mod pallet {
 		/// subject keys = the request's keys, DNS names = the request's names, a leaf (no
 		/// `cA`, no IP addresses), validity at most [`Config::CertificateValidity`] long,
 		/// not ended, and starting at most [`Config::MaxClockSkew`] ahead of the chain,
-		/// and a serial number the authority has not used. It is then appended to the
-		/// Certificate Transparency log (its log index is its id), the request's deposit is
-		/// returned, and a renewed certificate is revoked as `Superseded`.
+		/// and a serial number the authority has not used. The requester must still hold
+		/// every name, live, and no name may already have
+		/// [`Config::MaxCertificatesPerName`] live certificates. It is then appended to the
+		/// Certificate Transparency log (its log index is its id) and to each name's
+		/// [`NameCertificates`], the request's deposit is returned, and a renewed
+		/// certificate is revoked as `Superseded`.
 		#[pallet::call_index(23)]
-		#[pallet::weight(T::WeightInfo::issue_certificate())]
+		#[pallet::weight(T::WeightInfo::issue_certificate()
+			.saturating_add(Pallet::<T>::issuance_name_checks_weight()))]
 		pub fn issue_certificate(
 			origin: OriginFor<T>,
 			request: RequestId,

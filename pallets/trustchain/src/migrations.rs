@@ -170,3 +170,170 @@ pub mod v2 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 2 to 3: [`crate::NameCertificates`] (new) lists each name's live certificates,
+/// which the name's transfer, release or take-over revokes. It is filled from the
+/// certificates already issued (their names are read from their DER in the log). A live
+/// certificate whose name is no longer its holder's (transferred, released or taken over
+/// before version 3 revoked certificates with their names) is revoked now, as
+/// `Superseded` if the name has another owner and as `CessationOfOperation` if it is
+/// unregistered; where a name has more live certificates than
+/// [`crate::Config::MaxCertificatesPerName`], the oldest are revoked as `Superseded`, so
+/// that every live certificate is listed under each of its names.
+pub mod v3 {
+	use super::*;
+	use crate::{
+		types::{CertificateId, Label, Revocation, RevocationReason},
+		Certificates, Config, Issued, NameCertificates, Names, Pallet,
+	};
+	use alloc::{
+		collections::{BTreeMap, BTreeSet},
+		vec::Vec,
+	};
+	use frame_support::{
+		traits::{Get, UncheckedOnRuntimeUpgrade, UnixTime},
+		weights::Weight,
+	};
+	use hypermesh_primitives::x509::HybridCertificate;
+
+	/// The live (not revoked, not expired) issued certificates, each with its holder and
+	/// the labels of its names, oldest first, and how many storage entries were read.
+	#[allow(clippy::type_complexity)]
+	pub(crate) fn live_certificates<T: Config>(
+	) -> (Vec<(CertificateId, T::AccountId, Vec<Label>)>, u64) {
+		let now = T::UnixTime::now().as_secs();
+		let mut reads = 0u64;
+		let mut live = Vec::new();
+		for (id, issued) in Issued::<T>::iter() {
+			reads = reads.saturating_add(1);
+			if issued.revocation != Revocation::NotRevoked || now >= issued.not_after {
+				continue;
+			}
+			reads = reads.saturating_add(1);
+			// Every issued certificate was parsed at issuance; one that no longer parses
+			// names nothing.
+			let labels = Certificates::<T>::get(id)
+				.and_then(|record| HybridCertificate::parse(&record.der).ok())
+				.map(|cert| {
+					cert.dns_names
+						.iter()
+						.filter_map(|name| Pallet::<T>::label_of(name).ok())
+						.collect()
+				})
+				.unwrap_or_default();
+			live.push((id, issued.holder, labels));
+		}
+		live.sort_by_key(|(id, _, _)| *id);
+		(live, reads)
+	}
+
+	/// The migration's logic, without the version check; use [`MigrateToV3`].
+	pub struct UncheckedMigrateToV3<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for UncheckedMigrateToV3<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let (live, mut reads) = live_certificates::<T>();
+			let mut writes = 0u64;
+
+			// Revoke the certificates whose names left their holder.
+			let mut owners = BTreeMap::new();
+			let mut kept: BTreeMap<Label, Vec<CertificateId>> = BTreeMap::new();
+			for (id, holder, labels) in live {
+				let mut reason = None;
+				for label in &labels {
+					let owner = owners.entry(label.clone()).or_insert_with(|| {
+						reads = reads.saturating_add(1);
+						Names::<T>::get(label).map(|info| info.owner)
+					});
+					match owner {
+						None => reason = Some(RevocationReason::CessationOfOperation),
+						Some(owner) if *owner != holder && reason.is_none() => {
+							reason = Some(RevocationReason::Superseded)
+						}
+						_ => {}
+					}
+				}
+				if let Some(reason) = reason {
+					// Live, so it exists and is not revoked: this cannot fail.
+					let _ = Pallet::<T>::revoke(id, reason);
+					writes = writes.saturating_add(1);
+					continue;
+				}
+				for label in labels {
+					kept.entry(label).or_default().push(id);
+				}
+			}
+
+			// List each name's certificates: the newest, as many as the bound allows.
+			// A certificate with several names may have been superseded under another.
+			let bound = T::MaxCertificatesPerName::get() as usize;
+			let mut superseded = BTreeSet::new();
+			for (label, mut ids) in kept {
+				ids.retain(|id| !superseded.contains(id));
+				let surplus = ids.len().saturating_sub(bound);
+				for id in ids.drain(..surplus) {
+					// Live, and not revoked yet (see above): this cannot fail.
+					let _ = Pallet::<T>::revoke(id, RevocationReason::Superseded);
+					superseded.insert(id);
+					writes = writes.saturating_add(1);
+				}
+				// At most `bound` ids are left.
+				let list: frame_support::BoundedVec<CertificateId, T::MaxCertificatesPerName> =
+					frame_support::BoundedVec::truncate_from(ids);
+				NameCertificates::<T>::insert(label, list);
+				writes = writes.saturating_add(1);
+			}
+			// Issued certificates, the log entries of the live ones, their names; the
+			// revocations and the lists.
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		/// Checks that no list exists yet, and keeps the number of live certificates.
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			use codec::Encode;
+			frame_support::ensure!(
+				NameCertificates::<T>::iter_keys().next().is_none(),
+				"version 2 has no certificate lists"
+			);
+			let (live, _) = live_certificates::<T>();
+			Ok((live.len() as u64).encode())
+		}
+
+		/// Checks that every certificate still live is listed under each of its names,
+		/// which its holder owns, and that no certificate came back to life.
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			use codec::Decode;
+			let before =
+				u64::decode(&mut &state[..]).map_err(|_| "pre-upgrade state does not decode")?;
+			let (live, _) = live_certificates::<T>();
+			frame_support::ensure!(
+				live.len() as u64 <= before,
+				"more live certificates after the migration"
+			);
+			for (id, holder, labels) in live {
+				for label in labels {
+					frame_support::ensure!(
+						NameCertificates::<T>::get(&label).contains(&id),
+						"a live certificate is not listed under its name"
+					);
+					frame_support::ensure!(
+						Names::<T>::get(&label).is_some_and(|info| info.owner == holder),
+						"a live certificate's name is not its holder's"
+					);
+				}
+			}
+			Ok(())
+		}
+	}
+
+	/// Migrates storage version 2 to 3, once.
+	pub type MigrateToV3<T> = VersionedMigration<
+		2,
+		3,
+		UncheckedMigrateToV3<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

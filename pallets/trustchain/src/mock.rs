@@ -24,6 +24,8 @@ frame_support::construct_runtime!(
 impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountData = pallet_balances::AccountData<u64>;
+	/// The runtime's database weights, so that weights composed from them are not zero.
+	type DbWeight = frame_support::weights::constants::RocksDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -48,6 +50,8 @@ pub const REQUEST_LIFETIME: u64 = 20;
 pub const VALIDITY: u64 = 24 * 60 * 60;
 /// The allowed clock skew in the mock: 5 minutes.
 pub const SKEW: u64 = 5 * 60;
+/// The most live certificates per name in the mock: 4, as in the runtime.
+pub const MAX_CERTIFICATES_PER_NAME: u32 = 4;
 
 std::thread_local! {
 	static NOW: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
@@ -99,6 +103,7 @@ impl pallet_trustchain::Config for Test {
 	type RequestDeposit = RequestDeposit;
 	type RequestLifetime = RequestLifetime;
 	type MaxNamesPerCertificate = ConstU32<4>;
+	type MaxCertificatesPerName = ConstU32<MAX_CERTIFICATES_PER_NAME>;
 	type CertificateValidity = ConstU64<VALIDITY>;
 	type MaxClockSkew = ConstU64<SKEW>;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -2,8 +2,9 @@
 //! a period against a deposit.
 //!
 //! This module holds what the name calls do once the caller is known (registering,
-//! renewing, transferring and releasing a name, and setting its records), the lookups the
-//! other domains share (a name's label, the caller's live name), and
+//! renewing, transferring and releasing a name, and setting its records; a name that
+//! changes hands or is released takes its certificates with it: they are revoked), the
+//! lookups the other domains share (a name's label, the caller's live name), and
 //! [`Pallet::resolve`] for the runtime API. The byte-level rules (what a name, an AAAA
 //! address or an SRV target may be) are pure functions in [`crate::dns`], so that the
 //! node can apply the same rules; here they are mapped to the pallet's errors.
@@ -20,6 +21,7 @@ impl<T: Config> Pallet<T> {
 		if let Some(previous) = Names::<T>::get(&label) {
 			ensure!(previous.expires_at <= now, Error::<T>::NameTaken);
 			Self::return_deposit(&name, previous)?;
+			Self::revoke_name_certificates(&label, RevocationReason::CessationOfOperation)?;
 		}
 		let deposit = T::NameDeposit::get();
 		T::Currency::hold(&HoldReason::NameDeposit.into(), &who, deposit)?;
@@ -77,6 +79,7 @@ impl<T: Config> Pallet<T> {
 		)?;
 		info.owner = new_owner.clone();
 		Names::<T>::insert(&label, info);
+		Self::revoke_name_certificates(&label, RevocationReason::Superseded)?;
 		Self::deposit_event(Event::NameTransferred {
 			name,
 			from: who,
@@ -95,6 +98,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NotNameOwner
 		);
 		Names::<T>::remove(&label);
+		Self::revoke_name_certificates(&label, RevocationReason::CessationOfOperation)?;
 		Self::return_deposit(&name, info)
 	}
 

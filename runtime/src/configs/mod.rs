@@ -235,6 +235,9 @@ impl pallet_trustchain::Config for Runtime {
 	>;
 	type RequestLifetime = CertificateRequestLifetime;
 	type MaxNamesPerCertificate = ConstU32<8>;
+	/// A name has at most four live certificates at once (a transfer, release or take-over
+	/// revokes them all).
+	type MaxCertificatesPerName = ConstU32<4>;
 	/// Issued certificates are valid for at most this long (24 hours at genesis, a
 	/// parameter the TrustChain admin track changes); holders renew before expiry.
 	type CertificateValidity = Clamped<

@@ -1,12 +1,14 @@
 //! Unit tests on the mock runtime: every call, every error, and that a failed call
 //! changes nothing (`assert_noop!` compares the whole storage root). One file per domain,
 //! as in the pallet: authorities (and genesis roots), names, certificates (requests,
-//! issuance, revocation) and the Certificate Transparency log (tree heads, the hook's
-//! weight, the migration). This file holds the helpers they share.
+//! issuance, revocation), the certificates that follow their names (revoked with them,
+//! and the migration that listed them) and the Certificate Transparency log (tree heads,
+//! the hook's weight, the migration). This file holds the helpers they share.
 
 mod authorities;
 mod certificates;
 mod ct_log;
+mod name_certificates;
 mod names;
 
 use crate::{fixtures::*, mock::*, *};
@@ -99,19 +101,27 @@ fn issue_der(
 	TrustChain::issue_certificate(RuntimeOrigin::signed(operator), request, authority, d)
 }
 
-/// Holder 1 owns `node1.hypermesh` (registered if needed), requests a certificate for it
-/// with key set 0, and authority 1 (test CA 0, operator 10) issues it with `serial`.
-/// Returns the certificate's id and DER.
-fn issue_new(serial: u64) -> (CertificateId, CertificateDerOf<Test>) {
-	if TrustChain::resolve(b"node1.hypermesh").is_none() {
-		assert_ok!(register(1, "node1.hypermesh"));
-	}
+/// `who`, who owns the names in `list`, requests a certificate for them with key set 0,
+/// and authority 1 (test CA 0, operator 10) issues it with `serial`. Returns the
+/// certificate's id and DER.
+fn certify(who: u64, list: &[&str], serial: u64) -> (CertificateId, CertificateDerOf<Test>) {
 	let request_id = NextRequestId::<Test>::get();
-	assert_ok!(request(1, &["node1.hypermesh"], 0, None));
-	let cert = issue(&ca(0), &keys(0), &Leaf::new(&["node1.hypermesh"], serial));
+	assert_ok!(request(who, list, 0, None));
+	let cert = issue(&ca(0), &keys(0), &Leaf::new(list, serial));
 	let id = TrustChain::tree_head().size;
 	assert_ok!(issue_der(10, request_id, 1, cert.clone()));
 	(id, cert)
+}
+
+/// Holder 1 owns `node<serial>.hypermesh` (registered if needed; so `issue_new(1)` is for
+/// `node1.hypermesh`), and gets a certificate for it with `serial` (see [`certify`]). A
+/// name per serial keeps each name below its live-certificate bound.
+fn issue_new(serial: u64) -> (CertificateId, CertificateDerOf<Test>) {
+	let full = format!("node{serial}.hypermesh");
+	if TrustChain::resolve(full.as_bytes()).is_none() {
+		assert_ok!(register(1, &full));
+	}
+	certify(1, &[full.as_str()], serial)
 }
 
 fn run_to(n: u64) {
