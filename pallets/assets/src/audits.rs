@@ -11,7 +11,10 @@
 //! block, from `on_initialize`), costs each of the provider's assets
 //! [`Config::ReputationPenalty`], is an offence (recorded and slashed by
 //! [`Config::OffenceSlash`] of the provider's bonded stake) and returns the deposit to the
-//! challenger.
+//! challenger. An answer that is malformed rather than wrong (not one chunk per challenge,
+//! a chunk longer than [`MAX_CHUNK_LEN`], a path longer than a 2^32-chunk tree needs) is
+//! refused before any storage read or hashing ([`Error::WrongAnswerCount`],
+//! [`Error::ChunkTooLarge`], [`Error::PathTooLong`]), and the challenge stays open.
 
 use crate::*;
 use frame_support::traits::{
@@ -124,12 +127,24 @@ impl<T: Config> Pallet<T> {
 		commitment: Hash,
 		chunks: Vec<ChunkData>,
 	) -> DispatchResult {
-		let challenge =
-			SpaceChallenges::<T>::get(&provider, commitment).ok_or(Error::<T>::NoChallenge)?;
+		// The answer's shape first, before any storage read or hashing: a malformed answer
+		// is refused as such and leaves the challenge open.
+		ensure!(
+			chunks.len() == hypermesh_primitives::proofs::CHALLENGES,
+			Error::<T>::WrongAnswerCount
+		);
 		ensure!(
 			chunks.iter().all(|chunk| chunk.data.len() <= MAX_CHUNK_LEN),
 			Error::<T>::ChunkTooLarge
 		);
+		ensure!(
+			chunks
+				.iter()
+				.all(|chunk| chunk.path.len() <= hypermesh_primitives::proofs::MAX_PATH_LEN),
+			Error::<T>::PathTooLong
+		);
+		let challenge =
+			SpaceChallenges::<T>::get(&provider, commitment).ok_or(Error::<T>::NoChallenge)?;
 		let registered = SpaceCommitments::<T>::get(&provider, commitment)
 			.ok_or(Error::<T>::UnknownCommitment)?;
 		SpaceChallenges::<T>::remove(&provider, commitment);

@@ -579,7 +579,7 @@ pub mod pallet {
 		TooManyChallenges,
 		/// The caller has no open challenge on this commitment.
 		NoChallenge,
-		/// An answered chunk is longer than [`MAX_CHUNK_LEN`].
+		/// An answered chunk is longer than [`MAX_CHUNK_LEN`]; the challenge stays open.
 		ChunkTooLarge,
 		/// The asset has the most live allocations allowed
 		/// ([`Config::MaxAllocationsPerAsset`]).
@@ -595,6 +595,12 @@ pub mod pallet {
 		/// The caller cannot pay the deposit ([`Config::AssetDeposit`] or
 		/// [`Config::AllocationDeposit`]).
 		CannotPayDeposit,
+		/// An answer to a space challenge does not have exactly one chunk per challenge
+		/// (`hypermesh_primitives::proofs::CHALLENGES`); the challenge stays open.
+		WrongAnswerCount,
+		/// An answered chunk's Merkle path is longer than any commitment needs
+		/// (`hypermesh_primitives::proofs::MAX_PATH_LEN`); the challenge stays open.
+		PathTooLong,
 	}
 
 	#[pallet::hooks]
@@ -746,7 +752,9 @@ pub mod pallet {
 		/// challenged chunks' bytes and Merkle paths, in challenge order (see
 		/// `hypermesh_primitives::proofs::prove_space_data`). A right answer pays the
 		/// provider the challenger's deposit; a wrong one settles the challenge as failed
-		/// (the call succeeds, and the reputation loss is kept).
+		/// (the call succeeds, and the reputation loss is kept). A malformed one (not one
+		/// chunk per challenge, a chunk or a path too long) is refused before anything is
+		/// read or hashed, and the challenge stays open.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::answer_challenge_right()
 			.max(T::WeightInfo::answer_challenge_wrong()))]

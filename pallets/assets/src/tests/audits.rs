@@ -362,3 +362,73 @@ fn space_challenge_errors_change_nothing() {
 		));
 	});
 }
+
+#[test]
+fn malformed_answers_are_refused_before_any_work_and_leave_the_challenge_open() {
+	ext().execute_with(|| {
+		register(1, cpu(8), Privacy::FullPublic);
+		let id = commitment(1).id();
+		assert_ok!(AssetRegistry::challenge_space(
+			RuntimeOrigin::signed(2),
+			1,
+			id
+		));
+		let challenge = SpaceChallenges::<Test>::get(1, id).unwrap();
+		let right = answers(1, &space_data(1));
+		let mut three = right.clone();
+		three.pop();
+		let mut five = right.clone();
+		five.push(right[0].clone());
+		for (bad, error) in [
+			(Vec::new(), Error::<Test>::WrongAnswerCount),
+			(three, Error::<Test>::WrongAnswerCount),
+			(five, Error::<Test>::WrongAnswerCount),
+			(
+				{
+					let mut long = right.clone();
+					long[2].path = vec![[7u8; 32]; p::MAX_PATH_LEN + 1];
+					long
+				},
+				Error::<Test>::PathTooLong,
+			),
+			(
+				{
+					let mut large = right.clone();
+					large[3].data = vec![0; MAX_CHUNK_LEN + 1];
+					large
+				},
+				Error::<Test>::ChunkTooLarge,
+			),
+		] {
+			assert_noop!(
+				AssetRegistry::answer_challenge(RuntimeOrigin::signed(1), id, bad),
+				error
+			);
+		}
+		// The shape is checked before the challenge is looked up: a provider with no open
+		// challenge gets the same refusal for a malformed answer.
+		assert_noop!(
+			AssetRegistry::answer_challenge(RuntimeOrigin::signed(3), id, Vec::new()),
+			Error::<Test>::WrongAnswerCount
+		);
+		// Nothing was settled: the challenge is open, the deposit held, no reputation lost,
+		// no offence recorded.
+		assert_eq!(SpaceChallenges::<Test>::get(1, id), Some(challenge));
+		assert_eq!(deposit_held(2), CHALLENGE_DEPOSIT);
+		assert_eq!(reputations(1), vec![MAX_REPUTATION]);
+		assert!(economy(|e| e.offences.is_empty()));
+		// The right answer is still accepted.
+		assert_ok!(AssetRegistry::answer_challenge(
+			RuntimeOrigin::signed(1),
+			id,
+			right
+		));
+		System::assert_last_event(
+			Event::ChallengeAnswered {
+				provider: 1,
+				commitment: id,
+			}
+			.into(),
+		);
+	});
+}
