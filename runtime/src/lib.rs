@@ -51,6 +51,8 @@ pub mod configs;
 pub mod genesis_config_presets;
 pub mod governance;
 pub mod migrations;
+#[cfg(test)]
+mod tests;
 
 #[allow(unused_imports)]
 use frame_support::instances::{Instance1, Instance2};
@@ -102,7 +104,8 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_version: 109,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	// 3: `ChargeTransactionPayment` runs before `CheckConsensusProof`.
+	transaction_version: 3,
 	system_version: 1,
 };
 
@@ -157,7 +160,9 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 /// Block with its justifications.
 pub type SignedBlock = generic::SignedBlock<Block>;
 
-/// The checks every signed transaction passes, in order.
+/// The checks every signed transaction passes, in order. The fee comes before the
+/// consensus proofs: a sender that cannot pay is refused (`Payment`) before the pool does
+/// the proof check's work (up to 16 worst-case checks a transaction).
 pub type TxExtension = (
 	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
@@ -167,8 +172,8 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_hypermesh_assets::CheckConsensusProof<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	pallet_hypermesh_assets::CheckConsensusProof<Runtime>,
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
@@ -189,8 +194,8 @@ pub fn tx_extension(nonce: Nonce, era: generic::Era, tip: Balance) -> TxExtensio
 		frame_system::CheckEra::from(era),
 		frame_system::CheckNonce::from(nonce),
 		frame_system::CheckWeight::new(),
-		pallet_hypermesh_assets::CheckConsensusProof::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::from(tip),
+		pallet_hypermesh_assets::CheckConsensusProof::new(),
 		frame_metadata_hash_extension::CheckMetadataHash::new(false),
 		frame_system::WeightReclaim::new(),
 	)

@@ -132,8 +132,10 @@ before(async () => {
   await cryptoWaitReady();
   oracleDir = mkdtempSync(join(tmpdir(), 'hypermesh-oracle-'));
   node = await startDevNode([
-    // No -l flag: the pool's "consensus proof refused (code N)" lines must show under
-    // the node's default log filter (the pool test below looks for them).
+    // The pool's "consensus proof refused (code N)" lines are debug-level (refusals cost
+    // their sender nothing, so at info they could flood the log); the pool test below
+    // looks for them.
+    '-lruntime::hypermesh::proofs=debug',
     '--oracle-every', '2', '--oracle-suri', '//Ferdie', '--oracle-dir', oracleDir,
   ]);
   api = await ApiPromise.create({

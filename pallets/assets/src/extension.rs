@@ -8,10 +8,13 @@
 //! deep), it runs the four-proof check of [`crate::proofs`] ([`Pallet::check_proof`]) in
 //! `validate`, which the pool runs before admitting a transaction and block production
 //! runs again before applying it, so an invalid proof never enters a block. Each failure
-//! is an `InvalidTransaction::Custom` code of its own ([`ProofRejection`]), logged under
-//! the `runtime::hypermesh::proofs` target with its message. A valid proof `provides` its
-//! id, so the pool refuses a second transaction with the same proof, and its longevity
-//! ends when the referenced block leaves the window.
+//! is an `InvalidTransaction::Custom` code of its own ([`ProofRejection`]), logged at debug
+//! under the `runtime::hypermesh::proofs` target with its message (`-l
+//! runtime::hypermesh::proofs=debug` shows them). A runtime should place it after
+//! `ChargeTransactionPayment` (HyperMesh's does), so that a sender that cannot pay the fee
+//! is refused before any proof is checked. A valid proof `provides` its id, so the pool
+//! refuses a second transaction with the same proof, and its longevity ends when the
+//! referenced block leaves the window.
 //!
 //! This module only finds the guarded calls in a transaction and turns the check's
 //! verdict into transaction validity; what a valid proof is lives in [`crate::proofs`].
@@ -184,11 +187,13 @@ where
 					}
 				})
 				.map_err(|rejection| {
-					// A refused transaction is the sender's fault, not the node's: info, under
-					// FRAME's `runtime::` prefix. (A target starting with `hyper` would be
-					// hidden at info by sc-tracing's default `hyper=warn`, which matches
-					// targets by plain string prefix.)
-					log::info!(
+					// A refused transaction is the sender's fault, not the node's, and anyone
+					// can send them by the thousand (the pool refuses them for free): debug,
+					// so they cannot flood the node's log (a runtime keeps no state between
+					// pool checks to rate-limit with). Under FRAME's `runtime::` prefix: a
+					// target starting with `hyper` would be matched by sc-tracing's default
+					// `hyper=warn`, which compares targets by plain string prefix.
+					log::debug!(
 						target: "runtime::hypermesh::proofs",
 						"consensus proof refused (code {}): {}",
 						rejection.code(),
