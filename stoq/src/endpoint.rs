@@ -134,6 +134,10 @@ pub fn map_connection_error(e: &ConnectionError) -> StoqError {
                         "{text}: handshake_failure, no key-exchange group in common (STOQ requires X25519+ML-KEM-1024 \
                          under PqPolicy::Required)"
                     )),
+                    47 => StoqError::Handshake(format!(
+                        "{text}: illegal_parameter, the peer found a handshake parameter of ours invalid (such as a \
+                         key share)"
+                    )),
                     42..=49 | 116 => StoqError::CertificateRejected(format!("{text}: the peer rejected our certificate")),
                     _ => StoqError::Handshake(text),
                 }

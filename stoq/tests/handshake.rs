@@ -279,3 +279,72 @@ async fn reload_changes_trust_and_identity_without_restart() {
 		.expect("CA removed");
 	assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
 }
+
+/// A client kx group on the hybrid codepoint whose ML-KEM-1024 key has coefficient 0
+/// set to 4095 (>= q = 3329): a key FIPS 203's modulus check refuses.
+#[derive(Debug)]
+struct OutOfRangeMlKemKey;
+
+struct OutOfRangeShare {
+	inner: Box<dyn rustls::crypto::ActiveKeyExchange>,
+	share: Vec<u8>,
+}
+
+impl rustls::crypto::SupportedKxGroup for OutOfRangeMlKemKey {
+	fn start(&self) -> Result<Box<dyn rustls::crypto::ActiveKeyExchange>, rustls::Error> {
+		let inner = stoq::kx::X25519_MLKEM1024.start()?;
+		let mut share = inner.pub_key().to_vec();
+		share[0] = 0xff;
+		share[1] |= 0x0f;
+		Ok(Box::new(OutOfRangeShare { inner, share }))
+	}
+
+	fn name(&self) -> rustls::NamedGroup {
+		rustls::NamedGroup::Unknown(stoq::kx::X25519_MLKEM1024_CODEPOINT)
+	}
+}
+
+impl rustls::crypto::ActiveKeyExchange for OutOfRangeShare {
+	fn complete(
+		self: Box<Self>,
+		peer: &[u8],
+	) -> Result<rustls::crypto::SharedSecret, rustls::Error> {
+		self.inner.complete(peer)
+	}
+
+	fn pub_key(&self) -> &[u8] {
+		&self.share
+	}
+
+	fn group(&self) -> rustls::NamedGroup {
+		rustls::NamedGroup::Unknown(stoq::kx::X25519_MLKEM1024_CODEPOINT)
+	}
+}
+
+static OUT_OF_RANGE: OutOfRangeMlKemKey = OutOfRangeMlKemKey;
+
+#[tokio::test]
+async fn mlkem_key_failing_the_modulus_check_fails_the_handshake() {
+	let pki = pki();
+	let (srv, addr) = server(&pki, PqPolicy::Required);
+	let mut provider = rustls::crypto::ring::default_provider();
+	provider.kx_groups = vec![&OUT_OF_RANGE];
+	let ep = client_with_provider(&pki, &identity(&pki.ca, "bad-share"), Arc::new(provider));
+	let err = ep.connect(addr, "localhost").unwrap().await.unwrap_err();
+	// TLS alert 47 (illegal_parameter), reported as such, not as a certificate problem.
+	let mapped = stoq::endpoint::map_connection_error(&err);
+	assert!(
+		matches!(&mapped, StoqError::Handshake(m) if m.contains("alert 47") && m.contains("key share")),
+		"{mapped}"
+	);
+	tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+	let failures = srv.handshake_failures();
+	assert!(
+		failures.iter().any(|f| f.contains("InvalidKeyShare")),
+		"{failures:?}"
+	);
+	// The server keeps serving well-formed clients.
+	let client = node(&pki, PqPolicy::Required, identity(&pki.ca, "client"));
+	let conn = client.connect(addr, "localhost").await.unwrap();
+	assert_eq!(&conn.request(b"fine").await.unwrap()[..], b"fine");
+}

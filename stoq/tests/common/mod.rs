@@ -67,7 +67,16 @@ pub fn server_with(
 /// A quinn client endpoint using rustls's stock ring provider (classical key
 /// exchange only), presenting `id` and trusting `pki`'s CA classically.
 pub fn classical_client(pki: &Pki, id: &NodeIdentity) -> quinn::Endpoint {
-	let provider = stoq::kx::classical_provider();
+	client_with_provider(pki, id, stoq::kx::classical_provider())
+}
+
+/// A quinn client endpoint using `provider` (its key-exchange groups), presenting `id`
+/// and trusting `pki`'s CA classically.
+pub fn client_with_provider(
+	pki: &Pki,
+	id: &NodeIdentity,
+	provider: Arc<rustls::crypto::CryptoProvider>,
+) -> quinn::Endpoint {
 	let mut tls = rustls::ClientConfig::builder_with_provider(provider)
 		.with_protocol_versions(&[&rustls::version::TLS13])
 		.unwrap()
