@@ -7,7 +7,8 @@
 //! checks it exactly as it checks any other proof. The work is solved at the runtime's
 //! difficulty during setup (not measured). Stake comes from the runtime's economy through
 //! [`Config::BenchmarkHelper`]; leases are priced, so allocating and releasing open and
-//! close a paying escrow. They run as tests on the mock runtime with
+//! close a paying escrow. Pruning used proofs is benchmarked at up to its bound of
+//! deletions. They run as tests on the mock runtime with
 //! `cargo test -p pallet-hypermesh-assets --features runtime-benchmarks`.
 
 use super::*;
@@ -527,6 +528,33 @@ mod benchmarks {
 				audit_commitment().id()
 			));
 		}
+	}
+
+	/// `n` stale used-proof records under the block number pruning resumes at, all
+	/// removed: at the bound ([`Config::MaxProofPrunesPerBlock`]) the block's whole budget
+	/// goes to deletions, the costliest step (moving past an emptied block number is one
+	/// read).
+	#[benchmark]
+	fn prune_used_proofs(n: Linear<0, { T::MaxProofPrunesPerBlock::get() }>) {
+		let stale = 10u32;
+		let now = stale
+			.saturating_add(T::ProofWindow::get())
+			.saturating_add(2);
+		ProofsPrunedBelow::<T>::put(stale);
+		for i in 0..n {
+			UsedProofs::<T>::insert(stale, sp_io::hashing::blake2_256(&i.encode()), ());
+		}
+		#[block]
+		{
+			AssetRegistry::<T>::prune_used_proofs(now);
+		}
+		assert_eq!(UsedProofs::<T>::iter_prefix(stale).count(), 0);
+		let resumes_at = if n < T::MaxProofPrunesPerBlock::get() {
+			stale + 1
+		} else {
+			stale
+		};
+		assert_eq!(ProofsPrunedBelow::<T>::get(), resumes_at);
 	}
 
 	impl_benchmark_test_suite!(

@@ -258,6 +258,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxChallengesPerBlock: Get<u32>;
 
+		/// The most steps of [`UsedProofs`] pruning one block does at its start: each step
+		/// removes one stale record or moves past one fully pruned block number. Stale
+		/// records beyond it are pruned in the next blocks ([`ProofsPrunedBelow`]). Should
+		/// exceed the most guarded calls a block can hold, so pruning keeps up.
+		#[pallet::constant]
+		type MaxProofPrunesPerBlock: Get<u32>;
+
 		/// The calls a call carries (a batch's calls, `as_derivative`'s call, ...) and the
 		/// account each runs as, so that [`CheckConsensusProof`] checks guarded calls inside
 		/// them too; `()` for none.
@@ -337,9 +344,25 @@ pub mod pallet {
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// Proofs already used, by the number of the block they reference and their id. An
-	/// entry is pruned once its block is outside the window, when the proof is stale anyway.
+	/// entry is pruned once its block is outside the window, when the proof is stale anyway,
+	/// at most [`Config::MaxProofPrunesPerBlock`] entries a block ([`ProofsPrunedBelow`]).
 	#[pallet::storage]
 	pub type UsedProofs<T> = StorageDoubleMap<_, Twox64Concat, u32, Identity, Hash, ()>;
+
+	/// The block number below which every [`UsedProofs`] entry has been pruned: where the
+	/// next block's pruning resumes. A proof referencing a block below it is refused as
+	/// stale whatever the window is now, since its used-proof record may be gone (so a
+	/// wider window cannot make a pruned proof replayable).
+	///
+	/// Added without a migration, as no stored value changes meaning: on a chain that
+	/// predates it, it starts at 0 and pruning walks up from there,
+	/// [`Config::MaxProofPrunesPerBlock`] steps a block, until it reaches the window. On
+	/// the way it removes the records the former pruning left behind (that cleared one
+	/// block number per block, so narrowing the window skipped some for good); until it
+	/// has caught up, proofs whose records the former pruning removed are refused by the
+	/// window check alone, as they were before.
+	#[pallet::storage]
+	pub type ProofsPrunedBelow<T> = StorageValue<_, u32, ValueQuery>;
 
 	/// Live allocations by asset, with the block each was made in (the start of the
 	/// service it can be credited for).
@@ -606,7 +629,8 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Fails the space challenges due at the start of this block that are still open,
-		/// then forgets the used proofs that have gone stale.
+		/// then forgets the used proofs that have gone stale (at most
+		/// [`Config::MaxProofPrunesPerBlock`] of them).
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let now: u32 = now.saturated_into();
 			let challenges = Self::expire_challenges(BlockNumberFor::<T>::from(now));
@@ -627,6 +651,10 @@ pub mod pallet {
 			assert!(
 				T::MaxAllocationsPerAsset::get() >= 1,
 				"MaxAllocationsPerAsset must be at least 1, or nothing can be allocated"
+			);
+			assert!(
+				T::MaxProofPrunesPerBlock::get() >= 1,
+				"MaxProofPrunesPerBlock must be at least 1, or used proofs are never pruned"
 			);
 		}
 	}

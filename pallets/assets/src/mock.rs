@@ -49,8 +49,10 @@ pub const PENALTY: u32 = 150;
 pub const MIN_STAKE: u128 = 100;
 /// The work difficulty in the mock (bits).
 pub const DIFFICULTY: u32 = 8;
-/// The proof window in the mock (blocks).
+/// The proof window in the mock (blocks) at the start of each test ([`ProofWindow`]).
 pub const WINDOW: u32 = 5;
+/// The most used-proof pruning steps a block does in the mock.
+pub const MAX_PRUNES: u32 = 4;
 /// The fewest chunks of a commitment in the mock.
 pub const MIN_CHUNKS: u64 = 4;
 /// An asset's deposit in the mock.
@@ -69,6 +71,12 @@ pub const CHALLENGE_DEPOSIT: u64 = 50;
 pub const CHALLENGE_PERIOD: u64 = 10;
 /// Every account's starting balance.
 pub const ENDOWMENT: u64 = 10_000;
+
+frame_support::parameter_types! {
+	/// The proof window, which a test may change as governance would (reset to [`WINDOW`] by
+	/// [`new_test_ext`]).
+	pub static ProofWindow: u32 = WINDOW;
+}
 
 /// A constant `u128` for the config.
 pub struct MinimumStake;
@@ -273,7 +281,7 @@ impl pallet_hypermesh_assets::Config for Test {
 	type AllocationDeposit = ConstU64<ALLOCATION_DEPOSIT>;
 	type MinimumStake = MinimumStake;
 	type WorkDifficulty = ConstU32<DIFFICULTY>;
-	type ProofWindow = ConstU32<WINDOW>;
+	type ProofWindow = ProofWindow;
 	type MinSpaceChunks = ConstU64<MIN_CHUNKS>;
 	type MaxCommitmentsPerAccount = ConstU32<2>;
 	type MaxLease = ConstU64<MAX_LEASE>;
@@ -282,6 +290,7 @@ impl pallet_hypermesh_assets::Config for Test {
 	type ChallengeDeposit = ConstU64<CHALLENGE_DEPOSIT>;
 	type ChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
 	type MaxChallengesPerBlock = ConstU32<2>;
+	type MaxProofPrunesPerBlock = ConstU32<MAX_PRUNES>;
 	type InnerCalls = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -291,6 +300,7 @@ impl pallet_hypermesh_assets::Config for Test {
 /// Accounts 1 to 5 funded, block 1, with a known genesis hash, and an empty economy.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	economy_mut(|economy| *economy = Economy::default());
+	ProofWindow::set(WINDOW);
 	let mut storage = frame_system::GenesisConfig::<Test>::default()
 		.build_storage()
 		.unwrap();
@@ -308,15 +318,20 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext
 }
 
+/// Moves to the next block, giving the current one a distinct hash (as the chain would),
+/// and returns the weight the registry's `on_initialize` used.
+pub fn next_block() -> frame_support::weights::Weight {
+	let now = System::block_number();
+	let hash = sp_core::H256::repeat_byte(now as u8 ^ 0x5a);
+	frame_system::BlockHash::<Test>::insert(now, hash);
+	System::set_parent_hash(hash);
+	System::set_block_number(now + 1);
+	<AssetRegistry as frame_support::traits::Hooks<u64>>::on_initialize(now + 1)
+}
+
 /// Moves to block `n`, giving each block before it a distinct hash (as the chain would).
 pub fn run_to_block(n: u64) {
-	let mut now = System::block_number();
-	while now < n {
-		let hash = sp_core::H256::repeat_byte(now as u8 ^ 0x5a);
-		frame_system::BlockHash::<Test>::insert(now, hash);
-		System::set_parent_hash(hash);
-		now += 1;
-		System::set_block_number(now);
-		<AssetRegistry as frame_support::traits::Hooks<u64>>::on_initialize(now);
+	while System::block_number() < n {
+		next_block();
 	}
 }

@@ -10,7 +10,10 @@
 //! wrong as a [`ProofRejection`], whose code the transaction extension
 //! ([`crate::extension`]) refuses a transaction with. The calls run the same check again
 //! and mark the proof used ([`UsedProofs`], pruned once the referenced block leaves the
-//! window), so a runtime without the extension still refuses unproven calls.
+//! window, at most [`Config::MaxProofPrunesPerBlock`] records a block), so a runtime
+//! without the extension still refuses unproven calls. A proof referencing a block whose
+//! records were pruned ([`ProofsPrunedBelow`]) is stale even if the window has since been
+//! widened.
 
 use crate::*;
 use hypermesh_primitives::proofs::{
@@ -213,6 +216,11 @@ impl<T: Config> Pallet<T> {
 			.and_then(|hash| <Hash>::try_from(hash.as_ref()).ok())
 			.filter(|hash| *hash != [0u8; 32]);
 		verify_time(&proof.time, parent, T::ProofWindow::get(), chain_hash)?;
+		// Its used-proof record may have been pruned: stale, even if the window has been
+		// widened since.
+		if proof.time.number < ProofsPrunedBelow::<T>::get() {
+			return Err(ProofRejection::StaleBlock);
+		}
 		let id = proof.id(&signer, operation);
 		if UsedProofs::<T>::contains_key(proof.time.number, id) {
 			return Err(ProofRejection::Reused);
@@ -246,13 +254,36 @@ impl<T: Config> Pallet<T> {
 		UsedProofs::<T>::insert(proof.time.number, id, ());
 		Ok(())
 	}
-	/// Forgets the proofs that reference the block that left the window at the start of
-	/// block `now` (a proof referencing block `now - 1 - window - 1` is stale from `now` on).
+	/// Forgets used proofs that have gone stale at the start of block `now`: those
+	/// referencing a block up to `now - 1 - window - 1` (stale from `now` on), resuming at
+	/// [`ProofsPrunedBelow`] and doing at most [`Config::MaxProofPrunesPerBlock`] steps (a
+	/// step removes one record, or moves past a block number with none left). Returns the
+	/// weight used.
 	pub(crate) fn prune_used_proofs(now: u32) -> Weight {
+		let mut next = ProofsPrunedBelow::<T>::get();
 		let Some(expired) = now.checked_sub(T::ProofWindow::get().saturating_add(2)) else {
-			return Weight::zero();
+			return T::DbWeight::get().reads(1);
 		};
-		let removed = UsedProofs::<T>::clear_prefix(expired, u32::MAX, None).unique;
-		T::DbWeight::get().reads_writes(removed.into(), removed.into())
+		if next > expired {
+			return T::DbWeight::get().reads(1);
+		}
+		let bound = T::MaxProofPrunesPerBlock::get();
+		let mut steps = 0u32;
+		while next <= expired && steps < bound {
+			let budget = bound - steps;
+			let removed = UsedProofs::<T>::drain_prefix(next)
+				.take(budget as usize)
+				.count() as u32;
+			steps = steps.saturating_add(removed);
+			if removed == budget {
+				// There may be more under this block number: the next block goes on.
+				break;
+			}
+			// The iterator found the end of this block number's records: one more step.
+			steps = steps.saturating_add(1);
+			next = next.saturating_add(1);
+		}
+		ProofsPrunedBelow::<T>::put(next);
+		T::WeightInfo::prune_used_proofs(steps)
 	}
 }

@@ -310,6 +310,9 @@ impl pallet_hypermesh_assets::Config for Runtime {
 	/// Two minutes to answer a space challenge.
 	type ChallengePeriod = ConstU32<20>;
 	type MaxChallengesPerBlock = ConstU32<8>;
+	/// Used proofs pruned at the start of a block: at most 8,192 (a quarter of the block's
+	/// weight at worst), more than the guarded calls a block can hold, so pruning keeps up.
+	type MaxProofPrunesPerBlock = ConstU32<8192>;
 	type InnerCalls = WrappedCalls;
 	type WeightInfo = pallet_hypermesh_assets::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -1,7 +1,8 @@
 //! The four-proof check: the transaction extension admits a valid proof (providing its
 //! id) and refuses each kind of bad proof with its own code, a used proof is refused in
 //! the pool and by the call, the calls refuse bad proofs without the extension, and used
-//! proofs are pruned once stale.
+//! proofs are pruned once stale, a bounded number a block, and stay stale when the window
+//! is widened.
 
 use super::*;
 
@@ -317,5 +318,92 @@ fn used_proofs_are_pruned_once_stale() {
 		assert_eq!(UsedProofs::<Test>::iter_prefix(2).count(), 1);
 		run_to_block(2 + WINDOW as u64 + 2);
 		assert_eq!(UsedProofs::<Test>::iter_prefix(2).count(), 0);
+	});
+}
+
+#[test]
+fn more_stale_proofs_than_the_bound_are_pruned_over_several_blocks() {
+	ext().execute_with(|| {
+		let used = |block: u32| UsedProofs::<Test>::iter_prefix(block).count();
+		let weight = |steps: u32| {
+			<() as WeightInfo>::expire_challenges(0)
+				.saturating_add(<() as WeightInfo>::prune_used_proofs(steps))
+		};
+		// Written directly: more records under one block number than a block prunes.
+		let under_two = 2 * MAX_PRUNES + 1;
+		for i in 0..under_two {
+			UsedProofs::<Test>::insert(2, [i as u8; 32], ());
+		}
+		for i in 0..2u8 {
+			UsedProofs::<Test>::insert(3, [0xf0 | i; 32], ());
+		}
+		// Blocks 0 and 1 (empty) go stale at blocks 7 and 8, one step each.
+		run_to_block(2 + WINDOW as u64 + 1);
+		assert_eq!(ProofsPrunedBelow::<Test>::get(), 2);
+		assert_eq!(used(2), under_two as usize);
+
+		// Block 2 is stale from block 9 on: MAX_PRUNES records a block.
+		assert_eq!(next_block(), weight(MAX_PRUNES));
+		assert_eq!(used(2), (under_two - MAX_PRUNES) as usize);
+		assert_eq!(ProofsPrunedBelow::<Test>::get(), 2);
+		assert_eq!(next_block(), weight(MAX_PRUNES));
+		assert_eq!(used(2), 1);
+		assert_eq!(ProofsPrunedBelow::<Test>::get(), 2);
+		// The last one of block 2, the step past it, then block 3's two records.
+		assert_eq!(next_block(), weight(MAX_PRUNES));
+		assert_eq!((used(2), used(3)), (0, 0));
+		assert_eq!(ProofsPrunedBelow::<Test>::get(), 3);
+		// Past block 3 and the empty blocks 4 and 5: caught up with the window.
+		assert_eq!(next_block(), weight(3));
+		assert_eq!(ProofsPrunedBelow::<Test>::get(), 6);
+		assert_eq!(System::block_number(), 12);
+		// From then on one step a block (the block number that goes stale).
+		assert_eq!(next_block(), weight(1));
+		assert_eq!(ProofsPrunedBelow::<Test>::get(), 7);
+		assert_eq!(UsedProofs::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn a_pruned_proof_stays_stale_when_the_window_is_widened() {
+	ext().execute_with(|| {
+		run_to_block(3);
+		let proof = good_register_proof(1);
+		assert_eq!(proof.time.number, 2);
+		assert_ok!(AssetRegistry::register_asset(
+			RuntimeOrigin::signed(1),
+			cpu(4),
+			Privacy::P2P,
+			proof.clone()
+		));
+		// Block 2 leaves the window at block 9, and its records are pruned.
+		run_to_block(2 + WINDOW as u64 + 2);
+		assert_eq!(UsedProofs::<Test>::iter_prefix(2).count(), 0);
+		assert_eq!(ProofsPrunedBelow::<Test>::get(), 3);
+		// Governance widens the window: block 2 is inside it again, but its used proofs
+		// are forgotten, so the replay is refused as stale, in the pool and by the call.
+		ProofWindow::set(4 * WINDOW);
+		assert_eq!(
+			pool_check(1, register_with(proof.clone())),
+			refused(ProofRejection::StaleBlock)
+		);
+		assert_noop!(
+			AssetRegistry::register_asset(RuntimeOrigin::signed(1), cpu(4), Privacy::P2P, proof),
+			Error::<Test>::InvalidConsensusProof
+		);
+		assert_eq!(NextAssetId::<Test>::get(), 1);
+		// A block the pruning has not reached is inside the widened window as usual.
+		let time = TimeProof {
+			number: 3,
+			hash: System::block_hash(3).to_fixed_bytes(),
+		};
+		let operation = Call::<Test>::register_operation(&cpu(4), &Privacy::P2P);
+		let older = ConsensusProof {
+			space: p::prove_space(&time.hash, &1u64.encode(), &leaves(1), ADDR, PORT).unwrap(),
+			stake: StakeProof { bonded: MIN_STAKE },
+			work: p::solve_work(&operation, &1u64.encode(), &time, DIFFICULTY, 0).unwrap(),
+			time,
+		};
+		assert_eq!(pool_check(1, register_with(older)), Ok(()));
 	});
 }
