@@ -1,0 +1,3 @@
+#![no_main]
+//! libFuzzer entry: `hypermesh_fuzz_targets::primitives::ct_compact_log`.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hypermesh_fuzz_targets::primitives::ct_compact_log(data));

@@ -1,0 +1,3 @@
+#![no_main]
+//! libFuzzer entry: `hypermesh_fuzz_targets::runtime::runtime_extrinsic`.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hypermesh_fuzz_targets::runtime::runtime_extrinsic(data));
