@@ -6,7 +6,15 @@
 //! `WebPkiServerVerifier` in [`HybridServerVerifier`]. The classical check runs
 //! first (chain to a configured CA, validity period, key usage, server name);
 //! then the leaf's altSignatureValue is checked against the FALCON-1024 key of
-//! the CA that issued it; then the [`RevocationOracle`] is asked.
+//! the CA that issued it; then the [`RevocationOracle`] is asked about the leaf
+//! and that CA.
+//!
+//! The issuing CA is found by its keys, not by its name: every trust anchor whose
+//! subject is the leaf's issuer Name is tried, and the one whose classical key
+//! verifies the leaf's signature and whose FALCON-1024 key verifies its alternative
+//! signature is the issuer. Two authorities with one subject name (or one authority's
+//! CA certificates before and after a key rotation) each verify their own leaves,
+//! and revocation is asked about the anchor that actually issued the leaf.
 
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
@@ -22,7 +30,7 @@ use rustls::{
 };
 
 use hypermesh_pki::HybridCa;
-use hypermesh_primitives::x509::{HybridCertificate, X509Error};
+use hypermesh_primitives::x509::{HybridCertificate, SubjectKey, X509Error};
 
 use crate::error::{Result, StoqError};
 
@@ -46,20 +54,34 @@ pub enum AltSigError {
 	/// The FALCON-1024 signature does not verify against the CA's FALCON key.
 	#[error("FALCON-1024 alternative signature does not verify")]
 	BadSignature,
-	/// No FALCON key is configured for the certificate's issuer.
-	#[error("no FALCON-1024 key known for the certificate's issuer")]
+	/// No configured CA has the certificate's issuer Name and the classical key that
+	/// signed it.
+	#[error("no configured CA has the certificate's issuer name and signing key")]
 	UnknownIssuer,
 	/// The certificate is revoked according to the revocation oracle.
 	#[error("certificate is revoked")]
 	Revoked,
 }
 
+/// The trust anchor that issued a leaf, as the [`RevocationOracle`] is told it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor<'a> {
+	/// The anchor's position in the CA list given to [`HybridTrust::new`].
+	pub index: usize,
+	/// Its subject Name (DER), which is the leaf's issuer Name.
+	pub subject: &'a [u8],
+	/// Its FALCON-1024 public key, which verified the leaf's alternative signature.
+	pub falcon_key: &'a [u8],
+}
+
 /// Answers whether a certificate has been revoked. TrustChain's on-chain
-/// revocation list will implement this; [`InMemoryRevocation`] is the local one.
+/// revocation list implements this (in the node); [`InMemoryRevocation`] is the
+/// local one.
 pub trait RevocationOracle: Send + Sync + std::fmt::Debug {
-	/// `issuer` is the DER of the issuer Name, `serial` the serial number's
-	/// big-endian bytes without leading zero bytes.
-	fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool;
+	/// Whether the leaf with `serial` (big-endian bytes without leading zero bytes)
+	/// that `anchor` issued is revoked. `anchor` is the CA whose keys verified the
+	/// leaf, so two CAs with one subject Name are told apart.
+	fn is_revoked(&self, anchor: Anchor<'_>, serial: &[u8]) -> bool;
 }
 
 fn strip_zeros(serial: &[u8]) -> &[u8] {
@@ -67,7 +89,8 @@ fn strip_zeros(serial: &[u8]) -> &[u8] {
 	&serial[n..]
 }
 
-/// An in-memory revocation list keyed by (issuer Name DER, serial).
+/// An in-memory revocation list keyed by (issuer Name DER, serial): a certificate
+/// revoked here counts as revoked whichever CA of that Name issued it (fail closed).
 #[derive(Debug, Default)]
 pub struct InMemoryRevocation {
 	revoked: RwLock<HashSet<(Vec<u8>, Vec<u8>)>>,
@@ -92,13 +115,24 @@ impl InMemoryRevocation {
 }
 
 impl RevocationOracle for InMemoryRevocation {
-	fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool {
+	fn is_revoked(&self, anchor: Anchor<'_>, serial: &[u8]) -> bool {
 		// A poisoned lock fails closed: everything counts as revoked.
 		self.revoked
 			.read()
-			.map(|set| set.contains(&(issuer.to_vec(), strip_zeros(serial).to_vec())))
+			.map(|set| set.contains(&(anchor.subject.to_vec(), strip_zeros(serial).to_vec())))
 			.unwrap_or(true)
 	}
+}
+
+/// One trust anchor's keys, as the FALCON and revocation checks use them.
+#[derive(Debug)]
+struct AnchorKeys {
+	/// The CA certificate's subject Name (DER).
+	subject: Vec<u8>,
+	/// The CA certificate's classical public key.
+	classical: SubjectKey,
+	/// The CA's FALCON-1024 public key.
+	falcon: Vec<u8>,
 }
 
 /// Trust anchors for hybrid certificates: CA certificates with their FALCON
@@ -106,7 +140,8 @@ impl RevocationOracle for InMemoryRevocation {
 #[derive(Debug)]
 pub struct HybridTrust {
 	roots: Arc<RootCertStore>,
-	falcon: Vec<(Vec<u8>, Vec<u8>)>, // (CA subject Name DER, FALCON-1024 public key)
+	/// In the order given to [`HybridTrust::new`] ([`Anchor::index`]).
+	anchors: Vec<AnchorKeys>,
 	revocation: Arc<dyn RevocationOracle>,
 }
 
@@ -117,17 +152,21 @@ impl HybridTrust {
 		revocation: Arc<dyn RevocationOracle>,
 	) -> Result<Self> {
 		let mut roots = RootCertStore::empty();
-		let mut falcon = Vec::new();
+		let mut anchors = Vec::new();
 		for (cert, fpk) in cas {
 			roots
 				.add(cert.clone())
 				.map_err(|e| StoqError::Config(format!("bad CA certificate: {e}")))?;
-			let subject = parse(cert)?.subject;
-			falcon.push((subject, fpk.clone()));
+			let parsed = parse(cert)?;
+			anchors.push(AnchorKeys {
+				subject: parsed.subject,
+				classical: parsed.subject_key,
+				falcon: fpk.clone(),
+			});
 		}
 		Ok(Self {
 			roots: Arc::new(roots),
-			falcon,
+			anchors,
 			revocation,
 		})
 	}
@@ -154,19 +193,41 @@ impl HybridTrust {
 			}
 			_ => AltSigError::Malformed,
 		})?;
-		let (_, fpk) = self
-			.falcon
-			.iter()
-			.find(|(s, _)| *s == parsed.issuer)
-			.ok_or(AltSigError::UnknownIssuer)?;
-		parsed.verify_alt_signature(fpk).map_err(|e| match e {
-			X509Error::MissingAltSignature => AltSigError::Missing("altSignatureAlgorithm"),
-			_ => AltSigError::BadSignature,
-		})?;
-		if self.revocation.is_revoked(&parsed.issuer, &parsed.serial) {
+		let anchor = self.issuer_of(&parsed)?;
+		if self.revocation.is_revoked(anchor, &parsed.serial) {
 			return Err(AltSigError::Revoked);
 		}
 		Ok(())
+	}
+
+	/// The anchor that issued `leaf`: of the anchors whose subject is the leaf's issuer
+	/// Name, the first whose classical key verifies the leaf's signature and whose
+	/// FALCON-1024 key verifies its alternative signature. No anchor of that Name and
+	/// classical key is [`AltSigError::UnknownIssuer`]; one whose FALCON key does not
+	/// verify is [`AltSigError::BadSignature`].
+	fn issuer_of(&self, leaf: &HybridCertificate) -> Result<Anchor<'_>, AltSigError> {
+		let mut outcome = Err(AltSigError::UnknownIssuer);
+		for (index, anchor) in self.anchors.iter().enumerate() {
+			if anchor.subject != leaf.issuer
+				|| leaf.verify_classical_signature(&anchor.classical).is_err()
+			{
+				continue;
+			}
+			match leaf.verify_alt_signature(&anchor.falcon) {
+				Ok(()) => {
+					return Ok(Anchor {
+						index,
+						subject: &anchor.subject,
+						falcon_key: &anchor.falcon,
+					})
+				}
+				Err(X509Error::MissingAltSignature) => {
+					outcome = Err(AltSigError::Missing("altSignatureAlgorithm"))
+				}
+				Err(_) => outcome = Err(AltSigError::BadSignature),
+			}
+		}
+		outcome
 	}
 
 	fn check_leaf_rustls(&self, leaf: &[u8]) -> Result<(), rustls::Error> {
@@ -387,5 +448,81 @@ mod tests {
 		revocation.revoke(leaf.leaf()).unwrap();
 		assert_eq!(trust.check_leaf(leaf.leaf()), Err(AltSigError::Revoked));
 		assert!(revocation.revoke(&[0x30, 0x00]).is_err());
+	}
+
+	/// A revocation oracle that records which anchor it was asked about and answers
+	/// from a list of (anchor index, serial).
+	#[derive(Debug, Default)]
+	struct ByAnchor {
+		revoked: Vec<(usize, Vec<u8>)>,
+		asked: RwLock<Vec<(usize, Vec<u8>)>>,
+	}
+
+	impl RevocationOracle for ByAnchor {
+		fn is_revoked(&self, anchor: Anchor<'_>, serial: &[u8]) -> bool {
+			let key = (anchor.index, strip_zeros(serial).to_vec());
+			let revoked = self.revoked.contains(&key);
+			self.asked.write().unwrap().push(key);
+			revoked
+		}
+	}
+
+	/// Two CAs with one subject Name: each one's leaves verify with its own keys, the
+	/// revocation oracle is asked about the anchor that issued the leaf, and a leaf of a
+	/// third CA of that Name (signed by neither) fails. Before issuers were matched by
+	/// key, the second CA's leaves failed with `BadSignature` (the first CA of that Name
+	/// was the only one tried).
+	#[test]
+	fn same_named_authorities_each_verify_their_own_leaves() {
+		let first = HybridCa::generate("one name").unwrap();
+		let second = HybridCa::generate("one name").unwrap();
+		let neither = HybridCa::generate("one name").unwrap();
+		assert_eq!(
+			parse(first.cert_der()).unwrap().subject,
+			parse(second.cert_der()).unwrap().subject
+		);
+		let leaf_of = |ca: &HybridCa, serial| ca.issue_leaf(&LeafSpec::node("node", serial, 1));
+		let (a, b) = (leaf_of(&first, 9).unwrap(), leaf_of(&second, 9).unwrap());
+		// The same serial from both: only the second CA revoked it.
+		let oracle = Arc::new(ByAnchor {
+			revoked: vec![(1, vec![9])],
+			..ByAnchor::default()
+		});
+		let anchors = [
+			(first.cert_der().clone(), first.falcon_public_key()),
+			(second.cert_der().clone(), second.falcon_public_key()),
+		];
+		let trust = HybridTrust::new(&anchors, oracle.clone()).unwrap();
+		assert_eq!(trust.check_leaf(a.leaf()), Ok(()));
+		assert_eq!(trust.check_leaf(b.leaf()), Err(AltSigError::Revoked));
+		let c = leaf_of(&second, 10).unwrap();
+		assert_eq!(trust.check_leaf(c.leaf()), Ok(()));
+		assert_eq!(
+			*oracle.asked.read().unwrap(),
+			[(0, vec![9]), (1, vec![9]), (1, vec![10])]
+		);
+
+		// In the other order the anchors' positions follow.
+		let reversed = HybridTrust::new(
+			&[anchors[1].clone(), anchors[0].clone()],
+			Arc::new(ByAnchor::default()),
+		)
+		.unwrap();
+		assert_eq!(reversed.check_leaf(a.leaf()), Ok(()));
+		assert_eq!(reversed.check_leaf(b.leaf()), Ok(()));
+
+		// Signed by neither (a third CA of the same Name): refused, nobody asked.
+		let stranger = leaf_of(&neither, 11).unwrap();
+		assert_eq!(
+			trust.check_leaf(stranger.leaf()),
+			Err(AltSigError::UnknownIssuer)
+		);
+		// The second CA's classical key with a FALCON key that is neither CA's.
+		let forged = leaf_of(&second.with_new_falcon_key().unwrap(), 12).unwrap();
+		assert_eq!(
+			trust.check_leaf(forged.leaf()),
+			Err(AltSigError::BadSignature)
+		);
+		assert_eq!(oracle.asked.read().unwrap().len(), 3);
 	}
 }

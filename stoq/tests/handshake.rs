@@ -203,6 +203,15 @@ async fn trust_without_matching_falcon_key_refuses() {
 	assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
 }
 
+/// Trust in `cas` (in this order), with `pki`'s revocation list.
+fn trust_in(cas: &[&hypermesh_pki::HybridCa], pki: &Pki) -> Arc<HybridTrust> {
+	let anchors: Vec<_> = cas
+		.iter()
+		.map(|ca| (ca.cert_der().clone(), ca.falcon_public_key()))
+		.collect();
+	Arc::new(HybridTrust::new(&anchors, pki.revocation.clone()).unwrap())
+}
+
 /// A running node takes a new trust anchor and a renewed identity without a restart:
 /// a client from a CA it did not trust is refused, then accepted after `reload`; the
 /// server's renewed certificate is what the next client sees.
@@ -218,16 +227,7 @@ async fn reload_changes_trust_and_identity_without_restart() {
 		Arc::new(stoq::EchoHandler),
 	);
 	// A client whose certificate comes from the second CA, trusting both CAs.
-	let both = Arc::new(
-		HybridTrust::new(
-			&[
-				(pki.ca.cert_der().clone(), pki.ca.falcon_public_key()),
-				(other.cert_der().clone(), other.falcon_public_key()),
-			],
-			pki.revocation.clone(),
-		)
-		.unwrap(),
-	);
+	let both = trust_in(&[&pki.ca, &other], &pki);
 	let client = StoqNode::bind(
 		local(),
 		StoqConfig::new(PqPolicy::Required, identity(&other, "client"), both.clone()),
@@ -278,6 +278,59 @@ async fn reload_changes_trust_and_identity_without_restart() {
 		.err()
 		.expect("CA removed");
 	assert!(matches!(err, StoqError::CertificateRejected(_)), "{err}");
+}
+
+/// Two authorities with one subject name, both trusted: a peer with a certificate of the
+/// second is accepted in both directions (before issuers were matched by key it failed
+/// with `BadSignature`, only the first authority of that name being tried), and a peer
+/// whose certificate comes from a third CA of that name is refused.
+#[tokio::test]
+async fn same_named_authorities_both_accepted() {
+	let pki = pki();
+	let twin = hypermesh_pki::HybridCa::generate("HyperMesh test CA").unwrap();
+	let both = trust_in(&[&pki.ca, &twin], &pki);
+	let serve = |id| {
+		let n = StoqNode::bind(
+			local(),
+			StoqConfig::new(PqPolicy::Required, id, both.clone()),
+		)
+		.unwrap();
+		n.serve(Arc::new(stoq::EchoHandler));
+		let addr = n.local_addr().unwrap();
+		(n, addr)
+	};
+	let client_of = |id| {
+		StoqNode::bind(
+			local(),
+			StoqConfig::new(PqPolicy::Required, id, both.clone()),
+		)
+		.unwrap()
+	};
+	// The server's certificate is from the first, the client's from the second.
+	let (_srv, addr) = serve(identity(&pki.ca, "server"));
+	let conn = client_of(identity(&twin, "client"))
+		.connect(addr, "localhost")
+		.await
+		.expect("the second authority's leaf is accepted by the server");
+	assert_eq!(conn.request(b"twin").await.unwrap().as_ref(), b"twin");
+	// And the other way round.
+	let (_srv2, addr2) = serve(identity(&twin, "server"));
+	let conn = client_of(identity(&pki.ca, "client"))
+		.connect(addr2, "localhost")
+		.await
+		.expect("the second authority's leaf is accepted by the client");
+	assert_eq!(conn.request(b"twin").await.unwrap().as_ref(), b"twin");
+
+	// A third CA of the same name, trusted by nobody.
+	let stranger = hypermesh_pki::HybridCa::generate("HyperMesh test CA").unwrap();
+	let err = client_of(identity(&stranger, "client"))
+		.connect(addr, "localhost")
+		.await
+		.err()
+		.expect("a leaf signed by neither authority is refused");
+	// webpki tried both anchors of that name; neither key verifies the signature (the
+	// server answers with a decrypt_error alert).
+	assert!(err.to_string().contains("BadSignature"), "{err}");
 }
 
 /// A client kx group on the hybrid codepoint whose ML-KEM-1024 key has coefficient 0

@@ -11,7 +11,7 @@ use pallet_trustchain::CertificateStatus;
 use pallet_trustchain_runtime_api::TrustChainApi;
 use stoq::{
 	config::StoqConfig,
-	verify::{HybridTrust, RevocationOracle},
+	verify::{Anchor, HybridTrust, RevocationOracle},
 };
 
 use super::{StoqService, StoqServiceError};
@@ -21,10 +21,14 @@ use crate::{
 };
 
 /// The chain as a revocation oracle: revoked, unknown to the chain, or not valid ⇒ refused.
+///
+/// The verifier names the trust anchor whose keys verified the leaf, so the chain is asked
+/// about the authority that issued it, even when two authorities' CA certificates have one
+/// subject name.
 struct ChainRevocation<C> {
 	client: Arc<C>,
-	/// Authority ids by their CA certificate's subject (DER).
-	authorities: Vec<(Vec<u8>, u32)>,
+	/// Authority ids, in the order of the trust anchors ([`Anchor::index`]).
+	authorities: Vec<u32>,
 }
 
 impl<C> std::fmt::Debug for ChainRevocation<C> {
@@ -36,12 +40,8 @@ impl<C> std::fmt::Debug for ChainRevocation<C> {
 }
 
 impl<C: ServiceClient> RevocationOracle for ChainRevocation<C> {
-	fn is_revoked(&self, issuer: &[u8], serial: &[u8]) -> bool {
-		let Some((_, authority)) = self
-			.authorities
-			.iter()
-			.find(|(subject, _)| subject == issuer)
-		else {
+	fn is_revoked(&self, anchor: Anchor<'_>, serial: &[u8]) -> bool {
+		let Some(authority) = self.authorities.get(anchor.index) else {
 			return true;
 		};
 		let best = self.client.info().best_hash;
@@ -98,10 +98,9 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 		let mut anchors = Vec::new();
 		let mut authorities = Vec::new();
 		for (id, der, falcon) in &sources.authorities {
-			let subject = HybridCertificate::parse(der)
-				.map_err(|error| StoqServiceError::Authority { id: *id, error })?
-				.subject;
-			authorities.push((subject, *id));
+			HybridCertificate::parse(der)
+				.map_err(|error| StoqServiceError::Authority { id: *id, error })?;
+			authorities.push(*id);
 			anchors.push((der.clone().into(), falcon.clone()));
 		}
 		let revocation = Arc::new(ChainRevocation {
