@@ -38,7 +38,7 @@ impl std::str::FromStr for PqPolicy {
 	}
 }
 
-/// Size limits enforced on peer input.
+/// Size and admission limits enforced on peer input (see [`crate::admission`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
 	/// Largest accepted frame payload, in bytes.
@@ -49,6 +49,22 @@ pub struct Limits {
 	pub max_bulk: u64,
 	/// Chunk size used when sending bulk data.
 	pub chunk_size: usize,
+	/// Connections the endpoint holds at once (handshaking or established); more are
+	/// refused before the TLS handshake. Default 512.
+	pub max_connections: usize,
+	/// Connections one IPv6 address may hold at once. Default 8.
+	pub max_connections_per_address: usize,
+	/// Bytes of received frames the endpoint holds at once (announced payload lengths,
+	/// reserved before the payload is read; a bulk transfer reserves three chunks). A
+	/// frame that does not fit is refused as `endpoint busy`. Default 256 MiB.
+	pub max_in_flight: u64,
+	/// The same budget for one IPv6 address. Default 64 MiB.
+	pub max_in_flight_per_address: u64,
+	/// Bidirectional streams a peer may have open at once on one connection. Default 128.
+	pub max_streams: u32,
+	/// Validate a client's address with a QUIC retry before any handshake work is done
+	/// for it. Default `true`.
+	pub address_validation: bool,
 }
 
 impl Default for Limits {
@@ -57,6 +73,12 @@ impl Default for Limits {
 			max_frame: 16 * 1024 * 1024,
 			max_bulk: 256 * 1024 * 1024 * 1024,
 			chunk_size: 1024 * 1024,
+			max_connections: 512,
+			max_connections_per_address: 8,
+			max_in_flight: 256 * 1024 * 1024,
+			max_in_flight_per_address: 64 * 1024 * 1024,
+			max_streams: 128,
+			address_validation: true,
 		}
 	}
 }

@@ -32,6 +32,8 @@ use std::time::Duration;
 
 use quinn::{ReadToEndError, VarInt};
 
+use crate::admission::Admission;
+
 /// The ALPN identifier of DNS over QUIC (RFC 9250 §4.1.1).
 pub const ALPN_DOQ: &[u8] = b"doq";
 
@@ -115,13 +117,24 @@ async fn read_query(
 }
 
 /// Answers one stream: reads the query, asks `dns`, writes the framed answer and finishes.
+/// The largest query is reserved in the endpoint's in-flight budgets first; when it does
+/// not fit, the stream is refused (stopped and reset with [`DOQ_INTERNAL_ERROR`]) and the
+/// connection stays up.
 async fn serve_stream(
 	conn: quinn::Connection,
 	mut send: quinn::SendStream,
 	mut recv: quinn::RecvStream,
 	dns: Arc<dyn DnsHandler>,
 	deadline: Duration,
+	admission: Arc<Admission>,
 ) {
+	let Ok(_reservation) =
+		admission.reserve(conn.remote_address().ip(), (2 + MAX_DNS_MESSAGE) as u64)
+	else {
+		let _ = recv.stop(VarInt::from_u32(DOQ_INTERNAL_ERROR));
+		let _ = send.reset(VarInt::from_u32(DOQ_INTERNAL_ERROR));
+		return;
+	};
 	let query = match read_query(&mut recv, deadline).await {
 		Ok(query) => query,
 		Err(StreamFailure::Protocol(reason)) => {
@@ -158,17 +171,26 @@ async fn serve_stream(
 
 /// Serves DNS queries on an established `doq` connection until it closes: each
 /// client-initiated bidirectional stream is one query, answered by `dns` within
-/// `deadline`; a unidirectional stream closes the connection with [`DOQ_PROTOCOL_ERROR`].
+/// `deadline`, holding the bytes of its queries in `admission`'s budgets; a unidirectional
+/// stream closes the connection with [`DOQ_PROTOCOL_ERROR`].
 pub(crate) async fn serve_connection(
 	conn: quinn::Connection,
 	dns: Arc<dyn DnsHandler>,
 	deadline: Duration,
+	admission: Arc<Admission>,
 ) {
 	loop {
 		tokio::select! {
 			bi = conn.accept_bi() => match bi {
 				Ok((send, recv)) => {
-					tokio::spawn(serve_stream(conn.clone(), send, recv, dns.clone(), deadline));
+					tokio::spawn(serve_stream(
+						conn.clone(),
+						send,
+						recv,
+						dns.clone(),
+						deadline,
+						admission.clone(),
+					));
 				}
 				Err(_) => return,
 			},

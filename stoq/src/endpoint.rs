@@ -24,11 +24,14 @@ use quinn::{ConnectionError, IdleTimeout, TransportConfig, TransportErrorCode, V
 use rustls::pki_types::CertificateDer;
 use tokio::task::JoinHandle;
 
+use crate::admission::{Admission, AdmissionStats, Reservation, ENDPOINT_BUSY};
 use crate::bulk::{self, BulkSink, BulkSource, CountingSink, Hash, Manifest};
 use crate::config::StoqConfig;
 use crate::doq::{self, ALPN_DOQ};
 use crate::error::{Result, StoqError};
-use crate::frame::{read_frame, write_frame, Frame, FrameError, FrameType};
+use crate::frame::{
+	read_frame, read_header, read_payload, write_frame, Frame, FrameError, FrameType,
+};
 use crate::kx;
 use crate::verify::{HybridClientVerifier, HybridServerVerifier};
 
@@ -96,14 +99,15 @@ pub fn client_tls(cfg: &StoqConfig) -> Result<rustls::ClientConfig> {
 	Ok(tls)
 }
 
-/// QUIC transport parameters tuned for bulk transfer on fast links.
-pub fn transport_config(idle: Duration) -> Result<Arc<TransportConfig>> {
+/// QUIC transport parameters tuned for bulk transfer on fast links, with at most
+/// `max_streams` bidirectional streams open at once from the peer.
+pub fn transport_config(idle: Duration, max_streams: u32) -> Result<Arc<TransportConfig>> {
 	let mut t = TransportConfig::default();
 	t.max_idle_timeout(Some(IdleTimeout::try_from(idle).map_err(cfg_err)?));
 	t.stream_receive_window(VarInt::from_u32(32 * 1024 * 1024));
 	t.receive_window(VarInt::from_u32(128 * 1024 * 1024));
 	t.send_window(128 * 1024 * 1024);
-	t.max_concurrent_bidi_streams(VarInt::from_u32(1024));
+	t.max_concurrent_bidi_streams(VarInt::from_u32(max_streams));
 	t.keep_alive_interval(Some(idle / 3));
 	Ok(Arc::new(t))
 }
@@ -142,7 +146,13 @@ pub fn map_connection_error(e: &ConnectionError) -> StoqError {
                     _ => StoqError::Handshake(text),
                 }
 			} else if cc.error_code == TransportErrorCode::CONNECTION_REFUSED {
-				StoqError::Connection(format!("connection refused by peer ({reason})"))
+				StoqError::ConnectionRefused(if reason.is_empty() {
+					"CONNECTION_REFUSED before the handshake (a STOQ endpoint does so at its connection \
+					 limits, in total or per address)"
+						.into()
+				} else {
+					reason
+				})
 			} else {
 				StoqError::Connection(e.to_string())
 			}
@@ -208,17 +218,20 @@ pub trait Handler: Send + Sync + 'static {
 	/// manifest before they reach the sink, and [`BulkSink::finish`] is called
 	/// only when all of them have been; on a corrupted chunk or any other failure
 	/// [`BulkSink::abort`] is called instead. An `Err` refuses the object (sent
-	/// to the peer as an `Error` frame). The default verifies and discards
-	/// ([`CountingSink`]).
+	/// to the peer as an `Error` frame). The default refuses every object
+	/// ([`NO_BULK`]): a service that takes bulk objects says so by overriding this.
 	fn bulk_sink(
 		&self,
 		peer: &PeerInfo,
 		manifest: &Manifest,
 	) -> std::result::Result<Box<dyn BulkSink>, String> {
 		let _ = (peer, manifest);
-		Ok(Box::new(CountingSink::new()))
+		Err(NO_BULK.into())
 	}
 }
+
+/// Why [`Handler::bulk_sink`]'s default refuses an object.
+pub const NO_BULK: &str = "this service takes no bulk objects";
 
 /// A handler that echoes requests and verifies, then drops, bulk objects.
 #[derive(Debug, Default, Clone, Copy)]
@@ -232,6 +245,15 @@ impl Handler for EchoHandler {
 	) -> std::result::Result<Bytes, String> {
 		Ok(request)
 	}
+
+	/// Takes every object: verifies it and discards it ([`CountingSink`]).
+	fn bulk_sink(
+		&self,
+		_peer: &PeerInfo,
+		_manifest: &Manifest,
+	) -> std::result::Result<Box<dyn BulkSink>, String> {
+		Ok(Box::new(CountingSink::new()))
+	}
 }
 
 /// A STOQ endpoint bound to an IPv6 UDP socket.
@@ -241,6 +263,8 @@ pub struct StoqNode {
 	/// The client side's QUIC configuration: replaced by [`StoqNode::reload`].
 	client: Mutex<quinn::ClientConfig>,
 	failures: Arc<Mutex<Vec<String>>>,
+	/// Connection limits and in-flight budgets of the accepting side.
+	admission: Arc<Admission>,
 	/// The eBPF counters on the endpoint's socket, when bound with them.
 	#[cfg(feature = "ebpf")]
 	kernel_counters: Option<crate::ebpf::KernelCounters>,
@@ -248,7 +272,7 @@ pub struct StoqNode {
 
 /// The QUIC server and client configurations of `config`.
 fn quic_configs(config: &StoqConfig) -> Result<(quinn::ServerConfig, quinn::ClientConfig)> {
-	let transport = transport_config(config.timeouts.idle)?;
+	let transport = transport_config(config.timeouts.idle, config.limits.max_streams)?;
 	let server_crypto = QuicServerConfig::try_from(server_tls(config)?).map_err(cfg_err)?;
 	let mut server = quinn::ServerConfig::with_crypto(Arc::new(server_crypto));
 	server.transport_config(transport.clone());
@@ -299,6 +323,7 @@ impl StoqNode {
 		)?;
 		Ok(Self {
 			endpoint,
+			admission: Admission::new(&config.limits),
 			config: Arc::new(config),
 			client: Mutex::new(client),
 			failures: Arc::new(Mutex::new(Vec::new())),
@@ -315,6 +340,8 @@ impl StoqNode {
 	pub fn reload(&self, config: &StoqConfig) -> Result<()> {
 		let config = StoqConfig {
 			dns: self.config.dns.clone(),
+			limits: self.config.limits,
+			timeouts: self.config.timeouts,
 			..config.clone()
 		};
 		let (server, client) = quic_configs(&config)?;
@@ -336,26 +363,63 @@ impl StoqNode {
 		&self.config
 	}
 
-	/// Descriptions of incoming handshakes that failed (newest last, at most 100 kept).
+	/// The accepting side's admission counters: connections held, bytes in flight, retries
+	/// sent, connections refused, frames refused as busy.
+	pub fn admission_stats(&self) -> AdmissionStats {
+		self.admission.stats()
+	}
+
+	/// Descriptions of incoming handshakes that failed, and of connections refused at the
+	/// connection limits (newest last, at most 100 kept).
 	pub fn handshake_failures(&self) -> Vec<String> {
 		self.failures.lock().map(|v| v.clone()).unwrap_or_default()
 	}
 
 	/// Starts accepting connections and serving streams with `handler` (`stoq/1`), and DNS
 	/// queries with the configuration's DNS handler (`doq`), if it has one.
+	///
+	/// Before any handshake work, a client whose address is not validated yet is sent a
+	/// QUIC retry ([`crate::config::Limits::address_validation`]), and a connection past the
+	/// connection limits is refused (`CONNECTION_REFUSED`, recorded in
+	/// [`StoqNode::handshake_failures`]).
 	pub fn serve(&self, handler: Arc<dyn Handler>) -> JoinHandle<()> {
 		let endpoint = self.endpoint.clone();
 		let config = self.config.clone();
 		let failures = self.failures.clone();
+		let admission = self.admission.clone();
 		tokio::spawn(async move {
 			while let Some(incoming) = endpoint.accept().await {
-				if ensure_ipv6(incoming.remote_address()).is_err() {
+				let remote = incoming.remote_address();
+				if ensure_ipv6(remote).is_err() {
 					incoming.refuse();
 					continue;
 				}
-				let (handler, config, failures) =
-					(handler.clone(), config.clone(), failures.clone());
+				if config.limits.address_validation && !incoming.remote_address_validated() {
+					// The client must echo the retry token from its address: a spoofed source
+					// gets nothing more than this one packet.
+					match incoming.retry() {
+						Ok(()) => admission.count_retry(),
+						Err(e) => e.into_incoming().ignore(),
+					}
+					continue;
+				}
+				let slot = match admission.admit(remote.ip()) {
+					Ok(slot) => slot,
+					Err(e) => {
+						incoming.refuse();
+						record(&failures, e.to_string());
+						continue;
+					}
+				};
+				let (handler, config, failures, admission) = (
+					handler.clone(),
+					config.clone(),
+					failures.clone(),
+					admission.clone(),
+				);
 				tokio::spawn(async move {
+					// Given back when the connection ends (this task returns).
+					let _slot = slot;
 					let conn = match tokio::time::timeout(config.timeouts.connect, incoming).await {
 						Ok(Ok(c)) => c,
 						Ok(Err(e)) => {
@@ -366,7 +430,8 @@ impl StoqNode {
 					if negotiated_alpn(&conn).as_deref() == Some(ALPN_DOQ) {
 						match config.dns.clone() {
 							Some(dns) => {
-								doq::serve_connection(conn, dns, config.timeouts.request).await
+								doq::serve_connection(conn, dns, config.timeouts.request, admission)
+									.await
 							}
 							None => conn.close(
 								VarInt::from_u32(doq::DOQ_PROTOCOL_ERROR),
@@ -390,9 +455,13 @@ impl StoqNode {
 						);
 					}
 					while let Ok((send, recv)) = conn.accept_bi().await {
-						let (handler, config, peer) =
-							(handler.clone(), config.clone(), peer.clone());
-						tokio::spawn(serve_stream(send, recv, handler, config, peer));
+						let (handler, config, peer, admission) = (
+							handler.clone(),
+							config.clone(),
+							peer.clone(),
+							admission.clone(),
+						);
+						tokio::spawn(serve_stream(send, recv, handler, config, peer, admission));
 					}
 				});
 			}
@@ -475,58 +544,96 @@ fn record(failures: &Mutex<Vec<String>>, msg: String) {
 	}
 }
 
+/// Reads the frame that opens a stream, with its payload reserved in the in-flight
+/// budgets before it is allocated. `Ok(None)`: the stream ended before a frame.
+async fn read_first_frame(
+	recv: &mut quinn::RecvStream,
+	max: usize,
+	admission: &Arc<Admission>,
+	peer: &PeerInfo,
+) -> std::result::Result<Option<(Frame, Reservation)>, String> {
+	let (kind, len) = match read_header(recv, max).await {
+		Ok(Some(header)) => header,
+		Ok(None) => return Ok(None),
+		Err(e) => return Err(format!("malformed frame: {e}")),
+	};
+	let reservation = admission
+		.reserve(peer.address.ip(), len as u64)
+		.map_err(|e| e.to_string())?;
+	let payload = read_payload(recv, len)
+		.await
+		.map_err(|e| format!("malformed frame: {e}"))?;
+	Ok(Some((Frame { kind, payload }, reservation)))
+}
+
 async fn serve_stream(
 	mut send: quinn::SendStream,
 	mut recv: quinn::RecvStream,
 	handler: Arc<dyn Handler>,
 	config: Arc<StoqConfig>,
 	peer: PeerInfo,
+	admission: Arc<Admission>,
 ) {
 	let max = config.limits.max_frame;
-	let first =
-		match tokio::time::timeout(config.timeouts.request, read_frame(&mut recv, max)).await {
-			Ok(r) => r,
-			Err(_) => Err(FrameError::Unexpected(
-				"no frame before the request timeout".into(),
-			)),
-		};
+	let first = match tokio::time::timeout(
+		config.timeouts.request,
+		read_first_frame(&mut recv, max, &admission, &peer),
+	)
+	.await
+	{
+		Ok(Ok(Some((frame, reservation)))) => Ok((frame, reservation)),
+		Ok(Ok(None)) => return,
+		Ok(Err(e)) => Err(e),
+		Err(_) => Err(format!(
+			"malformed frame: {}",
+			FrameError::Unexpected("no frame before the request timeout".into())
+		)),
+	};
+	// The first frame's bytes stay reserved until the stream is answered.
+	let (first, _reservation) = match first {
+		Ok((frame, reservation)) => (Ok(frame), Some(reservation)),
+		Err(e) => (Err(e), None),
+	};
 	let answer: std::result::Result<(FrameType, Bytes), String> = match first {
-		Ok(None) => return,
-		Ok(Some(Frame {
+		Ok(Frame {
 			kind: FrameType::Ping,
 			..
-		})) => Ok((FrameType::Pong, Bytes::new())),
-		Ok(Some(Frame {
+		}) => Ok((FrameType::Pong, Bytes::new())),
+		Ok(Frame {
 			kind: FrameType::Request,
 			payload,
-		})) => handler
+		}) => handler
 			.handle_request(&peer, payload)
 			.map(|b| (FrameType::Response, b)),
-		Ok(Some(Frame {
+		Ok(Frame {
 			kind: FrameType::Manifest,
 			payload,
-		})) => match Manifest::decode(&payload) {
+		}) => match Manifest::decode(&payload) {
 			Err(e) => Err(e.to_string()),
 			Ok(m) if m.total_len > config.limits.max_bulk => {
 				Err(bulk::BulkError::TooLarge(m.total_len, config.limits.max_bulk).to_string())
 			}
-			Ok(m) => match handler.bulk_sink(&peer, &m) {
-				Err(e) => Err(format!("object refused: {e}")),
-				Ok(mut sink) => bulk::receive_chunks_into(
-					&mut recv,
-					&m,
-					max,
-					config.limits.max_bulk,
-					config.timeouts.bulk,
-					sink.as_mut(),
-				)
-				.await
-				.map(|_| (FrameType::Response, Bytes::copy_from_slice(&m.content_id())))
-				.map_err(|e| e.to_string()),
+			Ok(m) => match receive_budget(&m, &admission, &peer) {
+				Err(e) => Err(e),
+				// The chunks' bytes stay reserved until the object is received.
+				Ok(_chunks) => match handler.bulk_sink(&peer, &m) {
+					Err(e) => Err(format!("object refused: {e}")),
+					Ok(mut sink) => bulk::receive_chunks_into(
+						&mut recv,
+						&m,
+						max,
+						config.limits.max_bulk,
+						config.timeouts.bulk,
+						sink.as_mut(),
+					)
+					.await
+					.map(|_| (FrameType::Response, Bytes::copy_from_slice(&m.content_id())))
+					.map_err(|e| e.to_string()),
+				},
 			},
 		},
-		Ok(Some(f)) => Err(format!("unexpected {:?} frame to open a stream", f.kind)),
-		Err(e) => Err(format!("malformed frame: {e}")),
+		Ok(f) => Err(format!("unexpected {:?} frame to open a stream", f.kind)),
+		Err(e) => Err(e),
 	};
 	let (kind, payload) = match answer {
 		Ok(x) => x,
@@ -542,6 +649,20 @@ async fn serve_stream(
 		let _ = send.finish();
 		let _ = send.stopped().await;
 	}
+}
+
+/// Reserves what receiving the object of `m` holds at once: the chunk being read, the
+/// one being hashed and the copy made to hash it (three chunks, or the whole object if
+/// smaller).
+fn receive_budget(
+	m: &Manifest,
+	admission: &Arc<Admission>,
+	peer: &PeerInfo,
+) -> std::result::Result<Reservation, String> {
+	let held = (3 * u64::from(m.chunk_size)).min(m.total_len);
+	admission
+		.reserve(peer.address.ip(), held)
+		.map_err(|e| e.to_string())
 }
 
 /// An established, mutually authenticated STOQ connection.
@@ -594,9 +715,14 @@ impl StoqConnection {
 		write_err: Option<FrameError>,
 	) -> Result<Frame> {
 		match read_frame(recv, self.config.limits.max_frame).await {
-			Ok(Some(f)) if f.kind == FrameType::Error => Err(StoqError::Remote(
-				String::from_utf8_lossy(&f.payload).into_owned(),
-			)),
+			Ok(Some(f)) if f.kind == FrameType::Error => {
+				let message = String::from_utf8_lossy(&f.payload).into_owned();
+				Err(if message.starts_with(ENDPOINT_BUSY) {
+					StoqError::Busy(message)
+				} else {
+					StoqError::Remote(message)
+				})
+			}
 			Ok(Some(f)) => Ok(f),
 			Ok(None) => Err(write_err.map(map_frame_error).unwrap_or_else(|| {
 				StoqError::Connection("stream closed without an answer".into())

@@ -23,6 +23,14 @@ pub enum StoqError {
 	/// Any other TLS/QUIC handshake failure.
 	#[error("handshake failed: {0}")]
 	Handshake(String),
+	/// The peer refused the connection before the handshake (QUIC `CONNECTION_REFUSED`):
+	/// a STOQ endpoint does so at its connection limits (in total or per address).
+	#[error("connection refused by the peer: {0}")]
+	ConnectionRefused(String),
+	/// The peer had no room for a frame we sent (its in-flight budget is full, see
+	/// [`crate::admission`]); the connection stays usable, a later attempt may succeed.
+	#[error("peer busy: {0}")]
+	Busy(String),
 	/// The connection failed or was closed after the handshake.
 	#[error("connection error: {0}")]
 	Connection(String),

@@ -96,6 +96,20 @@ pub async fn read_frame<R: AsyncRead + Unpin>(
 	r: &mut R,
 	max: usize,
 ) -> Result<Option<Frame>, FrameError> {
+	let Some((kind, len)) = read_header(r, max).await? else {
+		return Ok(None);
+	};
+	let payload = read_payload(r, len).await?;
+	Ok(Some(Frame { kind, payload }))
+}
+
+/// Reads a frame header: its type and payload length, checked against `max` (and
+/// [`HARD_MAX_FRAME`]). Returns `Ok(None)` if the stream ends cleanly before it. Lets a
+/// receiver account for the payload before [`read_payload`] allocates it.
+pub async fn read_header<R: AsyncRead + Unpin>(
+	r: &mut R,
+	max: usize,
+) -> Result<Option<(FrameType, usize)>, FrameError> {
 	let max = max.min(HARD_MAX_FRAME);
 	let mut hdr = [0u8; HEADER_LEN];
 	let mut got = 0;
@@ -115,17 +129,22 @@ pub async fn read_frame<R: AsyncRead + Unpin>(
 	if len > max as u64 {
 		return Err(FrameError::TooLarge { len, max });
 	}
-	let mut payload = vec![0u8; len as usize];
+	Ok(Some((kind, len as usize)))
+}
+
+/// Reads the `len`-byte payload announced by a header from [`read_header`].
+pub async fn read_payload<R: AsyncRead + Unpin>(
+	r: &mut R,
+	len: usize,
+) -> Result<Bytes, FrameError> {
+	let mut payload = vec![0u8; len];
 	r.read_exact(&mut payload)
 		.await
 		.map_err(|e| match e.kind() {
 			std::io::ErrorKind::UnexpectedEof => FrameError::Truncated,
 			_ => FrameError::Io(e),
 		})?;
-	Ok(Some(Frame {
-		kind,
-		payload: Bytes::from(payload),
-	}))
+	Ok(Bytes::from(payload))
 }
 
 /// Encodes a frame header for a payload of `len` bytes.

@@ -10,6 +10,9 @@
 //!   content-addressed chunked bulk transfer).
 //! * [`endpoint`]: the quinn endpoint (IPv6 only, mutual TLS), [`pool`]: a
 //!   connection pool.
+//! * [`admission`]: the endpoint's connection limits (in total and per IPv6 address)
+//!   and budgets of frame bytes in flight; addresses are validated with a QUIC retry
+//!   before any handshake work.
 //! * [`doq`]: DNS over QUIC (RFC 9250) on the same endpoint, for standard DoQ clients
 //!   (ALPN `doq`, no client certificate), answered by a [`DnsHandler`].
 //! * [`error`]: [`StoqError`].
@@ -20,6 +23,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod admission;
 pub mod bulk;
 pub mod config;
 pub mod doq;
@@ -32,6 +36,7 @@ pub mod kx;
 pub mod pool;
 pub mod verify;
 
+pub use admission::{AdmissionError, AdmissionStats};
 pub use config::{Limits, PqPolicy, StoqConfig, Timeouts};
 pub use doq::DnsHandler;
 pub use endpoint::{EchoHandler, Handler, PeerInfo, StoqConnection, StoqNode};

@@ -421,7 +421,10 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<BenchRow>> {
 	let (qserver, qclient) = plain_quinn(
 		&ca,
 		&server_id,
-		Some(transport_config(Duration::from_secs(30))?),
+		Some(transport_config(
+			Duration::from_secs(30),
+			stoq::Limits::default().max_streams,
+		)?),
 	)?;
 	let qaddr = qserver.local_addr()?;
 	serve_plain_quinn(qserver.clone());
