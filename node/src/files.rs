@@ -38,11 +38,6 @@ pub fn read(path: &Path) -> Result<Vec<u8>, FileError> {
 	std::fs::read(path).map_err(|e| FileError::new("read", path, e))
 }
 
-/// Writes a file, replacing it if it exists.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-	std::fs::write(path, bytes).map_err(|e| FileError::new("write", path, e))
-}
-
 /// Writes a new file; an existing file is an error, never overwritten.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
 	let mut file = std::fs::OpenOptions::new()

@@ -32,6 +32,49 @@ fn openssl(args: &[&str], dir: &Path) -> (bool, String) {
 	)
 }
 
+/// The holder's directory after installing certificate `id`: `current` is a link to
+/// `sets/<id>`, the only key set, whose keys are the certificate's; the certificate files
+/// are links into `current/`; the directories are 0700 and the private keys 0600.
+fn assert_installed_layout(holder: &Path, id: &str, der: &[u8]) {
+	use std::os::unix::fs::PermissionsExt as _;
+	let mode = |path: PathBuf| std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+	assert_eq!(
+		std::fs::read_link(holder.join("current")).unwrap(),
+		Path::new("sets").join(id)
+	);
+	// The earlier key set is removed right after `current` switched.
+	wait_for("one key set", Duration::from_secs(10), || {
+		let sets: Vec<_> = std::fs::read_dir(holder.join("sets"))
+			.ok()?
+			.map(|e| e.unwrap().file_name())
+			.collect();
+		(sets == [id]).then_some(())
+	});
+	for file in ["cert.der", "cert.pem", "chain.pem", "cert.id"] {
+		assert_eq!(
+			std::fs::read_link(holder.join(file)).unwrap(),
+			Path::new("current").join(file)
+		);
+	}
+	for dir in [
+		holder.to_path_buf(),
+		holder.join("sets"),
+		holder.join("sets").join(id),
+	] {
+		assert_eq!(mode(dir.clone()), 0o700, "{}", dir.display());
+	}
+	for key in ["p256.key.der", "falcon.key"] {
+		assert_eq!(mode(holder.join("current").join(key)), 0o600, "{key}");
+	}
+	let cert = hypermesh_primitives::x509::HybridCertificate::parse(der).unwrap();
+	let falcon = std::fs::read(holder.join("current/falcon.pub")).unwrap();
+	assert_eq!(
+		cert.subject_falcon_key,
+		Some(falcon),
+		"keys and certificate match"
+	);
+}
+
 #[test]
 fn holder_gets_and_rotates_its_certificate() {
 	let dir: PathBuf =
@@ -84,6 +127,7 @@ fn holder_gets_and_rotates_its_certificate() {
 	});
 	assert_eq!(first["status"]["status"], "valid", "{first}");
 	let first_der = std::fs::read(dir.join("holder/cert.der")).unwrap();
+	assert_installed_layout(&dir.join("holder"), &first["id"].to_string(), &first_der);
 	let (ok, out) = openssl(
 		&["verify", "-CAfile", "chain.pem", "cert.pem"],
 		&dir.join("holder"),
@@ -127,6 +171,7 @@ fn holder_gets_and_rotates_its_certificate() {
 	assert_eq!(first_status["reason"], "superseded");
 	assert_eq!(first_status["reasonCode"], 4);
 	let second_der = std::fs::read(dir.join("holder/cert.der")).unwrap();
+	assert_installed_layout(&dir.join("holder"), &second["id"].to_string(), &second_der);
 	assert_ne!(first_der, second_der);
 	let spki = |der: &[u8]| {
 		let cert = hypermesh_primitives::x509::HybridCertificate::parse(der).unwrap();

@@ -6,9 +6,12 @@
 //! development chains, `--trustchain-holder-suri`). On every finalized block it:
 //!
 //! 1. installs a newly issued certificate: when a certificate issued to the holder carries
-//!    the public key of the key set waiting in `DIR/next/`, it writes `DIR/cert.der`,
-//!    `DIR/cert.pem` and `DIR/chain.pem` (CA certificates, issuer first), records its id in
-//!    `DIR/cert.id`, and moves `DIR/next/` to `DIR/current/` (the key set of the certificate);
+//!    the public key of the key set waiting in `DIR/next/`, it writes the certificate
+//!    (`cert.der`, `cert.pem`, `chain.pem` with the CA certificates, issuer first, and its
+//!    id in `cert.id`) into that key set's directory and makes it the current one by
+//!    replacing the `DIR/current` link in one rename; `DIR/cert.der` and the other
+//!    certificate files are links into `DIR/current/`, so keys and certificate always
+//!    change together, even across a crash (see [`store`]);
 //! 2. waits while a request of the holder is pending;
 //! 3. registers the names the holder does not own yet (if nobody else holds them);
 //! 4. when there is no valid certificate, the current one ends within
@@ -18,7 +21,9 @@
 //!    renewal rotates the keys), proves possession of it, and requests a certificate for
 //!    the names that renews the current one (which the chain then revokes as `Superseded`).
 //!
-//! Private keys never leave `DIR`.
+//! Private keys never leave `DIR`; its directories are 0700 and the keys 0600.
+
+mod store;
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -29,12 +34,9 @@ use pallet_trustchain_runtime_api::TrustChainApi;
 use sp_core::crypto::KeyTypeId;
 use sp_keystore::KeystorePtr;
 
+use self::store::{HolderStore, Installing, StoreError};
 use super::{BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool, Submitter};
-use crate::{
-	encoding::{pem, pem_chain},
-	files,
-	keys::{self, KeyError},
-};
+use crate::keys;
 
 /// The keystore key type of the certificate holder's account (sr25519).
 pub const HOLDER_KEY_TYPE: KeyTypeId = KeyTypeId(*b"tchd");
@@ -107,9 +109,9 @@ pub enum HolderError {
 	/// The system clock is before 1970.
 	#[error("{0}")]
 	Clock(std::time::SystemTimeError),
-	/// The key set directories cannot be moved.
+	/// The holder's directory cannot be set up, or a certificate cannot be installed.
 	#[error(transparent)]
-	Io(#[from] std::io::Error),
+	Store(#[from] StoreError),
 }
 
 /// The host names a holder's certificate is for.
@@ -143,14 +145,15 @@ fn bounded_name<T: TryFrom<Vec<u8>>>(name: &str) -> Result<T, HolderError> {
 pub struct HolderService<C, P> {
 	client: Arc<C>,
 	submitter: Submitter<C, P>,
-	dir: PathBuf,
+	store: HolderStore,
 	names: Vec<String>,
 	renew_before: u64,
 	last_submission: Option<BlockNumber>,
 }
 
 impl<C: ServiceClient, P: ServicePool> HolderService<C, P> {
-	/// A holder service keeping a certificate for `names` in `dir`.
+	/// A holder service keeping a certificate for `names` in `dir` (created, or converted
+	/// from the earlier layout, and recovered from an interrupted installation).
 	pub fn new(
 		client: Arc<C>,
 		pool: Arc<P>,
@@ -162,23 +165,15 @@ impl<C: ServiceClient, P: ServicePool> HolderService<C, P> {
 		if names.is_empty() {
 			return Err(HolderError::NoNames.into());
 		}
-		files::create_dir_all(&dir)?;
+		let store = HolderStore::open(&dir).map_err(HolderError::Store)?;
 		Ok(Self {
 			submitter: Submitter::new(client.clone(), pool, keystore, HOLDER_KEY_TYPE),
 			client,
-			dir,
+			store,
 			names,
 			renew_before,
 			last_submission: None,
 		})
-	}
-
-	fn current_id(&self) -> Option<u64> {
-		std::fs::read_to_string(self.dir.join("cert.id"))
-			.ok()?
-			.trim()
-			.parse()
-			.ok()
 	}
 
 	/// Whether certificate `id`'s FALCON alternative signature verifies, with its
@@ -207,22 +202,11 @@ impl<C: ServiceClient, P: ServicePool> HolderService<C, P> {
 		Ok(cert.verify_alt_signature(&falcon_key).is_ok())
 	}
 
-	/// Writes certificate `id` and makes the waiting key set the current one.
+	/// Installs certificate `id` with the waiting key set (see [`store`]).
 	fn install(&mut self, id: u64, der: &[u8], chain: &[Vec<u8>]) -> Result<(), ServiceError> {
-		let current_dir = self.dir.join("current");
-		let old_dir = self.dir.join("previous");
-		let _ = std::fs::remove_dir_all(&old_dir);
-		if current_dir.exists() {
-			std::fs::rename(&current_dir, &old_dir).map_err(HolderError::Io)?;
-		}
-		std::fs::rename(self.dir.join("next"), &current_dir).map_err(HolderError::Io)?;
-		files::write(&self.dir.join("cert.der"), der)?;
-		let cert_pem = pem(der).map_err(KeyError::Certificate)?;
-		files::write(&self.dir.join("cert.pem"), cert_pem.as_bytes())?;
-		let chain_pem = pem_chain(chain).map_err(KeyError::Certificate)?;
-		files::write(&self.dir.join("chain.pem"), chain_pem.as_bytes())?;
-		files::write(&self.dir.join("cert.id"), id.to_string().as_bytes())?;
-		let _ = std::fs::remove_dir_all(&old_dir);
+		self.store
+			.install(&Installing { id, der, chain })
+			.map_err(HolderError::Store)?;
 		self.last_submission = None;
 		log::info!(target: "trustchain", "installed certificate {id} for {}", self.names.join(", "));
 		Ok(())
@@ -257,7 +241,7 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for HolderService<C, P> {
 		};
 		let api = self.client.runtime_api();
 		let certificates = api.certificates_of(finalized, me.clone(), u32::MAX)?;
-		let next_dir = self.dir.join("next");
+		let next_dir = self.store.next_dir();
 
 		// 1. Install a certificate issued for the waiting key set.
 		if next_dir.join("p256.key.der").exists() {
@@ -323,7 +307,7 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for HolderService<C, P> {
 			.duration_since(std::time::UNIX_EPOCH)
 			.map_err(HolderError::Clock)?
 			.as_secs();
-		let current = self.current_id().and_then(|id| {
+		let current = self.store.current_id().and_then(|id| {
 			certificates
 				.iter()
 				.find(|(cid, issued)| *cid == id && issued.revocation == Revocation::NotRevoked)
@@ -342,6 +326,9 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for HolderService<C, P> {
 			}
 		}
 		if !next_dir.join("p256.key.der").exists() {
+			// A key set is complete once `p256.key.der` (written last) exists: remove what a
+			// crash in the middle of writing one left.
+			self.store.discard_next().map_err(HolderError::Store)?;
 			keys::write_requester_keys(&next_dir)?;
 		}
 		let genesis = self.client.info().genesis_hash;

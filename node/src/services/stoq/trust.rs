@@ -16,7 +16,8 @@ use stoq::{
 
 use super::{StoqService, StoqServiceError};
 use crate::{
-	files, keys,
+	files::{self, FileError},
+	keys,
 	services::{ServiceClient, ServiceError, ServicePool},
 };
 
@@ -61,19 +62,26 @@ impl<C: ServiceClient> RevocationOracle for ChainRevocation<C> {
 	}
 }
 
-/// What the endpoint's configuration was made from: the holder's certificate and the
-/// chain's certificate authorities (id, CA certificate, FALCON key).
+/// What the endpoint's configuration was made from: the holder's key set (the directory
+/// `current` named when it was read) and certificate, and the chain's certificate
+/// authorities (id, CA certificate, FALCON key).
 #[derive(PartialEq, Eq)]
 pub(super) struct LoadedFrom {
+	pub(super) key_set: PathBuf,
 	pub(super) certificate: Vec<u8>,
 	pub(super) authorities: Vec<(u32, Vec<u8>, Vec<u8>)>,
 }
 
 impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 	/// What the endpoint's configuration is made from now: the holder's installed
-	/// certificate and the chain's certificate authorities (cheap to compare).
+	/// certificate and the chain's certificate authorities (cheap to compare). The key set
+	/// is resolved once, and its certificate and keys are read from it, so a renewal
+	/// installed meanwhile cannot pair one key set's keys with another's certificate.
 	pub(super) fn current_sources(&self) -> Result<LoadedFrom, ServiceError> {
-		let certificate = files::read(&self.holder_dir.join("cert.der"))?;
+		let current = self.holder_dir.join("current");
+		let key_set =
+			std::fs::canonicalize(&current).map_err(|e| FileError::new("read", &current, e))?;
+		let certificate = files::read(&key_set.join("cert.der"))?;
 		let best = self.client.info().best_hash;
 		let authorities = self
 			.client
@@ -81,6 +89,7 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 			.certificate_authorities(best)
 			.map_err(StoqServiceError::Runtime)?;
 		Ok(LoadedFrom {
+			key_set,
 			certificate,
 			authorities,
 		})
@@ -91,9 +100,9 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 		let read = |path: PathBuf| files::read(&path);
 		let identity = NodeIdentity {
 			cert_chain: vec![sources.certificate.clone().into()],
-			key_pkcs8: keys::read_private_key(&self.holder_dir.join("current/p256.key.der"))?,
-			falcon_public: read(self.holder_dir.join("current/falcon.pub"))?,
-			falcon_secret: keys::read_private_key(&self.holder_dir.join("current/falcon.key"))?,
+			key_pkcs8: keys::read_private_key(&sources.key_set.join("p256.key.der"))?,
+			falcon_public: read(sources.key_set.join("falcon.pub"))?,
+			falcon_secret: keys::read_private_key(&sources.key_set.join("falcon.key"))?,
 		};
 		let mut anchors = Vec::new();
 		let mut authorities = Vec::new();
