@@ -38,6 +38,21 @@ pub fn read(path: &Path) -> Result<Vec<u8>, FileError> {
 	std::fs::read(path).map_err(|e| FileError::new("read", path, e))
 }
 
+/// Replaces a file atomically: the bytes go to `<path>.partial`, are synced to disk, and
+/// that file is renamed over `path`, so a reader (or a crash) sees the old file or the new
+/// one, never a part.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+	let mut partial = path.as_os_str().to_owned();
+	partial.push(".partial");
+	let partial = PathBuf::from(partial);
+	let mut file =
+		std::fs::File::create(&partial).map_err(|e| FileError::new("create", &partial, e))?;
+	file.write_all(bytes)
+		.and_then(|()| file.sync_all())
+		.map_err(|e| FileError::new("write", &partial, e))?;
+	std::fs::rename(&partial, path).map_err(|e| FileError::new("write", path, e))
+}
+
 /// Writes a new file; an existing file is an error, never overwritten.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
 	let mut file = std::fs::OpenOptions::new()

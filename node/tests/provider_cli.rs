@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{free_port, rpc, wait_for, Node};
+use common::{free_port, rpc, run_ok, wait_for, Node};
 use serde_json::{json, Value};
 use std::{
 	path::{Path, PathBuf},
@@ -122,16 +122,11 @@ fn with(who: &[String], args: &[&str]) -> Vec<String> {
 }
 
 fn key_insert(base: &Path) {
-	let out = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
-		.args(["key", "insert", "--chain", "dev", "--key-type", "orcl"])
-		.args(["--scheme", "sr25519", "--suri", "//Bob", "--base-path"])
-		.arg(base)
-		.output()
-		.unwrap();
-	assert!(
-		out.status.success(),
-		"{}",
-		String::from_utf8_lossy(&out.stderr)
+	run_ok(
+		Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
+			.args(["key", "insert", "--chain", "dev", "--key-type", "orcl"])
+			.args(["--scheme", "sr25519", "--suri", "//Bob", "--base-path"])
+			.arg(base),
 	);
 }
 

@@ -96,6 +96,17 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<
 	}
 }
 
+/// Runs `command` to its end; fails the test with its stderr if it did not succeed.
+pub fn run_ok(command: &mut Command) -> std::process::Output {
+	let out = command.output().expect("the command runs");
+	assert!(
+		out.status.success(),
+		"{}",
+		String::from_utf8_lossy(&out.stderr)
+	);
+	out
+}
+
 /// Starts the node binary with `args`, its stderr written to `log`.
 pub fn spawn_node(args: &[String], log: &Path) -> Node {
 	Node(
@@ -131,21 +142,16 @@ pub fn own_ipv6() -> Ipv6Addr {
 /// Writes `dir/spec.json`, a raw dev chain spec whose TrustChain root is generated into
 /// genesis, with the root CA's files in `dir/ca`; returns the spec's path.
 pub fn dev_spec_with_genesis_ca(dir: &Path) -> PathBuf {
-	let spec = Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
-		.args([
-			"export-chain-spec",
-			"--chain",
-			"dev",
-			"--raw",
-			"--trustchain-genesis-ca",
-		])
-		.arg(dir.join("ca"))
-		.output()
-		.unwrap();
-	assert!(
-		spec.status.success(),
-		"{}",
-		String::from_utf8_lossy(&spec.stderr)
+	let spec = run_ok(
+		Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
+			.args([
+				"export-chain-spec",
+				"--chain",
+				"dev",
+				"--raw",
+				"--trustchain-genesis-ca",
+			])
+			.arg(dir.join("ca")),
 	);
 	let path = dir.join("spec.json");
 	std::fs::write(&path, &spec.stdout).unwrap();

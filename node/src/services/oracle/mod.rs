@@ -25,7 +25,14 @@
 //! On every finalized block, it also answers the open space challenges (audits) on its
 //! commitments (`answer_challenge`) with the challenged chunks' bytes read from the data
 //! file: a wrong or missing answer costs every asset of the account reputation.
+//!
+//! It records every commitment it makes in `DIR/commitments` ([`ledger`]) before
+//! submitting it, and in each round withdraws (`withdraw_space`) the recorded ones that
+//! are no longer its current commitment (its data file was lost and made anew, or
+//! `--oracle-location` changed) once they have no open challenge. Commitments it did not
+//! make are never touched.
 
+pub mod ledger;
 mod space;
 mod telemetry;
 
@@ -45,6 +52,7 @@ pub use telemetry::telemetry_for;
 
 use super::{BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool, Submitter};
 use crate::encoding::hex;
+use ledger::Ledger;
 
 /// The keystore key type of the oracle's account (sr25519).
 pub const ORACLE_KEY_TYPE: KeyTypeId = KeyTypeId(*b"orcl");
@@ -95,6 +103,14 @@ pub enum OracleServiceError {
 	/// The machine cannot be measured.
 	#[error("hardware detection: {0}")]
 	Detection(hardware_oracle::OracleError),
+	/// The ledger of the oracle's commitments has a malformed line (0: not UTF-8).
+	#[error("{}: line {line} is not `<SS58 account> 0x<commitment id>`", path.display())]
+	BadLedger {
+		/// The ledger file.
+		path: PathBuf,
+		/// The malformed line, from 1.
+		line: usize,
+	},
 	/// The data file is not a whole number of chunks.
 	#[error("{} is not a whole number of {}-byte chunks", .0.display(), CHUNK_SIZE)]
 	NotChunks(PathBuf),
@@ -139,10 +155,14 @@ pub struct OracleService<C, P> {
 	location: SocketAddrV6,
 	space: Option<SpaceData>,
 	detector: Detector,
-	last_setup: Option<BlockNumber>,
+	/// When set-up transactions were last sent, and for which commitment: a new
+	/// commitment (data made anew, another location) is sent without waiting.
+	last_setup: Option<(BlockNumber, ct::Hash)>,
 	last_traffic: Option<(u64, Instant)>,
 	/// Challenges answered (commitment id, seed), with the block the answer was sent at.
 	answered: Vec<((ct::Hash, ct::Hash), BlockNumber)>,
+	/// Old commitments whose withdrawal was sent, with the block it was sent at.
+	withdrawn: Vec<(ct::Hash, BlockNumber)>,
 }
 
 impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
@@ -166,6 +186,7 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 			last_setup: None,
 			last_traffic: None,
 			answered: Vec::new(),
+			withdrawn: Vec::new(),
 		})
 	}
 
@@ -243,6 +264,58 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 		Ok(())
 	}
 
+	/// Records `current` in the ledger (before it is ever submitted), forgets the recorded
+	/// commitments of `me` the chain no longer has, and withdraws the recorded ones that are
+	/// on chain, are not `current` and have no open challenge (a withdrawal is sent again
+	/// if it is still on chain [`RESUBMIT_AFTER_BLOCKS`] later).
+	async fn withdraw_stale(
+		&mut self,
+		me: &AccountId,
+		finalized: BlockHash,
+		number: BlockNumber,
+		current: &ct::Hash,
+		on_chain: &[(ct::Hash, SpaceCommitment)],
+	) -> Result<(), ServiceError> {
+		let records = Ledger::new(&self.dir);
+		let entries = records.read()?;
+		let kept = ledger::kept_entries(&entries, me, on_chain, current);
+		if kept != entries {
+			records.write(&kept)?;
+		}
+		let stale = ledger::stale_commitments(&entries, me, on_chain, current);
+		self.withdrawn.retain(|(id, _)| stale.contains(id));
+		if stale.is_empty() {
+			return Ok(());
+		}
+		let challenged: Vec<ct::Hash> = self
+			.client
+			.runtime_api()
+			.space_challenges(finalized, me.clone())?
+			.into_iter()
+			.map(|(id, _)| id)
+			.collect();
+		for id in ledger::unchallenged(stale, &challenged) {
+			if self.withdrawn.iter().any(|(withdrawn, at)| {
+				*withdrawn == id && number.saturating_sub(*at) < RESUBMIT_AFTER_BLOCKS
+			}) {
+				continue;
+			}
+			self.submitter
+				.submit(RuntimeCall::AssetRegistry(
+					pallet_hypermesh_assets::Call::withdraw_space { id },
+				))
+				.await?;
+			self.withdrawn.retain(|(withdrawn, _)| *withdrawn != id);
+			self.withdrawn.push((id, number));
+			log::info!(
+				target: "hardware-oracle",
+				"withdrawing the old space commitment {} (no longer this node's)",
+				hex(&id)
+			);
+		}
+		Ok(())
+	}
+
 	/// Network traffic since the last call, in Mbit/s (0 the first time).
 	fn traffic_mbps(&mut self, report: &HardwareReport) -> u64 {
 		let bytes = report
@@ -273,9 +346,11 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 		finalized: BlockHash,
 		number: BlockNumber,
 	) -> Result<(), ServiceError> {
-		let api = self.client.runtime_api();
+		let client = self.client.clone();
+		let api = client.runtime_api();
 		let parameters = api.proof_parameters(finalized)?;
-		if self.space.is_none() {
+		// The data file is made anew if it was lost (its old commitment is then withdrawn).
+		if !self.space.as_ref().is_some_and(SpaceData::exists) {
 			let chunks = DEFAULT_CHUNKS.max(parameters.min_space_chunks);
 			self.space = Some(SpaceData::open_or_create(&self.dir, chunks)?);
 		}
@@ -292,17 +367,20 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 			port: self.location.port(),
 		};
 
-		// 1. Be able to prove: stake bonded, commitment registered.
+		// 1. Be able to prove: old commitments withdrawn, stake bonded, commitment
+		// registered.
+		let id = commitment.id();
+		let on_chain = api.space_commitments(finalized, me.clone())?;
+		self.withdraw_stale(me, finalized, number, &id, &on_chain)
+			.await?;
 		let bonded = api.bonded_stake(finalized, me.clone())?;
-		let committed = api
-			.space_commitments(finalized, me.clone())?
+		let committed = on_chain
 			.iter()
-			.any(|(id, registered)| *id == commitment.id() && *registered == commitment);
+			.any(|(registered_id, registered)| *registered_id == id && *registered == commitment);
 		if bonded < parameters.minimum_stake || !committed {
-			if self
-				.last_setup
-				.is_some_and(|at| number.saturating_sub(at) < RESUBMIT_AFTER_BLOCKS)
-			{
+			if self.last_setup.is_some_and(|(at, sent)| {
+				sent == id && number.saturating_sub(at) < RESUBMIT_AFTER_BLOCKS
+			}) {
 				return Ok(());
 			}
 			if bonded < parameters.minimum_stake {
@@ -310,11 +388,10 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 				self.submitter
 					.submit(RuntimeCall::Caesar(pallet_caesar::Call::bond { amount }))
 					.await?;
-				self.last_setup = Some(number);
+				self.last_setup = Some((number, id));
 				log::info!(target: "hardware-oracle", "bonding {amount} for PoStake");
 			}
 			if !committed {
-				let id = commitment.id();
 				self.submitter
 					.submit(RuntimeCall::AssetRegistry(
 						pallet_hypermesh_assets::Call::commit_space { commitment },
@@ -327,7 +404,7 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 					hex(&id)
 				);
 			}
-			self.last_setup = Some(number);
+			self.last_setup = Some((number, id));
 			return Ok(());
 		}
 

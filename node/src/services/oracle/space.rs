@@ -7,10 +7,7 @@ use std::path::{Path, PathBuf};
 use hypermesh_primitives::{ct, proofs};
 
 use super::OracleServiceError;
-use crate::{
-	files::{self, FileError},
-	services::ServiceError,
-};
+use crate::{files, services::ServiceError};
 
 /// The size of a PoSpace chunk of the data file (the most a chunk answered in full may
 /// have).
@@ -30,10 +27,7 @@ impl SpaceData {
 			use rand::RngCore;
 			let mut bytes = vec![0u8; chunks as usize * CHUNK_SIZE];
 			rand::rngs::OsRng.fill_bytes(&mut bytes);
-			let partial = dir.join("space.bin.partial");
-			std::fs::write(&partial, &bytes)
-				.and_then(|()| std::fs::rename(&partial, &path))
-				.map_err(|e| FileError::new("write", &path, e))?;
+			files::write_atomic(&path, &bytes)?;
 		}
 		Ok(Self { path })
 	}
@@ -43,6 +37,11 @@ impl SpaceData {
 	pub fn existing(dir: &Path) -> Option<Self> {
 		let path = dir.join("space.bin");
 		path.exists().then_some(Self { path })
+	}
+
+	/// Whether the data file is (still) on disk.
+	pub fn exists(&self) -> bool {
+		self.path.exists()
 	}
 
 	/// The data, read from disk now: a whole number of chunks.
