@@ -5,11 +5,12 @@
 //      encoding;
 //   2. one root-track referendum: its preimage noted, submitted with its deposits, voted
 //      with conviction by the dev accounts, confirmed and enacted by the scheduler: it adds
-//      the authority and authorizes the hash of this checkout's runtime (spec 109);
+//      the authority and authorizes the hash of this checkout's runtime (spec 110);
 //   3. before the upgrade is applied, the try-runtime checks run the new runtime's
 //      migrations on the network's live state (runtime/tests/live_upgrade.rs);
 //   4. anyone applies the authorized code (an unsigned system.applyAuthorizedUpgrade);
-//   5. the next block runs spec 109: TrustChain's storage is at version 2 and the authority
+//   5. the next block runs spec 110: TrustChain's storage is at version 3 (both migrations,
+//      v1 -> v2 and v2 -> v3, ran in it) and the authority
 //      record carries keys_set_at (the block of the upgrade), with every old field intact;
 //   6. finality never stalls for over 5 blocks (30 s), and every node reports the same finalized
 //      blocks across the upgrade.
@@ -39,6 +40,10 @@ const AUTHORITY = 7;
 const FINALITY_STALL_MS = 30_000;
 const REFERENDUM_TIMEOUT_MS = 300_000;
 const BASE_SPEC_VERSION = 108;
+/** This checkout's runtime. */
+const NEW_SPEC_VERSION = 110;
+/** TrustChain's storage version in this checkout's runtime (SCALE u16, hex). */
+const NEW_TRUSTCHAIN_STORAGE_VERSION = '0x0300';
 const DEV_ACCOUNTS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
 
 /** The raw key of a pallet's on-chain storage version. */
@@ -186,11 +191,11 @@ async function run(nodeName, networkInfo) {
     await finality.reach(upgradeBlock + 1, FINALITY_STALL_MS);
     const firstNew = (await api.rpc.chain.getBlockHash(upgradeBlock + 1)).toHex();
     const after = await api.rpc.state.getRuntimeVersion(firstNew);
-    if (after.specVersion.toNumber() !== BASE_SPEC_VERSION + 1) {
+    if (after.specVersion.toNumber() !== NEW_SPEC_VERSION) {
       throw new Error(`block ${upgradeBlock + 1} runs spec ${after.specVersion}`);
     }
     const versionAfter = (await api.rpc.state.getStorage(versionKey, firstNew)).unwrap().toHex();
-    if (versionAfter !== '0x0200') throw new Error(`TrustChain storage version ${versionAfter} after the upgrade`);
+    if (versionAfter !== NEW_TRUSTCHAIN_STORAGE_VERSION) throw new Error(`TrustChain storage version ${versionAfter} after the upgrade`);
     const atNew = await api.at(firstNew);
     const record = (await atNew.query.trustChain.authorities(AUTHORITY)).unwrap();
     // The migration ran while block upgradeBlock + 1 was initialized, when the chain's
@@ -220,13 +225,13 @@ async function run(nodeName, networkInfo) {
         const hash = (await otherApi.rpc.chain.getBlockHash(target)).toHex();
         if (hash !== expected) throw new Error(`${name} finalized ${hash} at ${target}, alice ${expected}`);
         const version = (await otherApi.rpc.state.getRuntimeVersion()).specVersion.toNumber();
-        if (version !== BASE_SPEC_VERSION + 1) throw new Error(`${name} runs spec ${version}`);
+        if (version !== NEW_SPEC_VERSION) throw new Error(`${name} runs spec ${version}`);
       } finally {
         await otherApi.disconnect();
       }
     }
     if (finality.stalled() > FINALITY_STALL_MS) throw new Error(`finality stalled for ${finality.stalled()} ms`);
-    console.log(`all ${Object.keys(networkInfo.nodesByName).length} nodes finalized ${target} on spec ${BASE_SPEC_VERSION + 1}; longest finality stall ${finality.stalled()} ms`);
+    console.log(`all ${Object.keys(networkInfo.nodesByName).length} nodes finalized ${target} on spec ${NEW_SPEC_VERSION}; longest finality stall ${finality.stalled()} ms`);
     return upgradeBlock;
   } finally {
     finality.unsubscribe();
