@@ -6,7 +6,9 @@
 //! each other by name only. Then a STOQ client in this test, speaking the post-quantum
 //! handshake, checks what the endpoints accept: B's certificate is accepted and A answers
 //! a DNS-over-STOQ lookup from chain state; a certificate from a CA the chain does not know,
-//! and one from the chain's own CA that was never logged on chain, are both refused.
+//! one from the chain's own CA that was never logged on chain, and one signed by the
+//! chain's CA key with the serial of B's logged, live certificate but other content (a
+//! certificate that skipped the CT log) are all refused, while B's logged one is accepted.
 
 mod common;
 
@@ -22,6 +24,7 @@ use std::{
 };
 
 use hypermesh_pki::{HybridCa, LeafSpec, NodeIdentity};
+use hypermesh_primitives::x509::HybridCertificate;
 use stoq::{
 	config::{PqPolicy, StoqConfig},
 	endpoint::StoqNode,
@@ -99,6 +102,8 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 			&s(&dir.join("ca")),
 			"--trustchain-operator-suri",
 			"//Alice",
+			// The STOQ oracle's refusal reasons, checked below.
+			"-lstoq=debug",
 		]
 		.map(String::from),
 	);
@@ -223,7 +228,7 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 	let runtime = tokio::runtime::Runtime::new().unwrap();
 	let limit = Duration::from_secs(60);
 	runtime.block_on(async {
-		let as_b = client(b_identity, &chain_ca);
+		let as_b = client(b_identity.clone(), &chain_ca);
 		let connection = tokio::time::timeout(limit, as_b.connect(a_address, "node-a.hypermesh"))
 			.await
 			.expect("connect in time")
@@ -286,6 +291,40 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 			refused.is_err(),
 			"a certificate the chain has not logged is refused: {refused:?}"
 		);
+
+		// Signed by the chain's real CA key with the serial of B's logged, live
+		// certificate, but with another name and other keys: it skipped the CT log, so
+		// A refuses it (before, the oracle saw only the issuer and the serial).
+		let value = |serial: &[u8]| serial.iter().fold(0u64, |v, b| v << 8 | u64::from(*b));
+		let logged_serial = HybridCertificate::parse(&read("b/cert.der"))
+			.unwrap()
+			.serial;
+		assert!(
+			logged_serial.len() <= 9,
+			"a 63-bit serial from the CA service"
+		);
+		let serial = value(&logged_serial);
+		let reused = chain_ca
+			.issue_leaf(&LeafSpec::node("impostor.hypermesh", serial, 1))
+			.unwrap();
+		assert_eq!(
+			value(&HybridCertificate::parse(reused.leaf()).unwrap().serial),
+			serial
+		);
+		let refused = ping(&client(reused, &chain_ca), a_address).await;
+		assert!(
+			refused.is_err(),
+			"a certificate reusing a logged serial with other content is refused"
+		);
+		// B's logged certificate is still accepted.
+		ping(&client(b_identity, &chain_ca), a_address)
+			.await
+			.expect("B's logged certificate is accepted");
 	});
+	// A says why: the serial-8 leaf is not logged, the impostor is not the logged one.
+	let log = std::fs::read_to_string(dir.join("a.log")).unwrap();
+	for reason in ["refused: NotLogged", "refused: NotTheLoggedCertificate"] {
+		assert!(log.contains(reason), "A's log names the refusal {reason:?}");
+	}
 	let _ = std::fs::remove_dir_all(&dir);
 }

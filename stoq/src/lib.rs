@@ -41,4 +41,6 @@ pub use config::{Limits, PqPolicy, StoqConfig, Timeouts};
 pub use doq::DnsHandler;
 pub use endpoint::{EchoHandler, Handler, PeerInfo, StoqConnection, StoqNode};
 pub use error::{Result, StoqError};
-pub use verify::{AltSigError, HybridTrust, InMemoryRevocation, RevocationOracle};
+pub use verify::{
+	AltSigError, HybridTrust, InMemoryRevocation, Leaf, LeafStatus, RevocationOracle,
+};

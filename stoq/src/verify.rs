@@ -58,9 +58,41 @@ pub enum AltSigError {
 	/// signed it.
 	#[error("no configured CA has the certificate's issuer name and signing key")]
 	UnknownIssuer,
-	/// The certificate is revoked according to the revocation oracle.
+	/// The certificate is revoked (or otherwise not valid) according to the revocation
+	/// oracle.
 	#[error("certificate is revoked")]
 	Revoked,
+	/// The issuing authority's log has no certificate with these exact bytes (nor any
+	/// certificate with its serial): it was never logged.
+	#[error("certificate is not in the issuing authority's log")]
+	NotLogged,
+	/// The issuing authority logged another certificate under this serial: the presented
+	/// one (other names, keys or holder) is not the logged one.
+	#[error("certificate differs from the one its authority logged with this serial (not logged)")]
+	NotTheLoggedCertificate,
+}
+
+/// A leaf whose classical and FALCON-1024 signatures verified, as the
+/// [`RevocationOracle`] is asked about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leaf<'a> {
+	/// The certificate exactly as presented (DER).
+	pub der: &'a [u8],
+	/// Its serial (DER INTEGER content octets, as encoded in the certificate).
+	pub serial: &'a [u8],
+}
+
+/// What a [`RevocationOracle`] says about a leaf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeafStatus {
+	/// Logged as presented (where the oracle keeps a log), not revoked, valid.
+	Good,
+	/// Revoked, or not valid (expired, not yet valid) by the oracle's account.
+	Revoked,
+	/// Not logged: no certificate of the anchor has the leaf's bytes or its serial.
+	NotLogged,
+	/// The anchor logged a different certificate under the leaf's serial.
+	NotTheLoggedCertificate,
 }
 
 /// The trust anchor that issued a leaf, as the [`RevocationOracle`] is told it.
@@ -74,14 +106,16 @@ pub struct Anchor<'a> {
 	pub falcon_key: &'a [u8],
 }
 
-/// Answers whether a certificate has been revoked. TrustChain's on-chain
-/// revocation list implements this (in the node); [`InMemoryRevocation`] is the
-/// local one.
+/// Answers whether a certificate is good: logged exactly as presented, not revoked,
+/// valid. TrustChain implements this in the node (from its CT log and revocations);
+/// [`InMemoryRevocation`] is a local revocation list without a log.
 pub trait RevocationOracle: Send + Sync + std::fmt::Debug {
-	/// Whether the leaf with `serial` (big-endian bytes without leading zero bytes)
-	/// that `anchor` issued is revoked. `anchor` is the CA whose keys verified the
-	/// leaf, so two CAs with one subject Name are told apart.
-	fn is_revoked(&self, anchor: Anchor<'_>, serial: &[u8]) -> bool;
+	/// The status of `leaf`, which `anchor` issued. `anchor` is the CA whose keys
+	/// verified the leaf, so two CAs with one subject Name are told apart. An oracle
+	/// backed by a log must compare the presented bytes ([`Leaf::der`]) with the logged
+	/// certificate, not only the serial: a CA key can sign any content under a logged
+	/// serial.
+	fn status(&self, anchor: Anchor<'_>, leaf: Leaf<'_>) -> LeafStatus;
 }
 
 fn strip_zeros(serial: &[u8]) -> &[u8] {
@@ -91,6 +125,7 @@ fn strip_zeros(serial: &[u8]) -> &[u8] {
 
 /// An in-memory revocation list keyed by (issuer Name DER, serial): a certificate
 /// revoked here counts as revoked whichever CA of that Name issued it (fail closed).
+/// It keeps no log: every leaf not revoked here is [`LeafStatus::Good`].
 #[derive(Debug, Default)]
 pub struct InMemoryRevocation {
 	revoked: RwLock<HashSet<(Vec<u8>, Vec<u8>)>>,
@@ -115,12 +150,13 @@ impl InMemoryRevocation {
 }
 
 impl RevocationOracle for InMemoryRevocation {
-	fn is_revoked(&self, anchor: Anchor<'_>, serial: &[u8]) -> bool {
+	fn status(&self, anchor: Anchor<'_>, leaf: Leaf<'_>) -> LeafStatus {
 		// A poisoned lock fails closed: everything counts as revoked.
-		self.revoked
-			.read()
-			.map(|set| set.contains(&(anchor.subject.to_vec(), strip_zeros(serial).to_vec())))
-			.unwrap_or(true)
+		let key = (anchor.subject.to_vec(), strip_zeros(leaf.serial).to_vec());
+		match self.revoked.read().map(|set| set.contains(&key)) {
+			Ok(false) => LeafStatus::Good,
+			_ => LeafStatus::Revoked,
+		}
 	}
 }
 
@@ -194,10 +230,16 @@ impl HybridTrust {
 			_ => AltSigError::Malformed,
 		})?;
 		let anchor = self.issuer_of(&parsed)?;
-		if self.revocation.is_revoked(anchor, &parsed.serial) {
-			return Err(AltSigError::Revoked);
+		let leaf = Leaf {
+			der: leaf,
+			serial: &parsed.serial,
+		};
+		match self.revocation.status(anchor, leaf) {
+			LeafStatus::Good => Ok(()),
+			LeafStatus::Revoked => Err(AltSigError::Revoked),
+			LeafStatus::NotLogged => Err(AltSigError::NotLogged),
+			LeafStatus::NotTheLoggedCertificate => Err(AltSigError::NotTheLoggedCertificate),
 		}
-		Ok(())
 	}
 
 	/// The anchor that issued `leaf`: of the anchors whose subject is the leaf's issuer
@@ -459,11 +501,15 @@ mod tests {
 	}
 
 	impl RevocationOracle for ByAnchor {
-		fn is_revoked(&self, anchor: Anchor<'_>, serial: &[u8]) -> bool {
-			let key = (anchor.index, strip_zeros(serial).to_vec());
+		fn status(&self, anchor: Anchor<'_>, leaf: Leaf<'_>) -> LeafStatus {
+			let key = (anchor.index, strip_zeros(leaf.serial).to_vec());
 			let revoked = self.revoked.contains(&key);
 			self.asked.write().unwrap().push(key);
-			revoked
+			if revoked {
+				LeafStatus::Revoked
+			} else {
+				LeafStatus::Good
+			}
 		}
 	}
 
