@@ -513,6 +513,39 @@ mod tests {
 		}
 	}
 
+	/// An oracle that gives one answer and records the leaf bytes it was shown.
+	#[derive(Debug)]
+	struct Fixed(LeafStatus, RwLock<Vec<Vec<u8>>>);
+
+	impl RevocationOracle for Fixed {
+		fn status(&self, _: Anchor<'_>, leaf: Leaf<'_>) -> LeafStatus {
+			self.1.write().unwrap().push(leaf.der.to_vec());
+			self.0
+		}
+	}
+
+	/// The oracle is shown the leaf exactly as presented, and each of its answers is
+	/// its own refusal.
+	#[test]
+	fn oracle_answers_map_to_refusals() {
+		let ca = HybridCa::generate("test ca").unwrap();
+		let leaf = ca.issue_leaf(&LeafSpec::node("node", 5, 1)).unwrap();
+		for (status, expected) in [
+			(LeafStatus::Good, Ok(())),
+			(LeafStatus::Revoked, Err(AltSigError::Revoked)),
+			(LeafStatus::NotLogged, Err(AltSigError::NotLogged)),
+			(
+				LeafStatus::NotTheLoggedCertificate,
+				Err(AltSigError::NotTheLoggedCertificate),
+			),
+		] {
+			let oracle = Arc::new(Fixed(status, RwLock::default()));
+			let trust = HybridTrust::from_ca(&ca, oracle.clone()).unwrap();
+			assert_eq!(trust.check_leaf(leaf.leaf()), expected);
+			assert_eq!(*oracle.1.read().unwrap(), [leaf.leaf().to_vec()]);
+		}
+	}
+
 	/// Two CAs with one subject Name: each one's leaves verify with its own keys, the
 	/// revocation oracle is asked about the anchor that issued the leaf, and a leaf of a
 	/// third CA of that Name (signed by neither) fails. Before issuers were matched by
