@@ -101,7 +101,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hypermesh"),
 	impl_name: alloc::borrow::Cow::Borrowed("hypermesh-node"),
 	authoring_version: 1,
-	spec_version: 109,
+	spec_version: 110,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 3: `ChargeTransactionPayment` runs before `CheckConsensusProof`.
@@ -217,7 +217,7 @@ type Migrations = (
 	pallet_hypermesh_assets::migrations::v1::MigrateToV1<Runtime>,
 	// Runtime 109: authorities record the block their keys were set in.
 	pallet_trustchain::migrations::v2::MigrateToV2<Runtime>,
-	// TrustChain storage version 3: each name lists its live certificates, which a
+	// Runtime 110: TrustChain storage version 3: each name lists its live certificates, which a
 	// transfer, release or take-over of the name revokes.
 	pallet_trustchain::migrations::v3::MigrateToV3<Runtime>,
 );
