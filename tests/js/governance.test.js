@@ -55,14 +55,19 @@ const nodeLog = () => node.logs().split('\n').filter((l) => /trustchain|error|pa
 
 /**
  * The chain's runtime as an upgrade would carry it: zstd-compressed behind
- * sp-maybe-compressed-blob's prefix, as a release build's WASM is (a debug node stores it
- * uncompressed, over 4 MB, more than a block may carry).
+ * sp-maybe-compressed-blob's prefix, as a release build's WASM is (a debug build's WASM is
+ * over 4 MB uncompressed, more than a block may carry). The node's chain specs already store
+ * it that way; code stored uncompressed is compressed here.
  */
 let upgradeCode;
 const ZSTD_BLOB_PREFIX = Uint8Array.from([82, 188, 83, 118, 70, 219, 142, 5]);
 async function compressedCode() {
   if (upgradeCode) return upgradeCode;
   const raw = hexToBytes((await api.rpc.state.getStorage(':code')).unwrap().toHex());
+  if (ZSTD_BLOB_PREFIX.every((byte, i) => raw[i] === byte)) {
+    upgradeCode = `0x${Buffer.from(raw).toString('hex')}`;
+    return upgradeCode;
+  }
   await zstdInit();
   upgradeCode = `0x${Buffer.concat([ZSTD_BLOB_PREFIX, zstdCompress(raw, 3)]).toString('hex')}`;
   return upgradeCode;
