@@ -66,7 +66,7 @@ mod tests;
 pub use pallet::*;
 pub use rewards::{
 	CaesarEraPayout, CloseRewardPeriod, OffenceSlashOf, SessionLengthOf, SessionsPerEraOf,
-	MILLISECONDS_PER_YEAR,
+	SlashDeferErasOf, MILLISECONDS_PER_YEAR,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -82,6 +82,11 @@ pub const DEFAULT_SESSION_LENGTH: u32 = 600;
 /// The default sessions per era (also what [`SessionsPerEraOf`] answers if genesis stored
 /// none).
 pub const DEFAULT_SESSIONS_PER_ERA: u32 = 6;
+
+/// The default slash deferral in eras: 27, a week less one era at six-hour eras, for
+/// governance to cancel an unjust slash (also what [`SlashDeferErasOf`] answers if genesis
+/// stored none, as on chains started before the value existed).
+pub const DEFAULT_SLASH_DEFER_ERAS: u32 = 27;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -164,6 +169,11 @@ pub mod pallet {
 	/// Sessions per staking era (set at genesis; read through [`SessionsPerEraOf`]).
 	#[pallet::storage]
 	pub type SessionsPerEra<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// Eras a validator slash waits before it is applied (set at genesis; read through
+	/// [`SlashDeferErasOf`]). `None` on chains started before it existed: the default.
+	#[pallet::storage]
+	pub type SlashDeferEras<T> = StorageValue<_, u32, OptionQuery>;
 
 	/// Stake unbonded and not yet withdrawn, by account, oldest first.
 	#[pallet::storage]
@@ -356,15 +366,20 @@ pub mod pallet {
 		pub session_length: BlockNumberFor<T>,
 		/// Sessions per era (not zero).
 		pub sessions_per_era: u32,
+		/// Eras a validator slash waits before it is applied (the runtime caps it below
+		/// its bonding duration).
+		pub slash_defer_eras: u32,
 	}
 
 	impl<T: Config> Default for GenesisConfig<T> {
-		/// The default parameters, 600-block sessions (an hour at 6 s), 6 sessions per era.
+		/// The default parameters, 600-block sessions (an hour at 6 s), 6 sessions per era,
+		/// slashes deferred 27 eras.
 		fn default() -> Self {
 			Self {
 				parameters: EconomicParameters::default(),
 				session_length: DEFAULT_SESSION_LENGTH.into(),
 				sessions_per_era: DEFAULT_SESSIONS_PER_ERA,
+				slash_defer_eras: DEFAULT_SLASH_DEFER_ERAS,
 			}
 		}
 	}
@@ -391,6 +406,7 @@ pub mod pallet {
 			Parameters::<T>::put(self.parameters);
 			SessionLength::<T>::put(self.session_length);
 			SessionsPerEra::<T>::put(self.sessions_per_era);
+			SlashDeferEras::<T>::put(self.slash_defer_eras);
 			for account in [Pallet::<T>::pot_account(), T::TreasuryAccount::get()] {
 				Pallet::<T>::ensure_exists(&account);
 			}

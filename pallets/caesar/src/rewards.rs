@@ -383,6 +383,20 @@ impl<T: Config> Get<u32> for SessionsPerEraOf<T> {
 	}
 }
 
+/// The slash deferral stored at genesis, for the runtime's `pallet_staking`
+/// (`SlashDeferDuration`), at most `Max` (the runtime passes one less than its bonding
+/// duration, so a slash always lands before the slashed stake can be withdrawn);
+/// [`DEFAULT_SLASH_DEFER_ERAS`] (also capped) if genesis stored none.
+pub struct SlashDeferErasOf<T, Max>(PhantomData<(T, Max)>);
+
+impl<T: Config, Max: Get<u32>> Get<u32> for SlashDeferErasOf<T, Max> {
+	fn get() -> u32 {
+		SlashDeferEras::<T>::get()
+			.unwrap_or(DEFAULT_SLASH_DEFER_ERAS)
+			.min(Max::get())
+	}
+}
+
 /// The offence slash of the current [`EconomicParameters`], for the asset registry's
 /// `OffenceSlash` (so governance changes it with [`Pallet::set_parameters`]).
 pub struct OffenceSlashOf<T>(PhantomData<T>);

@@ -48,6 +48,47 @@ fn timing_adapters_read_genesis_and_fall_back_to_defaults() {
 	});
 }
 
+frame_support::parameter_types! {
+	/// A bonding duration of 28 eras leaves at most 27 of slash deferral.
+	pub const MaxDefer: u32 = 27;
+}
+
+#[test]
+fn slash_deferral_reads_genesis_is_capped_and_defaults_on_old_chains() {
+	let mut storage = frame_system::GenesisConfig::<Test>::default()
+		.build_storage()
+		.unwrap();
+	crate::GenesisConfig::<Test> {
+		slash_defer_eras: 1,
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	sp_io::TestExternalities::new(storage).execute_with(|| {
+		assert_eq!(SlashDeferEras::<Test>::get(), Some(1));
+		assert_eq!(SlashDeferErasOf::<Test, MaxDefer>::get(), 1);
+		// A chain started before the value existed stored none: the production default.
+		SlashDeferEras::<Test>::kill();
+		assert_eq!(
+			SlashDeferErasOf::<Test, MaxDefer>::get(),
+			DEFAULT_SLASH_DEFER_ERAS
+		);
+		// Never as long as the bonding duration, whatever genesis said.
+		SlashDeferEras::<Test>::put(40);
+		assert_eq!(SlashDeferErasOf::<Test, MaxDefer>::get(), 27);
+		// No deferral at all is a valid choice (slashes land at once).
+		SlashDeferEras::<Test>::put(0);
+		assert_eq!(SlashDeferErasOf::<Test, MaxDefer>::get(), 0);
+	});
+	// The default genesis defers 27 eras.
+	new_test_ext().execute_with(|| {
+		assert_eq!(
+			SlashDeferEras::<Test>::get(),
+			Some(DEFAULT_SLASH_DEFER_ERAS)
+		);
+	});
+}
+
 #[test]
 #[should_panic(expected = "session length is zero")]
 fn genesis_refuses_a_zero_session_length() {
