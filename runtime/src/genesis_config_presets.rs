@@ -57,21 +57,27 @@ struct Periods {
 	session_length: crate::BlockNumber,
 	/// Sessions per era.
 	sessions_per_era: u32,
+	/// Eras a validator slash waits before it is applied.
+	slash_defer_eras: u32,
 	/// Referendum tracks, vote locks and treasury periods in minutes, not days.
 	fast_tracks: bool,
 }
 
 /// Test chains: one-minute sessions, two-minute eras (the shortest era that still has a
-/// session between era changes, for the election to run in).
+/// session between era changes, for the election to run in), slashes applied an era after
+/// the offence (so a test sees one land, and governance still has an era to cancel it).
 const FAST: Periods = Periods {
 	session_length: crate::MINUTES,
 	sessions_per_era: 2,
+	slash_defer_eras: 1,
 	fast_tracks: true,
 };
-/// Public networks: one-hour sessions, six-hour eras.
+/// Public networks: one-hour sessions, six-hour eras, slashes deferred 27 eras (a week
+/// less an era).
 const PRODUCTION: Periods = Periods {
 	session_length: crate::HOURS,
 	sessions_per_era: 6,
+	slash_defer_eras: pallet_caesar::DEFAULT_SLASH_DEFER_ERAS,
 	fast_tracks: false,
 };
 
@@ -126,6 +132,7 @@ fn genesis(
 		caesar: CaesarConfig {
 			session_length: periods.session_length,
 			sessions_per_era: periods.sessions_per_era,
+			slash_defer_eras: periods.slash_defer_eras,
 		},
 		sudo: SudoConfig { key: sudo },
 		origins: OriginsConfig {
@@ -338,10 +345,13 @@ pub(crate) mod tests {
 
 	#[test]
 	fn test_chains_have_fast_sessions_and_staging_production_ones() {
-		for (id, session, eras) in [
-			("development", crate::MINUTES, 2),
-			("local_testnet", crate::MINUTES, 2),
-			("staging", crate::HOURS, 6),
+		use frame_support::traits::Get;
+		for (id, session, eras, slash_defer) in [
+			("development", crate::MINUTES, 2, 1),
+			("development_governed", crate::MINUTES, 2, 1),
+			("local_testnet", crate::MINUTES, 2, 1),
+			("local_testnet_governed", crate::MINUTES, 2, 1),
+			("staging", crate::HOURS, 6, 27),
 		] {
 			with_preset(id, || {
 				assert_eq!(
@@ -352,6 +362,12 @@ pub(crate) mod tests {
 				assert_eq!(
 					pallet_caesar::SessionsPerEra::<Runtime>::get(),
 					eras,
+					"{id}"
+				);
+				// What staking itself reads.
+				assert_eq!(
+					<Runtime as pallet_staking::Config>::SlashDeferDuration::get(),
+					slash_defer,
 					"{id}"
 				);
 			});

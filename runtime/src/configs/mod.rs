@@ -74,7 +74,9 @@ impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
 	/// Validators disabled for an offence author no blocks.
 	type DisabledValidators = Session;
-	type MaxAuthorities = ConstU32<32>;
+	/// As many as staking elects: a smaller bound would cut the elected set short and
+	/// leave validators that vote in GRANDPA and are paid, but never author.
+	type MaxAuthorities = staking::MaxActiveValidators;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
 }
@@ -82,7 +84,8 @@ impl pallet_aura::Config for Runtime {
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type WeightInfo = ();
-	type MaxAuthorities = ConstU32<32>;
+	/// As many as staking elects.
+	type MaxAuthorities = staking::MaxActiveValidators;
 	type MaxNominators = staking::MaxBackersPerWinner;
 	type MaxSetIdSessionEntries = staking::GrandpaSetIdSessionEntries;
 	/// Key ownership is proven against session history.
