@@ -548,6 +548,7 @@ impl_runtime_apis! {
 			use frame_system_benchmarking::Pallet as SystemBench;
 			use frame_system_benchmarking::extensions::Pallet as SystemExtensionsBench;
 			use baseline::Pallet as BaselineBench;
+			use crate::era_transition_benchmark::Pallet as EraTransitionBench;
 			use super::*;
 
 			let mut list = Vec::<BenchmarkList>::new();
@@ -566,6 +567,7 @@ impl_runtime_apis! {
 			use frame_system_benchmarking::extensions::Pallet as SystemExtensionsBench;
 			use baseline::Pallet as BaselineBench;
 			use frame_support::traits::WhitelistedStorageKeys;
+			use crate::era_transition_benchmark::Pallet as EraTransitionBench;
 			use super::*;
 
 			impl frame_system_benchmarking::Config for Runtime {}

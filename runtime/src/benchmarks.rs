@@ -1,5 +1,6 @@
 //! The pallets whose FRAME benchmarks the runtime exposes to
-//! `hypermesh-node benchmark pallet`.
+//! `hypermesh-node benchmark pallet`, and the runtime's own era-transition benchmark
+//! (`crate::era_transition_benchmark`).
 
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<Runtime>]
@@ -20,4 +21,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_collective, TechnicalCommittee]
 	[pallet_treasury, Treasury]
 	[pallet_parameters, Parameters]
+	[hypermesh_era_transition, EraTransitionBench::<Runtime>]
 );

@@ -48,6 +48,8 @@ pub use apis::RuntimeApi;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 pub mod configs;
+#[cfg(feature = "runtime-benchmarks")]
+pub mod era_transition_benchmark;
 pub mod genesis_config_presets;
 pub mod governance;
 pub mod migrations;
@@ -101,7 +103,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hypermesh"),
 	impl_name: alloc::borrow::Cow::Borrowed("hypermesh-node"),
 	authoring_version: 1,
-	spec_version: 110,
+	spec_version: 111,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// 3: `ChargeTransactionPayment` runs before `CheckConsensusProof`.
