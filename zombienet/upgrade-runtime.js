@@ -5,11 +5,11 @@
 //      encoding;
 //   2. one root-track referendum: its preimage noted, submitted with its deposits, voted
 //      with conviction by the dev accounts, confirmed and enacted by the scheduler: it adds
-//      the authority and authorizes the hash of this checkout's runtime (spec 110);
+//      the authority and authorizes the hash of this checkout's runtime (spec 111);
 //   3. before the upgrade is applied, the try-runtime checks run the new runtime's
 //      migrations on the network's live state (runtime/tests/live_upgrade.rs);
 //   4. anyone applies the authorized code (an unsigned system.applyAuthorizedUpgrade);
-//   5. the next block runs spec 110: TrustChain's storage is at version 3 (both migrations,
+//   5. the next block runs spec 111: TrustChain's storage is at version 3 (both migrations,
 //      v1 -> v2 and v2 -> v3, ran in it) and the authority
 //      record carries keys_set_at (the block of the upgrade), with every old field intact;
 //   6. finality never stalls for over 5 blocks (30 s), and every node reports the same finalized
@@ -41,7 +41,7 @@ const FINALITY_STALL_MS = 30_000;
 const REFERENDUM_TIMEOUT_MS = 300_000;
 const BASE_SPEC_VERSION = 108;
 /** This checkout's runtime. */
-const NEW_SPEC_VERSION = 110;
+const NEW_SPEC_VERSION = 111;
 /** TrustChain's storage version in this checkout's runtime (SCALE u16, hex). */
 const NEW_TRUSTCHAIN_STORAGE_VERSION = '0x0300';
 const DEV_ACCOUNTS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
