@@ -101,6 +101,11 @@ mod benchmarks {
 			ErasStakersOverview::<Runtime>::iter_prefix(next).count() == v as usize,
 			"not every validator was elected"
 		);
+		// Every elected validator authors: Aura's bound is as large as staking's set.
+		ensure!(
+			pallet_aura::Authorities::<Runtime>::get().len() == v as usize,
+			"Aura does not have every elected validator"
+		);
 		ensure!(
 			pallet_caesar::CurrentPeriod::<Runtime>::get() == period + 1,
 			"Caesar's reward period did not close"

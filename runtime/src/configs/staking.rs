@@ -145,7 +145,7 @@ parameter_types! {
 	/// Unbonded stake stays slashable for 28 eras (a week on `staging`).
 	pub const BondingDuration: EraIndex = 28;
 	/// The longest slash deferral: a slash must land while the stake is still bonded.
-	pub const MaxSlashDeferDuration: EraIndex = 27;
+	pub const MaxSlashDeferDuration: EraIndex = BondingDuration::get() - 1;
 	/// Rewards stay claimable for 84 eras.
 	pub const HistoryDepth: u32 = 84;
 	/// At most 512 nominators per page of a validator's exposure.
