@@ -4,36 +4,40 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 
 const at = { name: 'at', type: 'Hash', isOptional: true };
-const json = (description, params) => ({ description, params, type: 'Json' });
+const json = (description, params, type = 'Json') => ({ description, params, type });
+const maybe = (description, params) => json(description, params, 'Option<Json>');
+const list = (description, params) => json(description, params, 'Vec<Json>');
 
 /**
- * The node's own JSON-RPC methods (node/src/rpc/*.rs). They all answer JSON documents,
- * so they are declared as `Json`: `(await api.rpc.trustchain.resolve(name)).toJSON()`.
+ * The node's own JSON-RPC methods (node/src/rpc/*.rs). They answer JSON documents, so they
+ * are declared as `Json`, `Option<Json>` (null: not found) or `Vec<Json>`; `.toJSON()` of
+ * the answer is the document: `(await api.rpc.trustchain.resolve(name)).toJSON()` is the
+ * resolution or null, `(await api.rpc.trustchain.certificatesOf(a)).toJSON()` an array.
  */
 export const RPC_DEFINITIONS = {
   trustchain: {
-    certificate: json('A logged certificate, or null', [{ name: 'id', type: 'u64' }, at]),
+    certificate: maybe('A logged certificate, or null', [{ name: 'id', type: 'u64' }, at]),
     status: json('A certificate status', [{ name: 'id', type: 'u64' }, at]),
     treeHead: json('The CT log tree head', [at]),
     inclusionProof: json('RFC 9162 inclusion proof', [
       { name: 'id', type: 'u64' }, { name: 'treeSize', type: 'u64', isOptional: true }, at]),
     consistencyProof: json('RFC 9162 consistency proof', [
       { name: 'first', type: 'u64' }, { name: 'second', type: 'u64', isOptional: true }, at]),
-    certificatesOf: json('Certificates issued to an account', [{ name: 'account', type: 'Text' }, at]),
-    resolve: json('Resolves a name, or null', [{ name: 'name', type: 'Text' }, at]),
+    certificatesOf: list('Certificates issued to an account', [{ name: 'account', type: 'Text' }, at]),
+    resolve: maybe('Resolves a name, or null', [{ name: 'name', type: 'Text' }, at]),
   },
   assets: {
-    asset: json('An asset, or null', [{ name: 'id', type: 'u64' }, at]),
-    assetsOf: json('Assets of an account', [{ name: 'owner', type: 'Text' }, at]),
-    allocations: json('Live allocations of an asset', [{ name: 'asset', type: 'u64' }, at]),
-    resolveAddress: json('Asset of an IPv6 address', [{ name: 'address', type: 'Text' }, at]),
+    asset: maybe('An asset, or null', [{ name: 'id', type: 'u64' }, at]),
+    assetsOf: list('Assets of an account', [{ name: 'owner', type: 'Text' }, at]),
+    allocations: list('Live allocations of an asset', [{ name: 'asset', type: 'u64' }, at]),
+    resolveAddress: maybe('Asset of an IPv6 address', [{ name: 'address', type: 'Text' }, at]),
     proofParameters: json('Consensus-proof parameters', [{ name: 'who', type: 'Text', isOptional: true }, at]),
-    proxies: json('Public assets to use as proxies', [{ name: 'count', type: 'u32' }, at]),
+    proxies: list('Public assets to use as proxies', [{ name: 'count', type: 'u32' }, at]),
     proofRejection: json('A proof rejection code', [{ name: 'code', type: 'u8' }]),
   },
   caesar: {
     era: json('The era clock and payout', [at]),
-    providerEarnings: json('A provider\'s earnings per period', [
+    providerEarnings: list('A provider\'s earnings per period', [
       { name: 'who', type: 'Text' }, { name: 'fromPeriod', type: 'u32', isOptional: true },
       { name: 'toPeriod', type: 'u32', isOptional: true }, at]),
     validatorEra: json('A validator\'s part of an era', [
