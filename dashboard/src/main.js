@@ -34,8 +34,8 @@ function connectionText({ status, endpoint, error }) {
 
 function showConnection() {
   const { state } = connection;
-  setState(header, STATES[state.status], connectionText(state));
-  header.classList.add('connection');
+  header.dataset.state = STATES[state.status];
+  header.textContent = connectionText(state);
 }
 connection.addEventListener('change', showConnection);
 showConnection();
