@@ -274,6 +274,18 @@ pub fn new_full<
 		})
 	};
 
+	// The dashboard: where to serve it, and the RPC port its page connects to, read before
+	// `spawn_tasks` takes the configuration.
+	let dashboard_address = services
+		.dashboard
+		.listen_address(config.chain_spec.chain_type() == sc_service::ChainType::Development);
+	let rpc_port = config
+		.rpc
+		.addr
+		.as_ref()
+		.and_then(|endpoints| endpoints.first())
+		.map_or(config.rpc.port, |endpoint| endpoint.listen_addr.port());
+
 	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
 		network: network.clone(),
 		client: client.clone(),
@@ -289,6 +301,29 @@ pub fn new_full<
 		telemetry: telemetry.as_mut(),
 		tracing_execute_block: None,
 	})?;
+
+	if let Some(listen) = dashboard_address {
+		let directory = services.dashboard.directory();
+		let server = crate::dashboard::DashboardServer::bind(listen, &directory, rpc_port)
+			.map_err(|error| ServiceError::Application(Box::new(error)))?;
+		let bound = server.local_address().unwrap_or(listen.address);
+		if server.is_built() {
+			log::info!(
+				target: "dashboard",
+				"🖥  Dashboard on http://{bound} (files from {})",
+				directory.display()
+			);
+		} else {
+			log::warn!(
+				target: "dashboard",
+				"🖥  Dashboard on http://{bound}, but {} holds no built dashboard: run `npm ci && npm run build` in dashboard/",
+				directory.display()
+			);
+		}
+		task_manager
+			.spawn_handle()
+			.spawn("dashboard", None, server.run());
+	}
 
 	// The node's own services (TrustChain CA and holder, STOQ, hardware oracle), each
 	// driven by finalized blocks.

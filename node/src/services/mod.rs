@@ -178,6 +178,10 @@ pub struct ServiceParams {
 	/// Options of the hardware oracle service.
 	#[clap(flatten)]
 	pub oracle: oracle::OracleParams,
+
+	/// The dashboard web page.
+	#[clap(flatten)]
+	pub dashboard: crate::dashboard::DashboardParams,
 }
 
 impl ServiceParams {
