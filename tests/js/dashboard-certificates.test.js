@@ -3,7 +3,8 @@
 // in this test is found by name, serial, holder and log index, its decoded fields and PEM
 // are the node's, and its RFC 9162 inclusion proof is verified in the browser against the
 // current tree head; the same proof with one byte changed on the wire (the JSON-RPC
-// answer rewritten in a routed WebSocket) shows "not verified". No console errors.
+// answer rewritten in a routed WebSocket) shows "not verified"; a revoked certificate shows
+// its reason. No console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { chromium } from 'playwright-core';
 import { freePort, startDevNode } from './node-process.js';
-import { dispatch, submit, trustchainCli } from './trustchain-lib.js';
+import { blockNumberOf, dispatch, submit, trustchainCli } from './trustchain-lib.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIST = join(here, '..', '..', 'dashboard', 'dist');
@@ -30,6 +31,7 @@ let base; // http://127.0.0.1:<port>/, where the node serves the dashboard
 let browser;
 let issued; // trustchain_certificate of the last certificate issued here
 let head; // the tree head once both are issued
+let bob; // the holder
 
 /** A page that fails the test on any console error or uncaught exception. */
 async function newPage(context) {
@@ -80,7 +82,7 @@ before(async () => {
   });
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const alice = keyring.addFromUri('//Alice');
-  const bob = keyring.addFromUri('//Bob');
+  bob = keyring.addFromUri('//Bob');
   const nonce = (await api.rpc.system.accountNextIndex(bob.address)).toNumber();
   const addAuthority = submit(api, api.tx.sudo.sudo(api.tx.trustChain.addAuthority(
     0, { Root: null }, alice.address, ca.caCertificate, ca.classicalPublicKey, ca.falconPublicKey)), alice);
@@ -225,6 +227,25 @@ test('the same proof with one byte changed on the wire shows "not verified"', { 
   assert.equal(verdict, 'not verified', text);
   assert.match(text, /the audit path does not lead to the tree head root/);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard-certificates-tampered.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a revoked certificate shows its status and reason, and its inclusion proof still verifies', { timeout: 90_000 }, async () => {
+  const { blockHash, error } = await dispatch(api, api.tx.trustChain.revokeCertificate(0, 'KeyCompromise'), bob);
+  assert.equal(error, null);
+  const revokedAt = await blockNumberOf(api, blockHash);
+  const context = await browser.newContext();
+  const { page, errors } = await newPage(context);
+  await page.goto(`${base}#/certificates?q=0`);
+  await page.locator('[data-testid=cert-results-state][data-state=ready]').waitFor({ state: 'attached' });
+  assert.equal(await page.locator('[data-testid=cert-row][data-id="0"] [data-testid=cert-status]').textContent(),
+    `revoked (keyCompromise) at block #${revokedAt}`);
+  const { verdict, text } = await openCertificate(page, 0);
+  assert.equal(verdict, 'verified', text);
+  const field = (name) => page.locator(`[data-testid=cert-fields] [data-field="${name}"]`).textContent();
+  assert.equal(await field('status'), `revoked (keyCompromise) at block #${revokedAt}`);
+  assert.equal(await field('revocation-reason'), 'keyCompromise (code 1)');
   assert.deepEqual(errors, []);
   await context.close();
 });
