@@ -5,7 +5,8 @@ const COLORS = ['#4fb3ff', '#4cc38a', '#e5b454', '#ef6461'];
 
 /**
  * A line chart in `target` with an x axis `xLabel` and one line per name in `series`.
- * Returns `{ push(x, ...ys), set(xs, ...ys), destroy() }`; keeps the last `keep` points.
+ * Returns `{ data, push(x, ...ys), destroy() }`; keeps the last `keep` points, and says how
+ * many it shows in `target`'s `data-points`.
  */
 export function lineChart(target, { title, xLabel, series, keep = 60, height = 220, xIsTime = false }) {
   const data = [[], ...series.map(() => [])];
@@ -16,7 +17,8 @@ export function lineChart(target, { title, xLabel, series, keep = 60, height = 2
     height,
     scales: { x: { time: xIsTime } },
     axes: [
-      { label: xLabel, stroke: '#8a96a3', grid: { stroke: '#2a323c' } },
+      // Block numbers: whole steps only.
+      { label: xLabel, stroke: '#8a96a3', grid: { stroke: '#2a323c' }, incrs: xIsTime ? undefined : [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000] },
       { stroke: '#8a96a3', grid: { stroke: '#2a323c' } },
     ],
     series: [
@@ -40,6 +42,7 @@ export function lineChart(target, { title, xLabel, series, keep = 60, height = 2
         ys.forEach((y, j) => data[j + 1].splice(i, 0, y));
       }
       while (data[0].length > keep) data.forEach((column) => column.shift());
+      target.dataset.points = String(data[0].length);
       redraw();
     },
     destroy() {

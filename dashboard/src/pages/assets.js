@@ -92,7 +92,6 @@ export async function render(container, { api, isCurrent }) {
       const { at, telemetry: t } = record.unwrap();
       chart.push(at.toNumber(), t.used.toNumber(), t.measuredCapacity.isSome ? t.measuredCapacity.unwrap().toNumber() : null, info.capacity);
       points = chart.data[0].length;
-      box.dataset.points = String(points);
       setState(status, 'ready', '');
     };
     try {

@@ -36,7 +36,7 @@ export async function render(container, { api }) {
   const lagChartBox = el('div', { class: 'panel chart', 'data-testid': 'finality-lag-chart' });
   container.append(el('div', { class: 'grid2' }, timeChartBox, lagChartBox));
   const timeChart = lineChart(timeChartBox, { title: `Block time (s), last ${WINDOW} blocks`, xLabel: 'block', series: ['seconds'], keep: WINDOW });
-  const lagChart = lineChart(lagChartBox, { title: 'Finality lag (blocks) at each new best block', xLabel: 'block', series: ['blocks behind'], keep: WINDOW });
+  const lagChart = lineChart(lagChartBox, { title: 'Finality lag (blocks), since the page opened', xLabel: 'block', series: ['blocks behind'], keep: WINDOW });
 
   const validatorsState = stateLine('validators-state', 'Loading the validator set…');
   const validatorsBody = el('tbody');
@@ -173,6 +173,8 @@ export async function render(container, { api }) {
     finalized.value.textContent = num(finalizedNumber);
     finalized.value.dataset.number = String(finalizedNumber);
     showLag();
+    // The chart's first point: the lag when the page opened.
+    if (!lagChart.data[0].length) lagChart.push(bestNumber, Math.max(bestNumber - finalizedNumber, 0));
   }));
   // Validators change at session boundaries: reread them when the session index moves.
   if (api.query.session.currentIndex) {
