@@ -1,20 +1,19 @@
 // The dashboard (dashboard/, built into dashboard/dist) in a real headless browser
-// (Debian's chromium driven by playwright-core) against a real dev node with the hardware
-// oracle running: the shell and its connection state, and the Network, Blocks, Names and
-// Assets pages rendering live chain data. Fails on any console error or page error.
+// (Debian's chromium driven by playwright-core), served by a real dev node
+// (--dashboard-port) with the hardware oracle running: the shell and its connection state,
+// and the Network, Blocks, Names and Assets pages rendering live chain data. Fails on any
+// console error or page error.
 // Screenshots go to tests/js/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { chromium } from 'playwright-core';
-import { freePort, nodeBinary, startDevNode } from './node-process.js';
+import { freePort, startDevNode } from './node-process.js';
 import { dispatch, submit, waitForFinalizedEvent } from './trustchain-lib.js';
 import { buildProof, makeSpace, registerOperation, toCallArg } from './proofs-lib.js';
 
@@ -31,8 +30,7 @@ const NAME = 'dashboard.hypermesh';
 
 let oracleDir;
 let node;
-let staticServer; // only while the node cannot serve the dashboard itself
-let baseUrl; // where the dashboard is served
+let baseUrl; // where the node serves the dashboard
 let api;
 let provider;
 let alice;
@@ -41,40 +39,6 @@ let browser;
 let context;
 let assetReady; // Promise<{ id }>: Ferdie's CPU asset, registered while other pages are tested
 const consoleErrors = [];
-
-/** Whether this node binary serves the dashboard itself (`--dashboard-port`). */
-function nodeServesDashboard() {
-  try {
-    return execFileSync(nodeBinary(), ['--help'], { encoding: 'utf8', maxBuffer: 1 << 24 }).includes('--dashboard-port');
-  } catch {
-    return false;
-  }
-}
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
-
-/** Serves dashboard/dist and /config.json as the node does, for a node without the flag. */
-function serveDist(rpcPort) {
-  return new Promise((resolve) => {
-    const server = createServer((req, res) => {
-      const path = new URL(req.url, 'http://x').pathname;
-      if (path === '/config.json') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ rpc: `ws://127.0.0.1:${rpcPort}` }));
-        return;
-      }
-      const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
-      if (!file.startsWith(DIST) || !existsSync(file)) {
-        res.writeHead(404);
-        res.end('not found');
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
-      res.end(readFileSync(file));
-    });
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 /** A new page of the shared context whose console errors and page errors are recorded. */
 async function openPage(hash) {
@@ -143,15 +107,10 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   oracleDir = mkdtempSync(join(tmpdir(), 'hypermesh-dashboard-oracle-'));
   const oracleArgs = ['--oracle-every', '2', '--oracle-suri', '//Ferdie', '--oracle-dir', oracleDir];
-  if (nodeServesDashboard()) {
-    const dashboardPort = await freePort();
-    node = await startDevNode([...oracleArgs, '--dashboard-port', String(dashboardPort), '--dashboard-dir', DIST]);
-    baseUrl = `http://127.0.0.1:${dashboardPort}`;
-  } else {
-    node = await startDevNode(oracleArgs);
-    staticServer = await serveDist(node.rpcPort);
-    baseUrl = `http://127.0.0.1:${staticServer.address().port}`;
-  }
+  // The node serves the page (dashboard/dist) and its /config.json on a port of its own.
+  const dashboardPort = await freePort();
+  node = await startDevNode([...oracleArgs, '--dashboard-port', String(dashboardPort), '--dashboard-dir', DIST]);
+  baseUrl = `http://127.0.0.1:${dashboardPort}`;
   api = await ApiPromise.create({
     provider: (provider = new WsProvider(`ws://127.0.0.1:${node.rpcPort}`)),
     noInitWarn: true,
@@ -170,7 +129,6 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close();
   if (api) await api.disconnect();
-  if (staticServer) await new Promise((r) => staticServer.close(r));
   if (node) await node.stop();
   if (oracleDir) rmSync(oracleDir, { recursive: true, force: true });
 });
