@@ -3,7 +3,8 @@
 // through an injected extension-protocol signer (window.injectedWeb3['test-signer'] in
 // @polkadot/extension-inject's shape, its signPayload backed by @polkadot/keyring in this
 // process) is finalized and the balance updates on screen; bad input is refused before
-// anything is signed; Caesar bond / unbond from a dev account. No console errors.
+// anything is signed; Caesar bond / unbond and a staking bond from dev accounts. No console
+// errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -95,6 +96,12 @@ async function walletPage() {
 
 const onScreen = (page, testid) => page.locator(`[data-testid=${testid}]`).getAttribute('data-value').then(BigInt);
 
+/** Selects `address` and waits until the balances shown are its own. */
+async function selectAccount(page, address) {
+  await page.selectOption('[data-testid=account-select]', address);
+  await page.locator(`[data-testid=balances][data-address="${address}"]`).waitFor({ state: 'attached' });
+}
+
 /** Waits until the on-screen value of `testid` is `expected`. */
 async function waitForValue(page, testid, expected) {
   await page.locator(`[data-testid=${testid}][data-value="${expected}"]`).waitFor({ state: 'attached', timeout: 30_000 });
@@ -163,10 +170,9 @@ test('bad recipients and amounts are refused before anything is signed', { timeo
   await context.close();
 });
 
-test('Caesar bond and unbond from a dev account show on screen once finalized', { timeout: 180_000 }, async () => {
+test('Caesar bond and unbond, and a staking bond, from dev accounts show on screen once finalized', { timeout: 180_000 }, async () => {
   const { context, page, errors } = await walletPage();
-  await page.selectOption('[data-testid=account-select]', alice.address);
-  await page.locator('[data-testid=balance-bonded]').waitFor({ state: 'attached' });
+  await selectAccount(page, alice.address);
   const bonded = await onScreen(page, 'balance-bonded');
   for (const [button, amount, bondedAfter, unbonding] of [
     ['bond-submit', '10', bonded + 10n * UNIT, 0n],
@@ -180,6 +186,18 @@ test('Caesar bond and unbond from a dev account show on screen once finalized', 
     await waitForValue(page, 'balance-bonded', bondedAfter);
     await waitForValue(page, 'balance-unbonding', unbonding);
   }
+  // pallet-staking: Bob bonds (or adds) 10 as a stash.
+  await selectAccount(page, bob.address);
+  const active = await onScreen(page, 'staking-active');
+  await page.fill('[data-testid=stake-amount]', '10');
+  await page.click('[data-testid=stake-bond-submit]');
+  const status = page.locator('[data-testid=tx-status][data-result]');
+  await status.waitFor({ state: 'attached', timeout: FINALITY_MS });
+  assert.equal(await status.getAttribute('data-result'), 'finalized', await status.textContent());
+  assert.match(await status.textContent(), /^staking\.bond(Extra)?: finalized in block 0x/);
+  await waitForValue(page, 'staking-active', active + 10n * UNIT);
+  const ledger = (await api.query.staking.ledger(bob.address)).unwrap();
+  assert.equal(ledger.active.toBigInt(), active + 10n * UNIT);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,8 +1,8 @@
 // Wallet: accounts from a browser-extension signer (the polkadot.js extension protocol,
 // @polkadot/extension-dapp), and on a development chain the well-known dev accounts as a
-// convenience; balances (free, reserved, Caesar bond, unbonding), a transfer, and Caesar's
-// bond / unbond / withdraw (pallet-caesar holds providers' stake), each followed to
-// finality on screen.
+// convenience; balances (free, reserved, Caesar bond, staking ledger), a transfer, Caesar's
+// bond / unbond / withdraw (pallet-caesar holds providers' stake) and pallet-staking's
+// bond / unbond (validators' and nominators' stake), each followed to finality on screen.
 import { web3Accounts, web3Enable, web3FromSource } from '@polkadot/extension-dapp';
 import { Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
@@ -80,6 +80,10 @@ export async function render(container, { api, isCurrent }) {
     el('button', { type: 'submit', name: 'bond', 'data-testid': 'bond-submit' }, 'Bond'),
     el('button', { type: 'submit', name: 'unbond', 'data-testid': 'unbond-submit' }, 'Unbond'),
     el('button', { type: 'button', 'data-testid': 'withdraw-submit', onclick: () => send('caesar.withdrawUnbonded', () => api.tx.caesar.withdrawUnbonded()) }, 'Withdraw unbonded'));
+  const stakeAmount = amountInput('stake-amount');
+  const stakeForm = el('form', { class: 'inline', 'data-testid': 'stake-form' }, stakeAmount,
+    el('button', { type: 'submit', name: 'bond', 'data-testid': 'stake-bond-submit' }, 'Bond'),
+    el('button', { type: 'submit', name: 'unbond', 'data-testid': 'stake-unbond-submit' }, 'Unbond'));
   const txState = setState(el('div', { 'data-testid': 'tx-status' }), 'empty', 'No transaction sent yet.');
 
   container.append(
@@ -93,6 +97,8 @@ export async function render(container, { api, isCurrent }) {
     el('h2', {}, 'Transfer'), transferForm,
     el('h2', {}, 'Caesar bond (provider stake, pallet-caesar)'), bondForm,
     el('p', { class: 'muted' }, 'Unbonded stake stays held for the unbonding period, then "Withdraw unbonded" releases it.'),
+    el('h2', {}, 'Staking bond (validators and nominators, pallet-staking)'), stakeForm,
+    el('p', { class: 'muted' }, 'Bond starts a stash (rewards to it, staked) or adds to one; unbonded funds unlock after the bonding duration.'),
     txState,
   );
 
@@ -124,6 +130,8 @@ export async function render(container, { api, isCurrent }) {
       return;
     }
     setState(balanceState, 'loading', `Loading the balances of ${address}…`);
+    balances.replaceChildren();
+    delete balances.dataset.address;
     try {
       // RuntimeHoldReason::Caesar(HoldReason::ProviderBond), whatever the runtime's type name.
       const isProviderBond = (id) => /^\{"caesar":"providerBond"\}$/i.test(JSON.stringify(id.toJSON()));
@@ -131,7 +139,8 @@ export async function render(container, { api, isCurrent }) {
         [api.query.system.account, address],
         [api.query.balances.holds, address],
         [api.query.caesar.unbonding, address],
-      ], ([account, holds, unbonding]) => {
+        [api.query.staking.ledger, address],
+      ], ([account, holds, unbonding, ledger]) => {
         if (!live() || select.value !== address) return;
         const held = holds.filter((h) => isProviderBond(h.id)).reduce((sum, h) => sum + h.amount.toBigInt(), 0n);
         const unbondingSum = unbonding.reduce((sum, c) => sum + c.amount.toBigInt(), 0n);
@@ -141,7 +150,11 @@ export async function render(container, { api, isCurrent }) {
           ['Frozen', account.data.frozen, 'balance-frozen'],
           ['Caesar bond', held - unbondingSum, 'balance-bonded'],
           ['Unbonding', unbondingSum, 'balance-unbonding'],
+          ['Staking bond (active)', ledger.isSome ? ledger.unwrap().active.toBigInt() : 0n, 'staking-active'],
+          ['Staking unlocking', ledger.isSome
+            ? ledger.unwrap().unlocking.reduce((sum, c) => sum + c.value.toBigInt(), 0n) : 0n, 'staking-unlocking'],
         ];
+        balances.dataset.address = address;
         balances.replaceChildren(el('tbody', {},
           ...rows.map(([label, value, testid]) => el('tr', {}, el('th', {}, label),
             el('td', { class: 'num', 'data-testid': testid, 'data-value': value.toString() }, fmt(value)))),
@@ -238,6 +251,25 @@ export async function render(container, { api, isCurrent }) {
         throw new Error(`"${to}" is not an SS58 account`);
       }
       return api.tx.balances.transferKeepAlive(to, parseAmount(transferAmount.value, decimals));
+    });
+  });
+  stakeForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const unbond = event.submitter?.name === 'unbond';
+    delete txState.dataset.result;
+    setState(txState, 'loading', 'Reading the staking ledger…');
+    let stash = null;
+    try {
+      stash = select.value ? await api.query.staking.ledger(select.value) : null;
+    } catch (e) {
+      setState(txState, 'error', `RPC refused: ${errorText(e)}`);
+      return;
+    }
+    const what = unbond ? 'staking.unbond' : stash?.isSome ? 'staking.bondExtra' : 'staking.bond';
+    send(what, () => {
+      const value = parseAmount(stakeAmount.value, decimals);
+      if (unbond) return api.tx.staking.unbond(value);
+      return stash?.isSome ? api.tx.staking.bondExtra(value) : api.tx.staking.bond(value, { Staked: null });
     });
   });
   bondForm.addEventListener('submit', (event) => {
