@@ -9,6 +9,8 @@ import { checkInclusion, hexToBytes } from '../lib/merkle.js';
 
 /** How many of the newest log entries a name search decodes. */
 export const NAME_SCAN_LIMIT = 5000;
+/** How many log entries one storage query reads during a name search. */
+const SCAN_CHUNK = 250;
 /** How many certificates the recent list and a result page show. */
 const SHOWN = 50;
 
@@ -102,7 +104,13 @@ export async function render(container, { api, isCurrent }) {
     const ids = [];
     for (let id = size - 1; id >= from; id--) ids.push(id);
     if (kind === 'recent') return { ids, note: `the newest ${ids.length} of ${size} logged certificates` };
-    const records = ids.length ? await api.query.trustChain.certificates.multi(ids) : [];
+    // In chunks: each record carries its DER (about 4 kB with the FALCON-1024 extensions),
+    // and one answer must stay well under the RPC server's response size limit.
+    const records = [];
+    for (let i = 0; i < ids.length; i += SCAN_CHUNK) {
+      records.push(...await api.query.trustChain.certificates.multi(ids.slice(i, i + SCAN_CHUNK)));
+      if (!live()) return { ids: [], note: '' };
+    }
     const matches = [];
     records.forEach((record, i) => {
       if (record.isNone) return;
