@@ -6,7 +6,8 @@
 //! project did not write), with a stock rustls configuration that trusts the chain's CA
 //! certificate classically and presents no client certificate, asks the node: the AAAA and
 //! SRV answers are the records `trustchain_resolve` returns over JSON-RPC, an unknown name
-//! is NXDOMAIN and a name outside the zone is REFUSED.
+//! is NXDOMAIN and a name outside the zone is REFUSED; the node's Prometheus metrics count
+//! each query by its result.
 
 mod common;
 
@@ -77,12 +78,14 @@ fn standard_doq_client_resolves_trustchain_names() {
 	let address = own_ipv6();
 	let spec = dev_spec_with_genesis_ca(&dir);
 	let (rpc_port, p2p, stoq_port) = (free_port(), free_port(), free_udp_port());
+	let prometheus = free_port();
 	let s = |p: PathBuf| p.display().to_string();
 	let args: Vec<String> = [
 		"--chain",
 		&s(spec),
 		"--tmp",
-		"--no-prometheus",
+		"--prometheus-port",
+		&prometheus.to_string(),
 		"--no-telemetry",
 		"--no-mdns",
 		"--rpc-port",
@@ -202,5 +205,21 @@ fn standard_doq_client_resolves_trustchain_names() {
 		assert_eq!(outside.response_code, ResponseCode::Refused);
 		assert!(outside.answers.is_empty());
 	});
+	// Each query counted by its result: AAAA, SRV and TXT answered, one not found, one
+	// refused; nothing malformed or failed.
+	let page = common::http_get(prometheus, "/metrics").expect("the node's /metrics");
+	let count = |result: &str| {
+		let series = "hypermesh_name_resolution_requests_total{";
+		page.lines()
+			.filter(|line| line.starts_with(&series))
+			.find(|line| line.contains(&format!("result=\"{result}\"")))
+			.and_then(|line| line.rsplit_once(' ')?.1.parse::<f64>().ok())
+			.unwrap_or_else(|| panic!("{result} in {page}"))
+	};
+	assert_eq!(count("answered"), 3.0, "{page}");
+	assert_eq!(count("not_found"), 1.0, "{page}");
+	assert_eq!(count("refused"), 1.0, "{page}");
+	assert_eq!(count("malformed"), 0.0, "{page}");
+	assert_eq!(count("failed"), 0.0, "{page}");
 	let _ = std::fs::remove_dir_all(&dir);
 }

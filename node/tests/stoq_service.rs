@@ -9,6 +9,9 @@
 //! one from the chain's own CA that was never logged on chain, and one signed by the
 //! chain's CA key with the serial of B's logged, live certificate but other content (a
 //! certificate that skipped the CT log) are all refused, while B's logged one is accepted.
+//! A's Prometheus metrics then show the flow: B connected, handshakes accepted and refused
+//! by the chain with their reasons, bytes both ways, and name resolution requests answered,
+//! not found and malformed.
 
 mod common;
 
@@ -30,6 +33,27 @@ use stoq::{
 	endpoint::StoqNode,
 	verify::{HybridTrust, InMemoryRevocation},
 };
+
+/// The value of the sample of `name` whose labels include each of `labels`, in a
+/// Prometheus text page (`name{label="value",...} value`; the node's registry adds a
+/// `chain` label to every sample).
+fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+	page.lines()
+		.filter(|line| !line.starts_with('#'))
+		.find_map(|line| {
+			let (series, value) = line.rsplit_once(' ')?;
+			let rest = series.strip_prefix(name)?;
+			let set = match rest {
+				"" => "",
+				labelled => labelled.strip_prefix('{')?.strip_suffix('}')?,
+			};
+			let matches = labels.iter().all(|(label, wanted)| {
+				set.split(',')
+					.any(|pair| pair == format!("{label}=\"{wanted}\""))
+			});
+			matches.then(|| value.parse().ok()).flatten()
+		})
+}
 
 /// A STOQ client with `identity`, trusting the chain's CA (read from its directory).
 fn client(identity: NodeIdentity, chain_ca: &HybridCa) -> StoqNode {
@@ -107,19 +131,38 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 		]
 		.map(String::from),
 	);
+	// A's metrics are checked below.
+	let prometheus_a = free_port();
+	args_a.retain(|a| a != "--no-prometheus");
+	args_a.extend(["--prometheus-port".into(), prometheus_a.to_string()]);
+	// Before anything happened, every STOQ metric is there, at zero.
+	let at_start = |page: &str| {
+		let zero = |name: &str, labels: &[(&str, &str)]| sample(page, name, labels) == Some(0.0);
+		(zero("hypermesh_stoq_peers", &[])
+			&& zero(
+				"hypermesh_stoq_handshakes_total",
+				&[("result", "accepted"), ("reason", "none")],
+			) && zero(
+			"hypermesh_stoq_handshakes_total",
+			&[("result", "refused"), ("reason", "not_logged")],
+		) && zero("hypermesh_stoq_handshake_duration_seconds_count", &[])
+			&& zero("hypermesh_stoq_sent_bytes_total", &[])
+			&& zero("hypermesh_stoq_received_bytes_total", &[])
+			&& zero(
+				"hypermesh_name_resolution_requests_total",
+				&[("result", "answered")],
+			) && zero("hypermesh_name_resolution_duration_seconds_count", &[]))
+		.then_some(())
+	};
 	// A node built with `stoq-ebpf` also counts its STOQ socket's traffic in the kernel.
 	#[cfg(feature = "stoq-ebpf")]
-	let prometheus_a = {
-		let port = free_port();
-		args_a.retain(|a| a != "--no-prometheus");
-		args_a.extend([
-			"--stoq-kernel-counters".into(),
-			"--prometheus-port".into(),
-			port.to_string(),
-		]);
-		port
-	};
+	args_a.push("--stoq-kernel-counters".into());
 	let _a = spawn_node(&args_a, &dir.join("a.log"));
+	wait_for(
+		"A's STOQ metrics, at zero",
+		Duration::from_secs(300),
+		|| at_start(&common::http_get(prometheus_a, "/metrics")?),
+	);
 	// The peer id of node key 0x…01.
 	let bootnode = format!(
 		"/ip4/127.0.0.1/tcp/{p2p_a}/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"
@@ -189,27 +232,16 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 			rx["buffers"].as_u64().unwrap() <= rx["datagrams"].as_u64().unwrap(),
 			"{rx}"
 		);
-		// `name{chain="…"} value`: the node's registry labels every metric with the chain.
-		let metric = |text: &str, name: &str| -> Option<u64> {
-			text.lines().find_map(|line| {
-				let rest = line.strip_prefix(name)?;
-				let value = match rest.strip_prefix('{') {
-					Some(labelled) => labelled.split_once('}')?.1,
-					None => rest,
-				};
-				value.trim().parse().ok()
-			})
-		};
 		let scraped = wait_for("A's kernel counters in Prometheus", timeout, || {
 			let text = common::http_get(prometheus_a, "/metrics")?;
-			(metric(&text, "hypermesh_stoq_kernel_rx_datagrams_total")? > 0).then_some(text)
+			(sample(&text, "hypermesh_stoq_kernel_rx_datagrams_total", &[])? > 0.0).then_some(text)
 		});
 		for name in [
 			"hypermesh_stoq_kernel_rx_buffers_total",
 			"hypermesh_stoq_kernel_rx_bytes_total",
 		] {
 			assert!(
-				metric(&scraped, name).is_some_and(|v| v > 0),
+				sample(&scraped, name, &[]).is_some_and(|v| v > 0.0),
 				"{name} in {scraped}"
 			);
 		}
@@ -248,6 +280,14 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 		assert!(records
 			.iter()
 			.any(|r| r["type"] == "SRV" && r["port"] == stoq_b));
+		let unknown = tokio::time::timeout(
+			limit,
+			connection.request(br#"{"op":"resolve","name":"nobody.hypermesh"}"#),
+		)
+		.await
+		.expect("answer in time")
+		.unwrap();
+		assert_eq!(unknown, &b"null"[..]);
 		let malformed = tokio::time::timeout(limit, connection.request(b"not json"))
 			.await
 			.expect("answer in time");
@@ -337,5 +377,54 @@ fn nodes_find_and_authenticate_each_other_through_trustchain() {
 	for reason in reasons {
 		assert!(log.contains(reason), "A's log names the refusal {reason:?}");
 	}
+
+	// A's metrics moved as the flow says. Byte counts are read every finalized block.
+	let page = wait_for("A's STOQ byte counters", timeout, || {
+		let page = common::http_get(prometheus_a, "/metrics")?;
+		let moved = |name| sample(&page, name, &[]).is_some_and(|v| v > 0.0);
+		(moved("hypermesh_stoq_sent_bytes_total") && moved("hypermesh_stoq_received_bytes_total"))
+			.then_some(page)
+	});
+	let value = |name: &str, labels: &[(&str, &str)]| {
+		sample(&page, name, labels).unwrap_or_else(|| panic!("{name} {labels:?} in {page}"))
+	};
+	let handshakes = |result, reason| {
+		value(
+			"hypermesh_stoq_handshakes_total",
+			&[("result", result), ("reason", reason)],
+		)
+	};
+	let resolutions = |result| {
+		value(
+			"hypermesh_name_resolution_requests_total",
+			&[("result", result)],
+		)
+	};
+	// A connected to B, by a handshake it initiated and timed.
+	assert!(value("hypermesh_stoq_peers", &[]) >= 1.0, "{page}");
+	assert!(handshakes("accepted", "none") >= 1.0, "{page}");
+	assert!(
+		value("hypermesh_stoq_handshake_duration_seconds_count", &[])
+			>= handshakes("accepted", "none"),
+		"{page}"
+	);
+	// The serial-8 leaf and the impostor, refused by the chain with their reasons; nothing
+	// in this flow is revoked or makes the chain unreachable.
+	assert!(handshakes("refused", "not_logged") >= 1.0, "{page}");
+	assert!(
+		handshakes("refused", "not_the_logged_certificate") >= 1.0,
+		"{page}"
+	);
+	assert_eq!(handshakes("refused", "revoked"), 0.0, "{page}");
+	assert_eq!(handshakes("refused", "chain_unavailable"), 0.0, "{page}");
+	// This client's resolve of node-b, of nobody, and its malformed request.
+	assert!(resolutions("answered") >= 1.0, "{page}");
+	assert!(resolutions("not_found") >= 1.0, "{page}");
+	assert!(resolutions("malformed") >= 1.0, "{page}");
+	assert_eq!(resolutions("failed"), 0.0, "{page}");
+	assert!(
+		value("hypermesh_name_resolution_duration_seconds_count", &[]) >= 3.0,
+		"{page}"
+	);
 	let _ = std::fs::remove_dir_all(&dir);
 }

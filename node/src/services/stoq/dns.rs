@@ -5,6 +5,7 @@
 use std::{
 	net::{Ipv6Addr, SocketAddr},
 	sync::Arc,
+	time::Instant,
 };
 
 use bytes::Bytes;
@@ -13,7 +14,10 @@ use pallet_trustchain::DnsRecord;
 use pallet_trustchain_runtime_api::TrustChainApi;
 use stoq::endpoint::{Handler, PeerInfo};
 
-use super::{StoqService, StoqServiceError};
+use super::{
+	metrics::{Resolution, ResolutionMetrics},
+	StoqService, StoqServiceError,
+};
 use crate::{
 	encoding::resolution_json,
 	services::{ServiceClient, ServiceError, ServicePool},
@@ -40,19 +44,32 @@ enum DnsError {
 	UnknownOp,
 }
 
+impl DnsError {
+	/// How the refused request counts as a name resolution request.
+	fn resolution(&self) -> Resolution {
+		match self {
+			Self::Runtime(_) => Resolution::Failed,
+			Self::Malformed(_) | Self::NoName | Self::UnknownOp => Resolution::Malformed,
+		}
+	}
+}
+
 /// Answers STOQ requests from TrustChain state.
 pub(super) struct DnsOverStoq<C> {
 	pub(super) client: Arc<C>,
 	pub(super) names: Vec<String>,
+	/// Where requests other than `ping` are counted.
+	pub(super) metrics: Option<ResolutionMetrics>,
 }
 
 impl<C: ServiceClient> DnsOverStoq<C> {
-	/// The answer to `request` (`{"op":"ping"}` or `{"op":"resolve","name":"…"}`).
-	fn answer(&self, request: &[u8]) -> Result<serde_json::Value, DnsError> {
+	/// The answer to `request` (`{"op":"ping"}` or `{"op":"resolve","name":"…"}`), and
+	/// how a `resolve` counts (`None` for `ping`).
+	fn answer(&self, request: &[u8]) -> Result<(serde_json::Value, Option<Resolution>), DnsError> {
 		let request: serde_json::Value =
 			serde_json::from_slice(request).map_err(DnsError::Malformed)?;
 		Ok(match request["op"].as_str() {
-			Some("ping") => serde_json::json!({ "names": self.names }),
+			Some("ping") => (serde_json::json!({ "names": self.names }), None),
 			Some("resolve") => {
 				let name = request["name"].as_str().ok_or(DnsError::NoName)?;
 				let best = self.client.info().best_hash;
@@ -62,8 +79,11 @@ impl<C: ServiceClient> DnsOverStoq<C> {
 					.resolve(best, name.as_bytes().to_vec())
 					.map_err(DnsError::Runtime)?;
 				match resolution {
-					None => serde_json::Value::Null,
-					Some(resolution) => resolution_json(name, &resolution),
+					None => (serde_json::Value::Null, Some(Resolution::NotFound)),
+					Some(resolution) => (
+						resolution_json(name, &resolution),
+						Some(Resolution::Answered),
+					),
 				}
 			}
 			_ => return Err(DnsError::UnknownOp),
@@ -73,8 +93,17 @@ impl<C: ServiceClient> DnsOverStoq<C> {
 
 impl<C: ServiceClient> Handler for DnsOverStoq<C> {
 	fn handle_request(&self, _peer: &PeerInfo, request: Bytes) -> Result<Bytes, PeerMessage> {
-		self.answer(&request)
-			.map(|answer| Bytes::from(answer.to_string()))
+		let started = Instant::now();
+		let answer = self.answer(&request);
+		let counted = match &answer {
+			Ok((_, resolution)) => *resolution,
+			Err(e) => Some(e.resolution()),
+		};
+		if let (Some(metrics), Some(result)) = (&self.metrics, counted) {
+			metrics.answered(started, result);
+		}
+		answer
+			.map(|(answer, _)| Bytes::from(answer.to_string()))
 			.map_err(|e| e.to_string())
 	}
 }

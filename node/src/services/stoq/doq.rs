@@ -19,7 +19,7 @@
 //! and an EDNS OPT record if the query had one (BADVERS for an EDNS version above 0).
 //! Negative answers carry no SOA (the chain has none), so resolvers do not cache them.
 
-use std::{net::Ipv6Addr, sync::Arc};
+use std::{net::Ipv6Addr, sync::Arc, time::Instant};
 
 use hickory_proto::{
 	op::{Edns, Message, OpCode, Query, ResponseCode},
@@ -32,7 +32,10 @@ use pallet_trustchain::{dns::is_ldh_label, DnsRecord};
 use pallet_trustchain_runtime_api::TrustChainApi;
 use stoq::DnsHandler;
 
-use super::StoqServiceError;
+use super::{
+	metrics::{Resolution, ResolutionMetrics},
+	StoqServiceError,
+};
 use crate::services::ServiceClient;
 
 /// The TTL of every answer, in seconds. A name's records can change in any block and its
@@ -48,27 +51,53 @@ pub(super) struct DnsOverQuic<C> {
 	client: Arc<C>,
 	/// The chain's zone, as a fully qualified name.
 	zone: Name,
+	/// Where queries are counted.
+	metrics: Option<ResolutionMetrics>,
 }
 
 impl<C> DnsOverQuic<C> {
-	/// Answers from `client`'s state for the native runtime's zone.
-	pub(super) fn new(client: Arc<C>) -> Result<Self, StoqServiceError> {
+	/// Answers from `client`'s state for the native runtime's zone, counting queries in
+	/// `metrics`.
+	pub(super) fn new(
+		client: Arc<C>,
+		metrics: Option<ResolutionMetrics>,
+	) -> Result<Self, StoqServiceError> {
 		let zone = hypermesh_runtime::configs::TrustChainZone::get();
 		let zone = Name::from_ascii(format!("{zone}."))
 			.map_err(|_| StoqServiceError::Zone(zone.to_string()))?;
-		Ok(Self { client, zone })
+		Ok(Self {
+			client,
+			zone,
+			metrics,
+		})
+	}
+}
+
+/// How a query answered with `code` counts as a name resolution request.
+fn resolution_of(code: ResponseCode) -> Resolution {
+	match code {
+		ResponseCode::NoError => Resolution::Answered,
+		ResponseCode::NXDomain => Resolution::NotFound,
+		ResponseCode::Refused => Resolution::Refused,
+		ResponseCode::ServFail => Resolution::Failed,
+		_ => Resolution::Malformed,
 	}
 }
 
 impl<C: ServiceClient> DnsHandler for DnsOverQuic<C> {
 	fn answer(&self, query: &[u8]) -> Vec<u8> {
+		let started = Instant::now();
 		let finalized = self.client.info().finalized_hash;
-		answer(query, &self.zone, |name| {
+		let (code, response) = respond(query, &self.zone, |name| {
 			self.client
 				.runtime_api()
 				.resolve(finalized, name.as_bytes().to_vec())
 				.map(|resolution| resolution.map(|r| r.records))
-		})
+		});
+		if let Some(metrics) = &self.metrics {
+			metrics.answered(started, resolution_of(code));
+		}
+		response
 	}
 }
 
@@ -91,23 +120,35 @@ fn header_only(query: &[u8], code: ResponseCode) -> Vec<u8> {
 
 /// The DNS message answering `query` in `zone`; `resolve` gives a name's records (`None`
 /// when it is not registered).
+#[cfg(test)]
 pub(super) fn answer<E: std::fmt::Display>(
 	query: &[u8],
 	zone: &Name,
 	resolve: impl FnOnce(&str) -> Result<Option<Records>, E>,
 ) -> Vec<u8> {
+	respond(query, zone, resolve).1
+}
+
+/// The response code and the DNS message answering `query` in `zone`; `resolve` gives a
+/// name's records (`None` when it is not registered).
+fn respond<E: std::fmt::Display>(
+	query: &[u8],
+	zone: &Name,
+	resolve: impl FnOnce(&str) -> Result<Option<Records>, E>,
+) -> (ResponseCode, Vec<u8>) {
+	let refuse = |code| (code, header_only(query, code));
 	let Some(&flags) = query.get(2) else {
-		return header_only(query, ResponseCode::FormErr);
+		return refuse(ResponseCode::FormErr);
 	};
 	if flags & 0x80 != 0 {
 		// A response, not a query.
-		return header_only(query, ResponseCode::FormErr);
+		return refuse(ResponseCode::FormErr);
 	}
 	if (flags >> 3) & 0x0f != u8::from(OpCode::Query) {
-		return header_only(query, ResponseCode::NotImp);
+		return refuse(ResponseCode::NotImp);
 	}
 	let Ok(request) = Message::from_vec(query) else {
-		return header_only(query, ResponseCode::FormErr);
+		return refuse(ResponseCode::FormErr);
 	};
 	let mut response = Message::response(request.metadata.id, OpCode::Query);
 	response.metadata.authoritative = true;
@@ -129,9 +170,10 @@ pub(super) fn answer<E: std::fmt::Display>(
 		edns.set_max_payload(u16::MAX);
 		response.set_edns(edns);
 	}
-	response
-		.to_vec()
-		.unwrap_or_else(|_| header_only(query, ResponseCode::ServFail))
+	match response.to_vec() {
+		Ok(wire) => (code, wire),
+		Err(_) => refuse(ResponseCode::ServFail),
+	}
 }
 
 /// The response code and answers for one question.
@@ -412,6 +454,27 @@ mod tests {
 			u16::from(ResponseCode::BADVERS)
 		);
 		assert_eq!(r.edns.map(|e| e.version()), Some(0));
+	}
+
+	/// Each response code counts under one result of the name resolution metrics.
+	#[test]
+	fn response_codes_count_as_results() {
+		let result = |wire: &[u8]| resolution_of(respond(wire, &zone(), chain).0);
+		let query = |name: &str| {
+			let mut query = Message::query();
+			query.add_query(Query::query(
+				Name::from_ascii(name).unwrap(),
+				RecordType::AAAA,
+			));
+			query.to_vec().unwrap()
+		};
+		assert_eq!(result(&query("node1.hypermesh.")), Resolution::Answered);
+		assert_eq!(result(&query("empty.hypermesh.")), Resolution::Answered);
+		assert_eq!(result(&query("unknown.hypermesh.")), Resolution::NotFound);
+		assert_eq!(result(&query("example.com.")), Resolution::Refused);
+		assert_eq!(result(&query("broken.hypermesh.")), Resolution::Failed);
+		assert_eq!(result(&[0x12, 0x34, 0x01]), Resolution::Malformed);
+		assert_eq!(result(&[]), Resolution::Malformed);
 	}
 
 	#[test]

@@ -31,6 +31,13 @@
 //! an eBPF socket filter, what the kernel delivers to the endpoint's socket (`kernel_rx` in
 //! `stoq_status`, and Prometheus counters; see [`metrics`]): traffic quinn never saw shows
 //! up there.
+//!
+//! The service's Prometheus metrics (see [`metrics`]): `hypermesh_stoq_peers`,
+//! `hypermesh_stoq_handshakes_total{result,reason}`,
+//! `hypermesh_stoq_handshake_duration_seconds`, `hypermesh_stoq_sent_bytes_total`,
+//! `hypermesh_stoq_received_bytes_total` (the connections to `--stoq-peers`, as quinn counts
+//! them), `hypermesh_name_resolution_requests_total{result}` and
+//! `hypermesh_name_resolution_duration_seconds` (DNS over STOQ and DNS over QUIC).
 
 mod dns;
 mod doq;
@@ -43,6 +50,7 @@ use std::{
 	net::{Ipv6Addr, SocketAddr},
 	path::PathBuf,
 	sync::Arc,
+	time::Instant,
 };
 
 use hypermesh_runtime::BlockNumber;
@@ -56,7 +64,10 @@ use stoq::{
 pub use status::{SharedStatus, StoqStatus};
 
 use self::{
-	dns::DnsOverStoq, doq::DnsOverQuic, metrics::KernelRxMetrics, status::PeerStatus,
+	dns::DnsOverStoq,
+	doq::DnsOverQuic,
+	metrics::{HandshakeOutcome, KernelRxMetrics, ResolutionMetrics, StoqMetrics, Traffic},
+	status::PeerStatus,
 	trust::LoadedFrom,
 };
 use super::{
@@ -192,11 +203,17 @@ pub struct StoqService<C, P> {
 	last_publish: Option<BlockNumber>,
 	/// Prometheus counters of the kernel counters, when they are on and Prometheus is.
 	kernel_metrics: Option<KernelRxMetrics>,
+	/// Peers, handshakes and bytes (`None` only if they could not be made).
+	metrics: Option<StoqMetrics>,
+	/// Name resolution requests (`None` only if they could not be made).
+	resolution: Option<ResolutionMetrics>,
+	/// The last byte counts read from each peer's connection.
+	traffic: Traffic,
 }
 
 impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
-	/// A STOQ service using the holder's certificate in `holder_dir` for `names`;
-	/// the kernel counters, when on, are registered with `registry`.
+	/// A STOQ service using the holder's certificate in `holder_dir` for `names`; its
+	/// metrics, and the kernel counters when on, are registered with `registry`.
 	#[allow(clippy::too_many_arguments)]
 	pub fn new(
 		client: Arc<C>,
@@ -215,8 +232,26 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 					.map_err(|e| log::warn!(target: "stoq", "STOQ kernel counter metrics: {e}"))
 					.ok()
 			});
+		let metrics = StoqMetrics::new().and_then(|m| {
+			if let Some(registry) = registry {
+				m.register(registry)?;
+			}
+			Ok(m)
+		});
+		let resolution = ResolutionMetrics::new().and_then(|m| {
+			if let Some(registry) = registry {
+				m.register(registry)?;
+			}
+			Ok(m)
+		});
+		let warn = |e: prometheus_endpoint::PrometheusError| {
+			log::warn!(target: "stoq", "STOQ metrics: {e}");
+		};
 		Self {
 			kernel_metrics,
+			metrics: metrics.map_err(warn).ok(),
+			resolution: resolution.map_err(warn).ok(),
+			traffic: Traffic::default(),
 			submitter: Submitter::new(client.clone(), pool, keystore, HOLDER_KEY_TYPE),
 			client,
 			params,
@@ -258,7 +293,10 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 		let loaded = self.current_sources()?;
 		let config = self
 			.config_from(&loaded)?
-			.with_dns(Arc::new(DnsOverQuic::new(self.client.clone())?));
+			.with_dns(Arc::new(DnsOverQuic::new(
+				self.client.clone(),
+				self.resolution.clone(),
+			)?));
 		let port = self.params.stoq_port.unwrap_or_default();
 		let node = metrics::bind(
 			&self.params,
@@ -270,6 +308,7 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 		node.serve(Arc::new(DnsOverStoq {
 			client: self.client.clone(),
 			names: self.names.clone(),
+			metrics: self.resolution.clone(),
 		}));
 		log::info!(target: "stoq", "STOQ endpoint on {address} ({:?})", self.params.stoq_policy);
 		self.set_status(|s| {
@@ -321,7 +360,13 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 					answer,
 				}) => {
 					log::info!(target: "stoq", "STOQ peer {peer} at {address}: {answer}");
-					self.connections.insert(peer.clone(), connection);
+					if let Some(old) = self.connections.insert(peer.clone(), connection) {
+						// The replaced connection's last bytes, then the new one's from zero.
+						if let Some(metrics) = &self.metrics {
+							self.traffic.advance(metrics, &peer, &old);
+						}
+						self.traffic.forget(&peer);
+					}
 					PeerStatus {
 						address: Some(address.to_string()),
 						connected: true,
@@ -338,6 +383,17 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 				s.peers.insert(peer.clone(), status);
 			});
 		}
+		self.read_traffic();
+	}
+
+	/// Advances the byte counters to each peer connection's reading and sets the number of
+	/// connected peers.
+	fn read_traffic(&mut self) {
+		let Some(metrics) = &self.metrics else { return };
+		for (peer, connection) in &self.connections {
+			self.traffic.advance(metrics, peer, connection);
+		}
+		metrics.set_peers(self.connections.values().filter(|c| !c.is_closed()).count());
 	}
 
 	async fn connect_peer(&self, node: &StoqNode, peer: &str) -> Result<Connected, PeerFailure> {
@@ -345,18 +401,28 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 			address: None,
 			error,
 		})?;
-		let failure = |error| PeerFailure {
-			address: Some(address),
-			error,
+		let started = Instant::now();
+		let failure = |error: stoq::StoqError,
+		               as_error: fn(stoq::StoqError) -> StoqServiceError| {
+			if let Some(metrics) = &self.metrics {
+				metrics.initiated(started, HandshakeOutcome::of_error(&error));
+			}
+			PeerFailure {
+				address: Some(address),
+				error: as_error(error),
+			}
 		};
 		let connection = node
 			.connect(address, &host)
 			.await
-			.map_err(|e| failure(StoqServiceError::Connect(e)))?;
+			.map_err(|e| failure(e, StoqServiceError::Connect))?;
 		let answer = connection
 			.request(br#"{"op":"ping"}"#)
 			.await
-			.map_err(|e| failure(StoqServiceError::Ping(e)))?;
+			.map_err(|e| failure(e, StoqServiceError::Ping))?;
+		if let Some(metrics) = &self.metrics {
+			metrics.initiated(started, HandshakeOutcome::Accepted);
+		}
 		Ok(Connected {
 			address,
 			connection,

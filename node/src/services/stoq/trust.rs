@@ -14,7 +14,10 @@ use stoq::{
 	verify::{Anchor, HybridTrust, Leaf, LeafStatus, RevocationOracle},
 };
 
-use super::{StoqService, StoqServiceError};
+use super::{
+	metrics::{HandshakeOutcome, Refusal, StoqMetrics},
+	StoqService, StoqServiceError,
+};
 use crate::{
 	encoding::hex,
 	files::{self, FileError},
@@ -33,10 +36,15 @@ use crate::{
 /// The verifier names the trust anchor whose keys verified the leaf, so the chain is asked
 /// about the authority that issued it, even when two authorities' CA certificates have one
 /// subject name.
+///
+/// Every refusal is counted in `hypermesh_stoq_handshakes_total{result="refused"}` with its
+/// reason; a failed chain lookup refuses (fail closed) as `chain_unavailable`.
 struct ChainRevocation<C> {
 	client: Arc<C>,
 	/// Authority ids, in the order of the trust anchors ([`Anchor::index`]).
 	authorities: Vec<u32>,
+	/// Where refusals are counted.
+	metrics: Option<StoqMetrics>,
 }
 
 impl<C> std::fmt::Debug for ChainRevocation<C> {
@@ -79,9 +87,30 @@ fn logged_status<A, B>(
 
 impl<C: ServiceClient> RevocationOracle for ChainRevocation<C> {
 	fn status(&self, anchor: Anchor<'_>, leaf: Leaf<'_>) -> LeafStatus {
+		let (status, refusal) = match self.verdict(anchor, leaf) {
+			Ok(status) => (status, HandshakeOutcome::of_leaf_status(status)),
+			Err(e) => {
+				// Fail closed: the chain's answer is unknown.
+				log::warn!(target: "stoq", "peer certificate refused: chain lookup failed: {e}");
+				(
+					LeafStatus::Revoked,
+					Some(HandshakeOutcome::Refused(Refusal::ChainUnavailable)),
+				)
+			}
+		};
+		if let (Some(metrics), Some(refusal)) = (&self.metrics, refusal) {
+			metrics.handshake(refusal);
+		}
+		status
+	}
+}
+
+impl<C: ServiceClient> ChainRevocation<C> {
+	/// What the chain says about `leaf`, or why it could not be asked.
+	fn verdict(&self, anchor: Anchor<'_>, leaf: Leaf<'_>) -> Result<LeafStatus, sp_api::ApiError> {
 		// An anchor that is no chain authority has logged nothing.
 		let Some(&authority) = self.authorities.get(anchor.index) else {
-			return LeafStatus::NotLogged;
+			return Ok(LeafStatus::NotLogged);
 		};
 		let best = self.client.info().best_hash;
 		let api = self.client.runtime_api();
@@ -92,29 +121,19 @@ impl<C: ServiceClient> RevocationOracle for ChainRevocation<C> {
 		let id = match lookup(value.to_vec()).and_then(|id| match id {
 			Some(id) => Ok(Some(id)),
 			None => lookup([&[0u8][..], value].concat()),
-		}) {
-			Ok(Some(id)) => id,
-			Ok(None) => {
+		})? {
+			Some(id) => id,
+			None => {
 				log::debug!(
 					target: "stoq",
 					"peer certificate refused: NotLogged (authority {authority} logged no certificate with serial {})",
 					hex(value)
 				);
-				return LeafStatus::NotLogged;
-			}
-			Err(e) => {
-				// Fail closed: the chain's answer is unknown.
-				log::warn!(target: "stoq", "peer certificate refused: chain lookup failed: {e}");
-				return LeafStatus::Revoked;
+				return Ok(LeafStatus::NotLogged);
 			}
 		};
-		let logged = match api.certificate(best, id) {
-			Ok(Some(logged)) => logged,
-			Ok(None) => return LeafStatus::NotLogged,
-			Err(e) => {
-				log::warn!(target: "stoq", "peer certificate refused: chain lookup failed: {e}");
-				return LeafStatus::Revoked;
-			}
+		let Some(logged) = api.certificate(best, id)? else {
+			return Ok(LeafStatus::NotLogged);
 		};
 		let status = logged_status(&leaf, authority, &logged);
 		if status != LeafStatus::Good {
@@ -126,7 +145,7 @@ impl<C: ServiceClient> RevocationOracle for ChainRevocation<C> {
 				hex(&logged.leaf_hash),
 			);
 		}
-		status
+		Ok(status)
 	}
 }
 
@@ -183,6 +202,7 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 		let revocation = Arc::new(ChainRevocation {
 			client: self.client.clone(),
 			authorities,
+			metrics: self.metrics.clone(),
 		});
 		let trust = HybridTrust::new(&anchors, revocation).map_err(StoqServiceError::Endpoint)?;
 		Ok(StoqConfig::new(
