@@ -3,11 +3,12 @@
 //! (//Bob, for `node1.hypermesh`) keeps its own certificate: it registers the name,
 //! requests a certificate with fresh keys, installs it, and renews it with new keys before
 //! it expires; the chain revokes the old one as superseded. Checked through the node's
-//! JSON-RPC, the files the holder writes, and `openssl verify`.
+//! JSON-RPC, the files the holder writes, `openssl verify`, and the CA service's and the
+//! holder's Prometheus metrics, which must have moved as the flow says.
 
 mod common;
 
-use common::{free_port, rpc, wait_for, Node};
+use common::{free_port, metrics, rpc, wait_for, Node};
 use std::{
 	path::{Path, PathBuf},
 	process::{Command, Stdio},
@@ -81,12 +82,14 @@ fn holder_gets_and_rotates_its_certificate() {
 		std::env::temp_dir().join(format!("hypermesh-rotation-{}", std::process::id()));
 	let _ = std::fs::remove_dir_all(&dir);
 	std::fs::create_dir_all(&dir).unwrap();
-	let (rpc_port, p2p_port) = (free_port(), free_port());
+	let (rpc_port, p2p_port, prometheus_port) = (free_port(), free_port(), free_port());
 	let log = std::fs::File::create(dir.join("node.log")).unwrap();
 	let _node = Node(
 		Command::new(env!("CARGO_BIN_EXE_hypermesh-node"))
-			.args(["--dev", "--tmp", "--no-prometheus", "--no-telemetry"])
+			.args(["--dev", "--tmp", "--no-telemetry"])
 			.args([
+				"--prometheus-port",
+				&prometheus_port.to_string(),
 				"--rpc-port",
 				&rpc_port.to_string(),
 				"--port",
@@ -200,5 +203,41 @@ fn holder_gets_and_rotates_its_certificate() {
 	);
 	let head = rpc(rpc_port, "trustchain_treeHead", serde_json::json!([])).unwrap();
 	assert!(head["size"].as_u64().unwrap() >= 2);
+
+	// The metrics tell the same story: two certificates issued by this CA and installed by
+	// this holder, one of them a renewal, the installed one valid for most of a day.
+	let page = metrics(prometheus_port).expect("the node serves /metrics");
+	let sample = |series: &str| {
+		*page
+			.get(series)
+			.unwrap_or_else(|| panic!("{series} is not on /metrics"))
+	};
+	assert!(sample("hypermesh_ca_certificates_issued_total") >= 2.0);
+	assert!(sample("hypermesh_ca_submissions_total{result=\"submitted\"}") >= 2.0);
+	assert_eq!(
+		sample("hypermesh_ca_submissions_total{result=\"not_issued\"}"),
+		0.0
+	);
+	assert!(sample("hypermesh_ca_issuance_duration_seconds_count") >= 2.0);
+	assert!(sample("hypermesh_ca_issuance_duration_seconds_sum") > 0.0);
+	assert_eq!(sample("hypermesh_holder_certificates_installed_total"), 2.0);
+	assert_eq!(sample("hypermesh_holder_renewals_total"), 1.0);
+	assert!(sample("hypermesh_holder_requests_total") >= 2.0);
+	assert_eq!(sample("hypermesh_holder_has_certificate"), 1.0);
+	let expiry = sample("hypermesh_holder_certificate_expiry_seconds");
+	assert!(
+		(80_000.0..=86_400.0).contains(&expiry),
+		"expires in {expiry} s"
+	);
+	for service in ["trustchain-ca", "trustchain-holder"] {
+		assert!(
+			sample(&format!(
+				"hypermesh_service_finalized_blocks_total{{service=\"{service}\"}}"
+			)) > 0.0
+		);
+		sample(&format!(
+			"hypermesh_service_failures_total{{service=\"{service}\"}}"
+		));
+	}
 	let _ = std::fs::remove_dir_all(&dir);
 }

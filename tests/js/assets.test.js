@@ -10,7 +10,7 @@ import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { createKeyDerived, cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
-import { startDevNode } from './node-process.js';
+import { scrapeMetrics, startDevNode } from './node-process.js';
 import { hexToBytes, leafHash, merkleRoot, submit, waitForFinalizedEvent } from './trustchain-lib.js';
 import {
   allocateOperation, buildProof, bytesToHex, challengeIndices, cloneProof, commitmentId, easyNonce,
@@ -776,6 +776,21 @@ test('space challenges: the oracle answers with its data and earns the deposit; 
   assert.deepEqual(Object.keys(await reputationsAt(alice.address, expired.blockHash)), [String(storage.id)]);
   assert.equal(await held(bob.address), bobHeldBefore);
   assert.ok((await q.spaceChallenges(alice.address, aliceCommitment)).isNone);
+
+  // The oracle's metrics moved as this flow and the telemetry test say: reports for each
+  // of Ferdie's assets, and both challenges on its commitment answered (the second with
+  // the corrupted data), none failed or missed.
+  const metrics = await scrapeMetrics(node.prometheusPort);
+  const sample = (series) => {
+    assert.ok(metrics.has(series), `${series} is not on /metrics`);
+    return metrics.get(series);
+  };
+  assert.ok(sample('hypermesh_oracle_reports_total') >= 3);
+  assert.ok(sample('hypermesh_oracle_challenges_total{result="answered"}') >= 2);
+  assert.equal(sample('hypermesh_oracle_challenges_total{result="missed"}'), 0);
+  assert.equal(sample('hypermesh_oracle_challenges_total{result="failed"}'), 0);
+  assert.equal(sample('hypermesh_oracle_challenges_open'), 0);
+  assert.ok(sample('hypermesh_service_finalized_blocks_total{service="hardware-oracle"}') > 0);
 });
 
 test('a proof whose block left the window is refused as stale (1), and its replay record is pruned', { timeout: 240_000 }, async () => {

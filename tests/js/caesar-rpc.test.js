@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
-import { startDevNode } from './node-process.js';
+import { scrapeMetrics, startDevNode } from './node-process.js';
 import { dispatch } from './trustchain-lib.js';
 
 const UNIT = 10n ** 12n;
@@ -311,6 +311,27 @@ test('after the first era: caesar_validatorEra is staking\'s era points and rewa
   const earnings = await rpc('caesar_providerEarnings', alice.address, null, null, at);
   assert.deepEqual(earnings.map((e) => [e.period, e.closed, e.points, e.claimable]),
     [...Array(era.period + 1).keys()].map((p) => [p, p < era.period, '0', '0']));
+
+  // The node's Caesar metrics show the same clock once its service has seen a finalized
+  // block of this era: the era, its start, its length, the period, the pot period 0 closed with.
+  let metrics;
+  for (const until = Date.now() + 60_000; ;) {
+    metrics = await scrapeMetrics(node.prometheusPort);
+    if (metrics.get('hypermesh_caesar_active_era') >= era.activeEra) break;
+    assert.ok(Date.now() < until, `hypermesh_caesar_active_era stayed at ${metrics.get('hypermesh_caesar_active_era')}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const seen = await api.at((await api.rpc.chain.getFinalizedHead()).toHex());
+  const activeEra = (await seen.query.staking.activeEra()).unwrap();
+  if (metrics.get('hypermesh_caesar_active_era') === activeEra.index.toNumber()) {
+    assert.equal(metrics.get('hypermesh_caesar_active_era_start_timestamp_seconds'), activeEra.start.unwrap().toNumber() / 1000);
+  }
+  assert.equal(metrics.get('hypermesh_caesar_era_length_blocks'), era.sessionLength * era.sessionsPerEra);
+  assert.ok(metrics.get('hypermesh_caesar_period') >= 1);
+  assert.ok(metrics.get('hypermesh_caesar_session') >= era.sessionIndex);
+  const closed = (await seen.query.caesar.closedPeriods(metrics.get('hypermesh_caesar_period') - 1)).unwrap();
+  assert.equal(metrics.get('hypermesh_caesar_closed_period_pot'), Number(closed.pot.toBigInt()));
+  assert.equal(metrics.get('hypermesh_service_failures_total{service="caesar-metrics"}'), 0);
 });
 
 test('staking.payoutStakers pays Alice era 0\'s validator reward into her bond, once', async () => {

@@ -115,3 +115,22 @@ export async function startDevNode(extraArgs = [], { chain } = {}) {
     },
   };
 }
+
+/**
+ * The samples of a node's Prometheus page (`--prometheus-port`), keyed as the page writes
+ * them without the `chain` label the node puts on every series: `name` or
+ * `name{label="value",...}`.
+ */
+export async function scrapeMetrics(prometheusPort) {
+  const res = await fetch(`http://127.0.0.1:${prometheusPort}/metrics`);
+  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+  const samples = new Map();
+  for (const line of (await res.text()).split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    const series = line.slice(0, at).replace(/(\{|,)chain="[^"]*"(,?)/, (_, before, after) => (before === '{' ? '{' : after))
+      .replace(/\{\}$/, '');
+    samples.set(series, Number(line.slice(at + 1)));
+  }
+  return samples;
+}

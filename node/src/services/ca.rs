@@ -15,7 +15,7 @@
 //! Proofs of possession are checked by the runtime when a request is made; the service
 //! trusts the chain for that, and only issues for finalized requests.
 
-use std::{collections::HashMap, path::PathBuf, sync::Arc};
+use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Instant};
 
 use hypermesh_primitives::x509::SubjectKey;
 use hypermesh_runtime::{AccountId, Balance, BlockNumber, RuntimeCall};
@@ -24,7 +24,13 @@ use pallet_trustchain_runtime_api::TrustChainApi;
 use sp_core::crypto::KeyTypeId;
 use sp_keystore::KeystorePtr;
 
-use super::{BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool, Submitter};
+use prometheus_endpoint::{
+	Counter, CounterVec, Gauge, Histogram, PrometheusError, Registry, I64, U64,
+};
+
+use super::{
+	metrics, BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool, Submitter,
+};
 use crate::keys::{self, HybridCa};
 
 /// The keystore key type of TrustChain operator accounts (sr25519).
@@ -78,6 +84,52 @@ pub enum CaError {
 	NameNotUtf8,
 }
 
+/// The CA service's Prometheus metrics.
+struct CaMetrics {
+	/// Pending requests the service read on the last finalized block (at most
+	/// [`REQUESTS_PER_BLOCK`]).
+	pending: Gauge<I64>,
+	/// `issue_certificate` transactions submitted, by result (`submitted`, `refused` by
+	/// the pool or the signer, `not_issued` when the certificate could not be made).
+	submissions: CounterVec<U64>,
+	/// Requests this service submitted a certificate for that then left the pending list
+	/// of a finalized block: issued.
+	issued: Counter<U64>,
+	/// Seconds from first seeing a request pending in a finalized block to seeing it
+	/// issued in one.
+	issuance: Histogram,
+}
+
+impl CaMetrics {
+	fn register(registry: Option<&Registry>) -> Result<Self, PrometheusError> {
+		Ok(Self {
+			pending: metrics::gauge(
+				registry,
+				"hypermesh_ca_requests_pending",
+				"Pending certificate requests the CA service read on the last finalized block (at most 64)",
+			)?,
+			submissions: metrics::counter_vec(
+				registry,
+				"hypermesh_ca_submissions_total",
+				"issue_certificate transactions the CA service submitted, by result",
+				&["result"],
+				&[&["submitted"], &["refused"], &["not_issued"]],
+			)?,
+			issued: metrics::counter(
+				registry,
+				"hypermesh_ca_certificates_issued_total",
+				"Certificates this CA service submitted that left the pending requests of a finalized block",
+			)?,
+			issuance: metrics::seconds_histogram(
+				registry,
+				"hypermesh_ca_issuance_duration_seconds",
+				"Seconds from a request first pending in a finalized block to its certificate issued in one",
+				vec![2.0, 4.0, 6.0, 8.0, 10.0, 15.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0],
+			)?,
+		})
+	}
+}
+
 /// The CA service (see the module docs).
 pub struct CaService<C, P> {
 	client: Arc<C>,
@@ -86,6 +138,9 @@ pub struct CaService<C, P> {
 	authority: u32,
 	/// Request id -> the finalized block number it was last submitted at.
 	submitted: HashMap<u64, BlockNumber>,
+	/// Request id -> when it was first seen pending.
+	first_seen: HashMap<u64, Instant>,
+	metrics: CaMetrics,
 }
 
 impl<C: ServiceClient, P: ServicePool> CaService<C, P> {
@@ -96,6 +151,7 @@ impl<C: ServiceClient, P: ServicePool> CaService<C, P> {
 		keystore: KeystorePtr,
 		ca_dir: &std::path::Path,
 		authority: u32,
+		registry: Option<&Registry>,
 	) -> Result<Self, ServiceError> {
 		Ok(Self {
 			submitter: Submitter::new(client.clone(), pool, keystore, OPERATOR_KEY_TYPE),
@@ -103,6 +159,8 @@ impl<C: ServiceClient, P: ServicePool> CaService<C, P> {
 			ca: keys::load_ca(ca_dir)?,
 			authority,
 			submitted: HashMap::new(),
+			first_seen: HashMap::new(),
+			metrics: CaMetrics::register(registry)?,
 		})
 	}
 
@@ -166,8 +224,21 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for CaService<C, P> {
 		let pending = api
 			.pending_requests(finalized, REQUESTS_PER_BLOCK)
 			.map_err(CaError::PendingRequests)?;
-		self.submitted
-			.retain(|id, _| pending.iter().any(|(pending_id, _)| pending_id == id));
+		self.metrics.pending.set(pending.len() as i64);
+		// A request we submitted for that is no longer pending was issued.
+		let still_pending = |id: &u64| pending.iter().any(|(pending_id, _)| pending_id == id);
+		for id in self.submitted.keys().filter(|id| !still_pending(id)) {
+			self.metrics.issued.inc();
+			if let Some(seen) = self.first_seen.get(id) {
+				self.metrics.issuance.observe(seen.elapsed().as_secs_f64());
+			}
+		}
+		self.submitted.retain(|id, _| still_pending(id));
+		self.first_seen.retain(|id, _| still_pending(id));
+		let now = Instant::now();
+		for (id, _) in &pending {
+			self.first_seen.entry(*id).or_insert(now);
+		}
 		let validity = api.certificate_validity(finalized)?;
 		for (id, request) in pending {
 			if self
@@ -182,6 +253,10 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for CaService<C, P> {
 				Ok(der) => der,
 				Err(e) => {
 					log::warn!(target: "trustchain", "request {id}: cannot issue: {e}");
+					self.metrics
+						.submissions
+						.with_label_values(&["not_issued"])
+						.inc();
 					continue;
 				}
 			};
@@ -191,8 +266,20 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for CaService<C, P> {
 				der: der.try_into().map_err(|_| CaError::CertificateTooLong)?,
 			});
 			match self.submitter.submit(call).await {
-				Ok(()) => log::info!(target: "trustchain", "request {id}: certificate submitted"),
-				Err(e) => log::warn!(target: "trustchain", "request {id}: {e}"),
+				Ok(()) => {
+					self.metrics
+						.submissions
+						.with_label_values(&["submitted"])
+						.inc();
+					log::info!(target: "trustchain", "request {id}: certificate submitted")
+				}
+				Err(e) => {
+					self.metrics
+						.submissions
+						.with_label_values(&["refused"])
+						.inc();
+					log::warn!(target: "trustchain", "request {id}: {e}")
+				}
 			}
 		}
 		Ok(())

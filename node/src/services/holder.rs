@@ -35,7 +35,11 @@ use sp_core::crypto::KeyTypeId;
 use sp_keystore::KeystorePtr;
 
 use self::store::{HolderStore, Installing, StoreError};
-use super::{BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool, Submitter};
+use prometheus_endpoint::{Counter, Gauge, PrometheusError, Registry, I64, U64};
+
+use super::{
+	metrics, BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool, Submitter,
+};
 use crate::keys;
 
 /// The keystore key type of the certificate holder's account (sr25519).
@@ -141,6 +145,52 @@ fn bounded_name<T: TryFrom<Vec<u8>>>(name: &str) -> Result<T, HolderError> {
 		.map_err(|_| HolderError::NameTooLong(name.to_string()))
 }
 
+/// The holder service's Prometheus metrics.
+struct HolderMetrics {
+	/// 1 while the holder has an installed, unrevoked certificate on chain, else 0.
+	has_certificate: Gauge<I64>,
+	/// Seconds until that certificate's notAfter (negative once past).
+	expiry: Gauge<I64>,
+	/// Certificate requests submitted (first ones and renewals).
+	requests: Counter<U64>,
+	/// Certificates installed.
+	installed: Counter<U64>,
+	/// Certificates installed in place of an earlier one.
+	renewals: Counter<U64>,
+}
+
+impl HolderMetrics {
+	fn register(registry: Option<&Registry>) -> Result<Self, PrometheusError> {
+		Ok(Self {
+			has_certificate: metrics::gauge(
+				registry,
+				"hypermesh_holder_has_certificate",
+				"1 while the certificate holder has an installed, unrevoked certificate on chain",
+			)?,
+			expiry: metrics::gauge(
+				registry,
+				"hypermesh_holder_certificate_expiry_seconds",
+				"Seconds until the holder's installed certificate expires (notAfter; negative once past)",
+			)?,
+			requests: metrics::counter(
+				registry,
+				"hypermesh_holder_requests_total",
+				"Certificate requests the holder submitted (first certificates and renewals)",
+			)?,
+			installed: metrics::counter(
+				registry,
+				"hypermesh_holder_certificates_installed_total",
+				"Certificates the holder installed",
+			)?,
+			renewals: metrics::counter(
+				registry,
+				"hypermesh_holder_renewals_total",
+				"Certificates the holder installed in place of an earlier one",
+			)?,
+		})
+	}
+}
+
 /// The holder service (see the module docs).
 pub struct HolderService<C, P> {
 	client: Arc<C>,
@@ -149,6 +199,7 @@ pub struct HolderService<C, P> {
 	names: Vec<String>,
 	renew_before: u64,
 	last_submission: Option<BlockNumber>,
+	metrics: HolderMetrics,
 }
 
 impl<C: ServiceClient, P: ServicePool> HolderService<C, P> {
@@ -161,6 +212,7 @@ impl<C: ServiceClient, P: ServicePool> HolderService<C, P> {
 		dir: PathBuf,
 		names: HostNames,
 		renew_before: u64,
+		registry: Option<&Registry>,
 	) -> Result<Self, ServiceError> {
 		if names.is_empty() {
 			return Err(HolderError::NoNames.into());
@@ -173,6 +225,7 @@ impl<C: ServiceClient, P: ServicePool> HolderService<C, P> {
 			names,
 			renew_before,
 			last_submission: None,
+			metrics: HolderMetrics::register(registry)?,
 		})
 	}
 
@@ -202,12 +255,42 @@ impl<C: ServiceClient, P: ServicePool> HolderService<C, P> {
 		Ok(cert.verify_alt_signature(&falcon_key).is_ok())
 	}
 
+	/// Sets the expiry metrics from the installed certificate among `certificates` (ours,
+	/// as the chain lists them).
+	fn observe_expiry(
+		&self,
+		certificates: &[(
+			u64,
+			pallet_trustchain::IssuedCertificate<AccountId, BlockNumber>,
+		)],
+	) {
+		let current = self.store.current_id().and_then(|id| {
+			certificates
+				.iter()
+				.find(|(cid, issued)| *cid == id && issued.revocation == Revocation::NotRevoked)
+		});
+		match (current, metrics::unix_now()) {
+			(Some((_, issued)), Some(now)) => {
+				self.metrics.has_certificate.set(1);
+				self.metrics
+					.expiry
+					.set(metrics::seconds_until(issued.not_after, now));
+			}
+			_ => self.metrics.has_certificate.set(0),
+		}
+	}
+
 	/// Installs certificate `id` with the waiting key set (see [`store`]).
 	fn install(&mut self, id: u64, der: &[u8], chain: &[Vec<u8>]) -> Result<(), ServiceError> {
+		let renews = self.store.current_id().is_some();
 		self.store
 			.install(&Installing { id, der, chain })
 			.map_err(HolderError::Store)?;
 		self.last_submission = None;
+		self.metrics.installed.inc();
+		if renews {
+			self.metrics.renewals.inc();
+		}
 		log::info!(target: "trustchain", "installed certificate {id} for {}", self.names.join(", "));
 		Ok(())
 	}
@@ -242,6 +325,7 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for HolderService<C, P> {
 		let api = self.client.runtime_api();
 		let certificates = api.certificates_of(finalized, me.clone(), u32::MAX)?;
 		let next_dir = self.store.next_dir();
+		self.observe_expiry(&certificates);
 
 		// 1. Install a certificate issued for the waiting key set.
 		if next_dir.join("p256.key.der").exists() {
@@ -259,6 +343,7 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for HolderService<C, P> {
 					continue;
 				}
 				self.install(*id, &details.der, &details.chain)?;
+				self.observe_expiry(&certificates);
 				return Ok(());
 			}
 		}
@@ -358,6 +443,7 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for HolderService<C, P> {
 		});
 		self.submitter.submit(call).await?;
 		self.last_submission = Some(number);
+		self.metrics.requests.inc();
 		log::info!(
 			target: "trustchain",
 			"requested a certificate for {} with new keys{}",

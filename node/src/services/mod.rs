@@ -1,6 +1,7 @@
 //! The node's own services, beside Substrate's: the TrustChain CA ([`ca`]), the
-//! certificate holder ([`holder`]), the STOQ endpoint ([`stoq`]) and the hardware oracle
-//! ([`oracle`]).
+//! certificate holder ([`holder`]), the STOQ endpoint ([`stoq`]), the hardware oracle
+//! ([`oracle`]) and Caesar's metrics ([`caesar`]); [`metrics`] holds what their
+//! Prometheus metrics share.
 //!
 //! Each reacts to finalized blocks: it implements [`FinalityService`], and one driver owns
 //! the finality-notification loop for all of them, logging what fails. They read the chain
@@ -9,7 +10,9 @@
 //! their command-line options ([`ServiceParams`]).
 
 pub mod ca;
+pub mod caesar;
 pub mod holder;
+pub mod metrics;
 pub mod oracle;
 pub mod stoq;
 mod submitter;
@@ -19,6 +22,7 @@ use std::{future::Future, path::PathBuf, sync::Arc};
 use frame_system_rpc_runtime_api::AccountNonceApi;
 use futures::StreamExt;
 use hypermesh_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
+use pallet_caesar_runtime_api::CaesarApi;
 use pallet_hypermesh_assets_runtime_api::HyperMeshAssetsApi;
 use pallet_trustchain_runtime_api::TrustChainApi;
 use prometheus_endpoint::Registry;
@@ -45,6 +49,7 @@ pub trait ServiceClient:
 		Api: TrustChainApi<Block, AccountId, BlockNumber, Balance>
 		         + HyperMeshAssetsApi<Block, AccountId, BlockNumber>
 		         + AccountNonceApi<Block, AccountId, Nonce>
+		         + CaesarApi<Block, AccountId, Balance>
 		         + Send,
 	> + HeaderBackend<Block>
 	+ BlockchainEvents<Block>
@@ -60,6 +65,7 @@ impl<T> ServiceClient for T where
 			Api: TrustChainApi<Block, AccountId, BlockNumber, Balance>
 			         + HyperMeshAssetsApi<Block, AccountId, BlockNumber>
 			         + AccountNonceApi<Block, AccountId, Nonce>
+			         + CaesarApi<Block, AccountId, Balance>
 			         + Send,
 		> + HeaderBackend<Block>
 		+ BlockchainEvents<Block>
@@ -101,6 +107,9 @@ pub enum ServiceError {
 	/// The hardware oracle's own failures.
 	#[error(transparent)]
 	Oracle(#[from] oracle::OracleServiceError),
+	/// A service's metrics cannot be registered (a name registered twice).
+	#[error("metrics: {0}")]
+	Metrics(#[from] prometheus_endpoint::PrometheusError),
 }
 
 impl From<ServiceError> for sc_service::Error {
@@ -135,17 +144,21 @@ pub trait FinalityService: Send + 'static {
 }
 
 /// Runs `service` until the node stops: the finality-notification loop of every service.
-async fn drive<C, S>(client: Arc<C>, mut service: S)
+async fn drive<C, S>(client: Arc<C>, mut service: S, metrics: metrics::DriverMetrics)
 where
 	C: ServiceClient,
 	S: FinalityService,
 {
 	let mut finality = client.finality_notification_stream();
+	let blocks = metrics.blocks.with_label_values(&[S::TASK]);
+	let failures = metrics.failures.with_label_values(&[S::TASK]);
 	service.started();
 	while let Some(notification) = finality.next().await {
 		let number = *notification.header.number();
+		blocks.inc();
 		if let Err(e) = service.on_finalized(notification.hash, number).await {
 			log::warn!(target: S::LOG_TARGET, "{}: {e}", S::NAME);
+			failures.inc();
 			service.failed(&e);
 		}
 	}
@@ -156,8 +169,13 @@ fn spawn<C: ServiceClient, S: FinalityService>(
 	spawner: &SpawnTaskHandle,
 	client: Arc<C>,
 	service: S,
+	metrics: &metrics::DriverMetrics,
 ) {
-	spawner.spawn(S::TASK, Some(S::GROUP), drive(client, service));
+	spawner.spawn(
+		S::TASK,
+		Some(S::GROUP),
+		drive(client, service, metrics.clone()),
+	);
 }
 
 /// Command-line options of the node's services.
@@ -223,6 +241,39 @@ pub fn start_services<C: ServiceClient, P: ServicePool>(
 		stoq_status,
 	} = deps;
 
+	let registry = prometheus_registry.as_ref();
+	let running: Vec<&str> = [
+		(
+			params.ca.trustchain_ca_dir.is_some(),
+			<ca::CaService<C, P> as FinalityService>::TASK,
+		),
+		(
+			params.holder.trustchain_holder_dir.is_some(),
+			<holder::HolderService<C, P> as FinalityService>::TASK,
+		),
+		(
+			stoq_status.is_some(),
+			<stoq::StoqService<C, P> as FinalityService>::TASK,
+		),
+		(
+			params.oracle.oracle_every.is_some(),
+			<oracle::OracleService<C, P> as FinalityService>::TASK,
+		),
+		(
+			registry.is_some(),
+			<caesar::CaesarMetricsService<C> as FinalityService>::TASK,
+		),
+	]
+	.into_iter()
+	.filter_map(|(runs, task)| runs.then_some(task))
+	.collect();
+	let driver = metrics::DriverMetrics::register(registry, &running)?;
+
+	if let Some(registry) = registry {
+		let service = caesar::CaesarMetricsService::new(client.clone(), registry)?;
+		spawn(spawner, client.clone(), service, &driver);
+	}
+
 	if let Some(ca_dir) = &params.ca.trustchain_ca_dir {
 		if let Some(suri) = &params.ca.trustchain_operator_suri {
 			insert_dev_key(&keystore, ca::OPERATOR_KEY_TYPE, suri)?;
@@ -233,8 +284,9 @@ pub fn start_services<C: ServiceClient, P: ServicePool>(
 			keystore.clone(),
 			ca_dir,
 			params.ca.trustchain_authority.unwrap_or(0),
+			registry,
 		)?;
-		spawn(spawner, client.clone(), service);
+		spawn(spawner, client.clone(), service, &driver);
 	}
 
 	if let Some(holder_dir) = &params.holder.trustchain_holder_dir {
@@ -248,8 +300,9 @@ pub fn start_services<C: ServiceClient, P: ServicePool>(
 			holder_dir.clone(),
 			holder::checked_names(&params.holder)?,
 			params.holder.trustchain_renew_before,
+			registry,
 		)?;
-		spawn(spawner, client.clone(), service);
+		spawn(spawner, client.clone(), service, &driver);
 	}
 
 	if let Some(status) = stoq_status {
@@ -266,9 +319,9 @@ pub fn start_services<C: ServiceClient, P: ServicePool>(
 			holder_dir,
 			holder::checked_names(&params.holder)?,
 			status,
-			prometheus_registry.as_ref(),
+			registry,
 		);
-		spawn(spawner, client.clone(), service);
+		spawn(spawner, client.clone(), service, &driver);
 	}
 
 	if let Some(every) = params.oracle.oracle_every {
@@ -281,9 +334,16 @@ pub fn start_services<C: ServiceClient, P: ServicePool>(
 			.oracle_dir
 			.clone()
 			.unwrap_or_else(|| data_path.join("hardware-oracle"));
-		let service =
-			oracle::OracleService::new(client.clone(), pool, keystore, every, dir, location)?;
-		spawn(spawner, client, service);
+		let service = oracle::OracleService::new(
+			client.clone(),
+			pool,
+			keystore,
+			every,
+			dir,
+			location,
+			registry,
+		)?;
+		spawn(spawner, client, service, &driver);
 	}
 
 	Ok(())

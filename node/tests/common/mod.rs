@@ -84,6 +84,39 @@ pub fn http_get(port: u16, path: &str) -> Option<String> {
 	head.starts_with("HTTP/1.1 200").then_some(body)
 }
 
+/// The samples of a node's Prometheus `/metrics` page, keyed as the page writes them
+/// without the `chain` label the node puts on every series (`name` or
+/// `name{label="value",...}`), or `None` if the port does not answer yet.
+pub fn metrics(port: u16) -> Option<std::collections::HashMap<String, f64>> {
+	let page = http_get(port, "/metrics")?;
+	Some(
+		page.lines()
+			.filter(|line| !line.starts_with('#'))
+			.filter_map(|line| {
+				let (series, value) = line.rsplit_once(' ')?;
+				Some((without_chain_label(series), value.parse().ok()?))
+			})
+			.collect(),
+	)
+}
+
+/// `series` without its `chain="..."` label (label values here never hold commas).
+fn without_chain_label(series: &str) -> String {
+	let Some((name, labels)) = series.split_once('{') else {
+		return series.to_string();
+	};
+	let labels: Vec<&str> = labels
+		.trim_end_matches('}')
+		.split(',')
+		.filter(|label| !label.starts_with("chain="))
+		.collect();
+	if labels.is_empty() {
+		name.to_string()
+	} else {
+		format!("{name}{{{}}}", labels.join(","))
+	}
+}
+
 /// Polls `f` every 2 s until it returns `Some`, failing the test after `timeout`.
 pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
 	let start = Instant::now();

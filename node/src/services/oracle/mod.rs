@@ -50,7 +50,11 @@ use sp_keystore::KeystorePtr;
 pub use space::{SpaceData, CHUNK_SIZE};
 pub use telemetry::telemetry_for;
 
-use super::{BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool, Submitter};
+use prometheus_endpoint::{Counter, CounterVec, Gauge, PrometheusError, Registry, I64, U64};
+
+use super::{
+	metrics, BlockHash, FinalityService, ServiceClient, ServiceError, ServicePool, Submitter,
+};
 use crate::encoding::hex;
 use ledger::Ledger;
 
@@ -148,6 +152,9 @@ pub fn parse_location(text: &str) -> Result<SocketAddrV6, OracleServiceError> {
 
 /// The oracle service (see the module docs).
 pub struct OracleService<C, P> {
+	metrics: OracleMetrics,
+	/// The challenges open on the account's commitments at the last finalized block.
+	open_challenges: Vec<(ct::Hash, ct::Hash)>,
 	client: Arc<C>,
 	submitter: Submitter<C, P>,
 	every: u32,
@@ -165,6 +172,42 @@ pub struct OracleService<C, P> {
 	withdrawn: Vec<(ct::Hash, BlockNumber)>,
 }
 
+/// The oracle's Prometheus metrics.
+struct OracleMetrics {
+	/// Telemetry reports (`report_telemetry`, each with its four proofs) submitted.
+	reports: Counter<U64>,
+	/// Space challenges, by result: `answered` (the answer was submitted), `failed` (a
+	/// block's answering failed; the log says why), `missed` (a challenge closed without an
+	/// answer from this node).
+	challenges: CounterVec<U64>,
+	/// Challenges open on the account's commitments at the last finalized block.
+	open: Gauge<I64>,
+}
+
+impl OracleMetrics {
+	fn register(registry: Option<&Registry>) -> Result<Self, PrometheusError> {
+		Ok(Self {
+			reports: metrics::counter(
+				registry,
+				"hypermesh_oracle_reports_total",
+				"Telemetry reports the hardware oracle submitted, each with its four proofs",
+			)?,
+			challenges: metrics::counter_vec(
+				registry,
+				"hypermesh_oracle_challenges_total",
+				"Space challenges on the oracle's commitments, by result (answered, failed, missed)",
+				&["result"],
+				&[&["answered"], &["failed"], &["missed"]],
+			)?,
+			open: metrics::gauge(
+				registry,
+				"hypermesh_oracle_challenges_open",
+				"Space challenges open on the oracle's commitments at the last finalized block",
+			)?,
+		})
+	}
+}
+
 impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 	/// An oracle reporting every `every` finalized blocks.
 	pub fn new(
@@ -174,8 +217,11 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 		every: u32,
 		dir: PathBuf,
 		location: SocketAddrV6,
+		registry: Option<&Registry>,
 	) -> Result<Self, ServiceError> {
 		Ok(Self {
+			metrics: OracleMetrics::register(registry)?,
+			open_challenges: Vec::new(),
 			submitter: Submitter::new(client.clone(), pool, keystore, ORACLE_KEY_TYPE),
 			client,
 			every,
@@ -201,6 +247,21 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 	) -> Result<(), ServiceError> {
 		let api = self.client.runtime_api();
 		let open = api.space_challenges(finalized, me.clone())?;
+		// A challenge open at the last block and closed now, never answered, was missed.
+		for closed in self.open_challenges.iter().filter(|key| {
+			!open
+				.iter()
+				.any(|(id, challenge)| **key == (*id, challenge.seed))
+		}) {
+			if !self.answered.iter().any(|(answered, _)| answered == closed) {
+				self.metrics.challenges.with_label_values(&["missed"]).inc();
+			}
+		}
+		self.open_challenges = open
+			.iter()
+			.map(|(id, challenge)| (*id, challenge.seed))
+			.collect();
+		self.metrics.open.set(open.len() as i64);
 		self.answered.retain(|((id, seed), _)| {
 			open.iter()
 				.any(|(open_id, challenge)| open_id == id && challenge.seed == *seed)
@@ -254,6 +315,10 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 				.await?;
 			self.answered.retain(|(answered, _)| *answered != key);
 			self.answered.push((key, number));
+			self.metrics
+				.challenges
+				.with_label_values(&["answered"])
+				.inc();
 			log::info!(
 				target: "hardware-oracle",
 				"answered the space challenge on {} (deadline block {})",
@@ -462,6 +527,7 @@ impl<C: ServiceClient, P: ServicePool> OracleService<C, P> {
 					},
 				))
 				.await?;
+			self.metrics.reports.inc();
 			log::info!(
 				target: "hardware-oracle",
 				"reported asset {id}: measured {:?}, used {} (detection {} µs)",
@@ -505,6 +571,7 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for OracleService<C, P> {
 		};
 		if let Err(e) = self.answer_challenges(&me, finalized, number).await {
 			log::warn!(target: "hardware-oracle", "space challenge: {e}");
+			self.metrics.challenges.with_label_values(&["failed"]).inc();
 		}
 		if number % self.every != 0 {
 			return Ok(());
