@@ -85,6 +85,17 @@ export async function rpcEndpoint(location = window.location) {
 }
 
 let apiPromise;
+let sharedProvider;
+
+/**
+ * A raw JSON-RPC call over the shared connection, for the node's methods whose
+ * parameters polkadot.js cannot type (`caesar_pool` and `caesar_quote` take `"native"`
+ * or a token id number); resolves to the answer's JSON.
+ */
+export async function rawRpc(method, ...params) {
+  await getApi();
+  return sharedProvider.send(method, params);
+}
 
 /**
  * The shared ApiPromise, created once. Resolves when the node is connected and its
@@ -106,6 +117,7 @@ async function connect() {
   }
   setState({ status: 'connecting', endpoint, error: null });
   const provider = new WsProvider(endpoint, 2_500);
+  sharedProvider = provider;
   provider.on('connected', () => setState({ status: 'connected', error: null }));
   provider.on('disconnected', () => {
     if (connection.state.status !== 'unreachable') {

@@ -11,6 +11,8 @@ import * as certificates from './pages/certificates.js';
 import * as names from './pages/names.js';
 import * as assets from './pages/assets.js';
 import * as wallet from './pages/wallet.js';
+import * as caesar from './pages/caesar.js';
+import * as governance from './pages/governance.js';
 
 /** The pages, in navigation order. */
 export const PAGES = [
@@ -20,6 +22,8 @@ export const PAGES = [
   ['names', 'Names', names],
   ['assets', 'Assets', assets],
   ['wallet', 'Wallet', wallet],
+  ['caesar', 'Caesar', caesar],
+  ['governance', 'Governance', governance],
 ];
 
 const header = document.getElementById('connection');

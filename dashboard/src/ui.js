@@ -44,3 +44,35 @@ export function short(value, keep = 6) {
 export function num(value) {
   return BigInt(value.toString()).toLocaleString('en-US');
 }
+
+/**
+ * Calls `show(header)` for each new finalized head while `live()`, one call at a time: a head
+ * that arrives during a call is kept (only the newest) and shown next. `onError(e)` gets what
+ * `show` threw. Resolves to the unsubscriber.
+ */
+export async function followFinalized(api, live, show, onError) {
+  let busy = false;
+  let pending = null;
+  async function refresh(header) {
+    if (busy) {
+      pending = header;
+      return;
+    }
+    busy = true;
+    try {
+      await show(header);
+    } catch (e) {
+      if (live()) onError(e);
+    } finally {
+      busy = false;
+      if (pending && live()) {
+        const next = pending;
+        pending = null;
+        refresh(next);
+      }
+    }
+  }
+  return api.rpc.chain.subscribeFinalizedHeads((header) => {
+    if (live()) refresh(header);
+  });
+}

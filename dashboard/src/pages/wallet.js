@@ -11,7 +11,8 @@ import { errorText } from '../api.js';
 
 /** The name the dashboard gives extensions when it asks for their accounts. */
 export const DAPP_NAME = 'HyperMesh dashboard';
-const DEV_ACCOUNTS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
+/** The development chain's well-known accounts (//Alice …). */
+export const DEV_ACCOUNTS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
 
 /** Whether the chain is one whose dev accounts are public knowledge. */
 export const isDevChain = (chain) => /development|local|dev\b/i.test(chain);
@@ -38,6 +39,13 @@ export function formatAmount(value, decimals, symbol = '') {
   const fraction = (v % base).toString().padStart(decimals, '0').replace(/0+$/, '');
   const text = `${(v / base).toLocaleString('en-US')}${fraction ? `.${fraction}` : ''}`;
   return symbol ? `${text} ${symbol}` : text;
+}
+
+/** The chain's token: `{ decimals, symbol, fmt }`, `fmt(value)` as `formatAmount` with the symbol. */
+export function chainToken(api) {
+  const decimals = api.registry.chainDecimals[0] ?? 12;
+  const symbol = api.registry.chainTokens[0] ?? 'UNIT';
+  return { decimals, symbol, fmt: (v) => formatAmount(v, decimals, symbol) };
 }
 
 /** The `module.Error` of a failed dispatch, else null. */
