@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { falcon1024padded } from '@noble/post-quantum/falcon.js';
-import { startDevNode } from './node-process.js';
+import { scrapeMetrics, startDevNode } from './node-process.js';
 import {
   OID_ALT_SIG_ALG, OID_ALT_SIG_VALUE, OID_ALT_SPKI, OID_FALCON1024,
   blockNumberOf, bytesToHex, dispatch, hexToBytes, leafHash, parseCertificate, pemToDer, run,
@@ -499,4 +499,39 @@ test('name resolution: Bob\'s AAAA and SRV records resolve; an unregistered name
 
   assert.equal(await rpc('trustchain_resolve', 'nobody.hypermesh'), null);
   assert.equal(await rpc('trustchain_resolve', 'not a name'), null);
+});
+
+test('a request whose name was released before the CA acts is not issued, and the operator pays nothing for it', { timeout: 240_000 }, async () => {
+  // Bob registers a name, requests a certificate for it and releases it in the same
+  // batch: the request is pending, but the chain would refuse to issue (UnknownName).
+  const name = 'leaving.hypermesh';
+  assert.equal((await dispatch(api, api.tx.trustChain.registerName(name), bob)).error, null);
+  const notIssuedBefore = (await scrapeMetrics(node.prometheusPort)).get('hypermesh_ca_submissions_total{result="not_issued"}');
+  const operatorNonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+  const { blockHash, events, error } = await dispatch(api, api.tx.utility.batchAll([
+    api.tx.trustChain.requestCertificate([name], bobProof.classicalPublicKey, bobProof.falconPublicKey,
+      bobProof.classicalProof, bobProof.falconProof, null),
+    api.tx.trustChain.releaseName(name),
+  ]), bob);
+  assert.equal(error, null);
+  const id = events.find(({ event }) => api.events.trustChain.CertificateRequested.is(event)).event.data.id.toNumber();
+  const requestedAt = await blockNumberOf(api, blockHash);
+
+  // 12 finalized blocks later (past the service's 10-block retry) the request is still
+  // pending, never issued, and the operator (Alice) sent no transaction for it.
+  for (;;) {
+    const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+    if (finalized >= requestedAt + 12) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  assert.ok((await api.query.trustChain.requests(id)).isSome, 'the request is no longer pending');
+  assert.equal((await api.rpc.system.accountNextIndex(alice.address)).toNumber(), operatorNonce,
+    `the operator submitted something:\n${nodeLog()}`);
+  const said = node.logs().split('\n').filter((l) => l.includes(`request ${id}: not issued, the chain would refuse it: ${name} is no longer registered`));
+  assert.equal(said.length, 1, `said ${said.length} times:\n${nodeLog()}`);
+  const metrics = await scrapeMetrics(node.prometheusPort);
+  assert.equal(metrics.get('hypermesh_ca_submissions_total{result="not_issued"}'), notIssuedBefore + 1);
+
+  // Bob gets his deposit back by cancelling; nothing else changed.
+  assert.equal((await dispatch(api, api.tx.trustChain.cancelRequest(id), bob)).error, null);
 });

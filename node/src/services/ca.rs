@@ -15,7 +15,12 @@
 //! Proofs of possession are checked by the runtime when a request is made; the service
 //! trusts the chain for that, and only issues for finalized requests.
 
-use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Instant};
+use std::{
+	collections::{HashMap, HashSet},
+	path::PathBuf,
+	sync::Arc,
+	time::Instant,
+};
 
 use hypermesh_primitives::x509::SubjectKey;
 use hypermesh_runtime::{AccountId, Balance, BlockNumber, RuntimeCall};
@@ -89,8 +94,10 @@ struct CaMetrics {
 	/// Pending requests the service read on the last finalized block (at most
 	/// [`REQUESTS_PER_BLOCK`]).
 	pending: Gauge<I64>,
-	/// `issue_certificate` transactions submitted, by result (`submitted`, `refused` by
-	/// the pool or the signer, `not_issued` when the certificate could not be made).
+	/// `issue_certificate` transactions, by result: `submitted`; `refused` by the pool or
+	/// the signer; `not_issued`, not submitted because the certificate could not be made or
+	/// the chain would refuse it (a name no longer the requester's; counted once per
+	/// request).
 	submissions: CounterVec<U64>,
 	/// Requests this service submitted a certificate for that then left the pending list
 	/// of a finalized block: issued.
@@ -111,7 +118,7 @@ impl CaMetrics {
 			submissions: metrics::counter_vec(
 				registry,
 				"hypermesh_ca_submissions_total",
-				"issue_certificate transactions the CA service submitted, by result",
+				"issue_certificate transactions of the CA service, by result (not_issued: not submitted, the chain would refuse it or the certificate could not be made)",
 				&["result"],
 				&[&["submitted"], &["refused"], &["not_issued"]],
 			)?,
@@ -140,6 +147,9 @@ pub struct CaService<C, P> {
 	submitted: HashMap<u64, BlockNumber>,
 	/// Request id -> when it was first seen pending.
 	first_seen: HashMap<u64, Instant>,
+	/// Pending requests the chain would refuse now (a name no longer the requester's):
+	/// not submitted, said once.
+	unissuable: HashSet<u64>,
 	metrics: CaMetrics,
 }
 
@@ -160,8 +170,44 @@ impl<C: ServiceClient, P: ServicePool> CaService<C, P> {
 			authority,
 			submitted: HashMap::new(),
 			first_seen: HashMap::new(),
+			unissuable: HashSet::new(),
 			metrics: CaMetrics::register(registry)?,
 		})
+	}
+
+	/// Why the chain would refuse to issue for `request` now, if it would: a name that is
+	/// no longer registered to the requester (released, transferred or expired since the
+	/// request). The pallet checks this again; checking here first keeps the operator from
+	/// paying, every [`RETRY_AFTER_BLOCKS`], for a transaction that must fail.
+	fn refusal(
+		&self,
+		at: BlockHash,
+		request: &pallet_trustchain::CertificateRequest<
+			AccountId,
+			BlockNumber,
+			Balance,
+			Vec<Vec<u8>>,
+		>,
+	) -> Result<Option<String>, ServiceError> {
+		let api = self.client.runtime_api();
+		for name in &request.names {
+			match api.resolve(at, name.clone())? {
+				Some(resolution) if resolution.owner == request.requester => {}
+				Some(_) => {
+					return Ok(Some(format!(
+						"{} now belongs to another account",
+						String::from_utf8_lossy(name)
+					)))
+				}
+				None => {
+					return Ok(Some(format!(
+						"{} is no longer registered (released or expired)",
+						String::from_utf8_lossy(name)
+					)))
+				}
+			}
+		}
+		Ok(None)
 	}
 
 	/// Issues the certificate for a request.
@@ -235,6 +281,7 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for CaService<C, P> {
 		}
 		self.submitted.retain(|id, _| still_pending(id));
 		self.first_seen.retain(|id, _| still_pending(id));
+		self.unissuable.retain(|id| still_pending(id));
 		let now = Instant::now();
 		for (id, _) in &pending {
 			self.first_seen.entry(*id).or_insert(now);
@@ -247,6 +294,24 @@ impl<C: ServiceClient, P: ServicePool> FinalityService for CaService<C, P> {
 				.is_some_and(|at| number.saturating_sub(*at) < RETRY_AFTER_BLOCKS)
 			{
 				continue;
+			}
+			match self.refusal(finalized, &request)? {
+				Some(reason) => {
+					if self.unissuable.insert(id) {
+						log::warn!(
+							target: "trustchain",
+							"request {id}: not issued, the chain would refuse it: {reason}"
+						);
+						self.metrics
+							.submissions
+							.with_label_values(&["not_issued"])
+							.inc();
+					}
+					continue;
+				}
+				None => {
+					self.unissuable.remove(&id);
+				}
 			}
 			self.submitted.insert(id, number);
 			let der = match self.issue(&request, validity) {
