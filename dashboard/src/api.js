@@ -81,6 +81,13 @@ export async function rpcEndpoint(location = window.location) {
   if (typeof config.rpc !== 'string' || !/^wss?:\/\//.test(config.rpc)) {
     throw new Error('config.json has no ws:// "rpc" endpoint');
   }
+  // The node names its RPC server as seen from its own machine (127.0.0.1). A page opened
+  // from elsewhere (`--dashboard-external`) reaches it at the host it was served from,
+  // on the same port (the node then also needs `--rpc-external`).
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname);
+  if (!local && Number.isInteger(config.rpcPort)) {
+    return `ws://${location.hostname}:${config.rpcPort}`;
+  }
   return config.rpc;
 }
 
