@@ -320,7 +320,7 @@ pub fn start_services<C: ServiceClient, P: ServicePool>(
 			holder::checked_names(&params.holder)?,
 			status,
 			registry,
-		);
+		)?;
 		spawn(spawner, client.clone(), service, &driver);
 	}
 

@@ -59,7 +59,7 @@ pub(super) struct DnsOverStoq<C> {
 	pub(super) client: Arc<C>,
 	pub(super) names: Vec<String>,
 	/// Where requests other than `ping` are counted.
-	pub(super) metrics: Option<ResolutionMetrics>,
+	pub(super) metrics: ResolutionMetrics,
 }
 
 impl<C: ServiceClient> DnsOverStoq<C> {
@@ -99,8 +99,8 @@ impl<C: ServiceClient> Handler for DnsOverStoq<C> {
 			Ok((_, resolution)) => *resolution,
 			Err(e) => Some(e.resolution()),
 		};
-		if let (Some(metrics), Some(result)) = (&self.metrics, counted) {
-			metrics.answered(started, result);
+		if let Some(result) = counted {
+			self.metrics.answered(started, result);
 		}
 		answer
 			.map(|(answer, _)| Bytes::from(answer.to_string()))

@@ -52,7 +52,7 @@ pub(super) struct DnsOverQuic<C> {
 	/// The chain's zone, as a fully qualified name.
 	zone: Name,
 	/// Where queries are counted.
-	metrics: Option<ResolutionMetrics>,
+	metrics: ResolutionMetrics,
 }
 
 impl<C> DnsOverQuic<C> {
@@ -60,7 +60,7 @@ impl<C> DnsOverQuic<C> {
 	/// `metrics`.
 	pub(super) fn new(
 		client: Arc<C>,
-		metrics: Option<ResolutionMetrics>,
+		metrics: ResolutionMetrics,
 	) -> Result<Self, StoqServiceError> {
 		let zone = hypermesh_runtime::configs::TrustChainZone::get();
 		let zone = Name::from_ascii(format!("{zone}."))
@@ -94,9 +94,7 @@ impl<C: ServiceClient> DnsHandler for DnsOverQuic<C> {
 				.resolve(finalized, name.as_bytes().to_vec())
 				.map(|resolution| resolution.map(|r| r.records))
 		});
-		if let Some(metrics) = &self.metrics {
-			metrics.answered(started, resolution_of(code));
-		}
+		self.metrics.answered(started, resolution_of(code));
 		response
 	}
 }

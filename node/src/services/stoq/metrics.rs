@@ -12,8 +12,8 @@
 use std::{collections::HashMap, net::SocketAddr, time::Instant};
 
 use prometheus_endpoint::{
-	exponential_buckets, register, Counter, CounterVec, Gauge, Histogram, HistogramOpts, Opts,
-	PrometheusError, Registry, U64,
+	exponential_buckets, register, Counter, CounterVec, Gauge, Histogram, PrometheusError,
+	Registry, I64, U64,
 };
 use stoq::{
 	config::StoqConfig,
@@ -23,6 +23,7 @@ use stoq::{
 };
 
 use super::StoqParams;
+use crate::services::metrics as services;
 
 /// What the kernel delivered to the STOQ endpoint's socket (`--stoq-kernel-counters`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -248,7 +249,7 @@ fn duration_buckets() -> Result<Vec<f64>, PrometheusError> {
 /// The STOQ service's connection metrics (cheap to clone: handles to shared counters).
 #[derive(Clone)]
 pub struct StoqMetrics {
-	peers: Gauge<U64>,
+	peers: Gauge<I64>,
 	handshakes: CounterVec<U64>,
 	handshake_duration: Histogram,
 	sent: Counter<U64>,
@@ -256,52 +257,43 @@ pub struct StoqMetrics {
 }
 
 impl StoqMetrics {
-	/// The metrics, every label combination at zero, not registered yet.
-	pub fn new() -> Result<Self, PrometheusError> {
-		let handshakes = CounterVec::new(
-			Opts::new(
+	/// The metrics, every label combination at zero, registered with `registry` if there
+	/// is one.
+	pub fn register(registry: Option<&Registry>) -> Result<Self, PrometheusError> {
+		let outcomes = HANDSHAKE_OUTCOMES.map(HandshakeOutcome::labels);
+		let outcomes: Vec<&[&str]> = outcomes.iter().map(|labels| &labels[..]).collect();
+		Ok(Self {
+			peers: services::gauge(
+				registry,
+				"hypermesh_stoq_peers",
+				"STOQ peers (--stoq-peers) this node is connected to",
+			)?,
+			handshakes: services::counter_vec(
+				registry,
 				"hypermesh_stoq_handshakes_total",
 				"STOQ handshakes by result and reason: accepted and failed count the handshakes \
 				 this node initiates to its peers; refused also counts peer certificates (of \
 				 either direction) the chain refused",
-			),
-			&["result", "reason"],
-		)?;
-		for outcome in HANDSHAKE_OUTCOMES {
-			handshakes.with_label_values(&outcome.labels());
-		}
-		Ok(Self {
-			peers: Gauge::new(
-				"hypermesh_stoq_peers",
-				"STOQ peers (--stoq-peers) this node is connected to",
+				&["result", "reason"],
+				&outcomes,
 			)?,
-			handshakes,
-			handshake_duration: Histogram::with_opts(
-				HistogramOpts::new(
-					"hypermesh_stoq_handshake_duration_seconds",
-					"Time from dialling a STOQ peer to its answer to ping, or to the failure",
-				)
-				.buckets(duration_buckets()?),
+			handshake_duration: services::seconds_histogram(
+				registry,
+				"hypermesh_stoq_handshake_duration_seconds",
+				"Time from dialling a STOQ peer to its answer to ping, or to the failure",
+				duration_buckets()?,
 			)?,
-			sent: Counter::new(
+			sent: services::counter(
+				registry,
 				"hypermesh_stoq_sent_bytes_total",
 				"UDP payload bytes sent on this node's connections to its STOQ peers",
 			)?,
-			received: Counter::new(
+			received: services::counter(
+				registry,
 				"hypermesh_stoq_received_bytes_total",
 				"UDP payload bytes received on this node's connections to its STOQ peers",
 			)?,
 		})
-	}
-
-	/// Registers the metrics with `registry`.
-	pub fn register(&self, registry: &Registry) -> Result<(), PrometheusError> {
-		register(self.peers.clone(), registry)?;
-		register(self.handshakes.clone(), registry)?;
-		register(self.handshake_duration.clone(), registry)?;
-		register(self.sent.clone(), registry)?;
-		register(self.received.clone(), registry)?;
-		Ok(())
 	}
 
 	/// Counts one handshake's outcome.
@@ -318,7 +310,7 @@ impl StoqMetrics {
 
 	/// Sets the number of connected peers.
 	pub fn set_peers(&self, peers: usize) {
-		self.peers.set(peers as u64);
+		self.peers.set(i64::try_from(peers).unwrap_or(i64::MAX));
 	}
 }
 
@@ -394,35 +386,25 @@ pub struct ResolutionMetrics {
 }
 
 impl ResolutionMetrics {
-	/// The metrics, every result at zero, not registered yet.
-	pub fn new() -> Result<Self, PrometheusError> {
-		let requests = CounterVec::new(
-			Opts::new(
+	/// The metrics, every result at zero, registered with `registry` if there is one.
+	pub fn register(registry: Option<&Registry>) -> Result<Self, PrometheusError> {
+		let results = Resolution::ALL.map(|result| [result.label()]);
+		let results: Vec<&[&str]> = results.iter().map(|label| &label[..]).collect();
+		Ok(Self {
+			requests: services::counter_vec(
+				registry,
 				"hypermesh_name_resolution_requests_total",
 				"Name resolution requests (DNS over STOQ `resolve`, DNS over QUIC queries) by result",
-			),
-			&["result"],
-		)?;
-		for result in Resolution::ALL {
-			requests.with_label_values(&[result.label()]);
-		}
-		Ok(Self {
-			requests,
-			duration: Histogram::with_opts(
-				HistogramOpts::new(
-					"hypermesh_name_resolution_duration_seconds",
-					"Time to answer a name resolution request",
-				)
-				.buckets(duration_buckets()?),
+				&["result"],
+				&results,
+			)?,
+			duration: services::seconds_histogram(
+				registry,
+				"hypermesh_name_resolution_duration_seconds",
+				"Time to answer a name resolution request",
+				duration_buckets()?,
 			)?,
 		})
-	}
-
-	/// Registers the metrics with `registry`.
-	pub fn register(&self, registry: &Registry) -> Result<(), PrometheusError> {
-		register(self.requests.clone(), registry)?;
-		register(self.duration.clone(), registry)?;
-		Ok(())
 	}
 
 	/// Counts a request answered with `result`, received at `started`.
@@ -440,11 +422,8 @@ mod tests {
 	#[test]
 	fn registered_at_zero_with_every_label() {
 		let registry = Registry::new();
-		StoqMetrics::new().unwrap().register(&registry).unwrap();
-		ResolutionMetrics::new()
-			.unwrap()
-			.register(&registry)
-			.unwrap();
+		StoqMetrics::register(Some(&registry)).unwrap();
+		ResolutionMetrics::register(Some(&registry)).unwrap();
 		let families = registry.gather();
 		let family = |name: &str| {
 			families
@@ -469,7 +448,7 @@ mod tests {
 			assert_eq!(family(name).get_metric().len(), 1, "{name}");
 		}
 		// A second registration of the same names is refused.
-		assert!(StoqMetrics::new().unwrap().register(&registry).is_err());
+		assert!(StoqMetrics::register(Some(&registry)).is_err());
 	}
 
 	/// Each outcome has its own label pair, and errors map to the outcomes documented.

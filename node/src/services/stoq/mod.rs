@@ -203,10 +203,10 @@ pub struct StoqService<C, P> {
 	last_publish: Option<BlockNumber>,
 	/// Prometheus counters of the kernel counters, when they are on and Prometheus is.
 	kernel_metrics: Option<KernelRxMetrics>,
-	/// Peers, handshakes and bytes (`None` only if they could not be made).
-	metrics: Option<StoqMetrics>,
-	/// Name resolution requests (`None` only if they could not be made).
-	resolution: Option<ResolutionMetrics>,
+	/// Peers, handshakes and bytes.
+	metrics: StoqMetrics,
+	/// Name resolution requests.
+	resolution: ResolutionMetrics,
 	/// The last byte counts read from each peer's connection.
 	traffic: Traffic,
 }
@@ -224,7 +224,7 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 		names: Vec<String>,
 		status: SharedStatus,
 		registry: Option<&Registry>,
-	) -> Self {
+	) -> Result<Self, ServiceError> {
 		let kernel_metrics = registry
 			.filter(|_| metrics::kernel_counters_on(&params))
 			.and_then(|r| {
@@ -232,25 +232,10 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 					.map_err(|e| log::warn!(target: "stoq", "STOQ kernel counter metrics: {e}"))
 					.ok()
 			});
-		let metrics = StoqMetrics::new().and_then(|m| {
-			if let Some(registry) = registry {
-				m.register(registry)?;
-			}
-			Ok(m)
-		});
-		let resolution = ResolutionMetrics::new().and_then(|m| {
-			if let Some(registry) = registry {
-				m.register(registry)?;
-			}
-			Ok(m)
-		});
-		let warn = |e: prometheus_endpoint::PrometheusError| {
-			log::warn!(target: "stoq", "STOQ metrics: {e}");
-		};
-		Self {
+		Ok(Self {
 			kernel_metrics,
-			metrics: metrics.map_err(warn).ok(),
-			resolution: resolution.map_err(warn).ok(),
+			metrics: StoqMetrics::register(registry)?,
+			resolution: ResolutionMetrics::register(registry)?,
 			traffic: Traffic::default(),
 			submitter: Submitter::new(client.clone(), pool, keystore, HOLDER_KEY_TYPE),
 			client,
@@ -262,7 +247,7 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 			loaded: None,
 			connections: HashMap::new(),
 			last_publish: None,
-		}
+		})
 	}
 
 	/// Reads the kernel counters (if on) into the status and the Prometheus counters.
@@ -362,9 +347,7 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 					log::info!(target: "stoq", "STOQ peer {peer} at {address}: {answer}");
 					if let Some(old) = self.connections.insert(peer.clone(), connection) {
 						// The replaced connection's last bytes, then the new one's from zero.
-						if let Some(metrics) = &self.metrics {
-							self.traffic.advance(metrics, &peer, &old);
-						}
+						self.traffic.advance(&self.metrics, &peer, &old);
 						self.traffic.forget(&peer);
 					}
 					PeerStatus {
@@ -389,11 +372,11 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 	/// Advances the byte counters to each peer connection's reading and sets the number of
 	/// connected peers.
 	fn read_traffic(&mut self) {
-		let Some(metrics) = &self.metrics else { return };
 		for (peer, connection) in &self.connections {
-			self.traffic.advance(metrics, peer, connection);
+			self.traffic.advance(&self.metrics, peer, connection);
 		}
-		metrics.set_peers(self.connections.values().filter(|c| !c.is_closed()).count());
+		self.metrics
+			.set_peers(self.connections.values().filter(|c| !c.is_closed()).count());
 	}
 
 	async fn connect_peer(&self, node: &StoqNode, peer: &str) -> Result<Connected, PeerFailure> {
@@ -404,9 +387,8 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 		let started = Instant::now();
 		let failure = |error: stoq::StoqError,
 		               as_error: fn(stoq::StoqError) -> StoqServiceError| {
-			if let Some(metrics) = &self.metrics {
-				metrics.initiated(started, HandshakeOutcome::of_error(&error));
-			}
+			self.metrics
+				.initiated(started, HandshakeOutcome::of_error(&error));
 			PeerFailure {
 				address: Some(address),
 				error: as_error(error),
@@ -420,9 +402,7 @@ impl<C: ServiceClient, P: ServicePool> StoqService<C, P> {
 			.request(br#"{"op":"ping"}"#)
 			.await
 			.map_err(|e| failure(e, StoqServiceError::Ping))?;
-		if let Some(metrics) = &self.metrics {
-			metrics.initiated(started, HandshakeOutcome::Accepted);
-		}
+		self.metrics.initiated(started, HandshakeOutcome::Accepted);
 		Ok(Connected {
 			address,
 			connection,

@@ -44,7 +44,7 @@ struct ChainRevocation<C> {
 	/// Authority ids, in the order of the trust anchors ([`Anchor::index`]).
 	authorities: Vec<u32>,
 	/// Where refusals are counted.
-	metrics: Option<StoqMetrics>,
+	metrics: StoqMetrics,
 }
 
 impl<C> std::fmt::Debug for ChainRevocation<C> {
@@ -98,8 +98,8 @@ impl<C: ServiceClient> RevocationOracle for ChainRevocation<C> {
 				)
 			}
 		};
-		if let (Some(metrics), Some(refusal)) = (&self.metrics, refusal) {
-			metrics.handshake(refusal);
+		if let Some(refusal) = refusal {
+			self.metrics.handshake(refusal);
 		}
 		status
 	}
