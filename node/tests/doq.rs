@@ -209,12 +209,12 @@ fn standard_doq_client_resolves_trustchain_names() {
 	// refused; nothing malformed or failed.
 	let page = common::http_get(prometheus, "/metrics").expect("the node's /metrics");
 	let count = |result: &str| {
-		let series = "hypermesh_name_resolution_requests_total{";
-		page.lines()
-			.filter(|line| line.starts_with(&series))
-			.find(|line| line.contains(&format!("result=\"{result}\"")))
-			.and_then(|line| line.rsplit_once(' ')?.1.parse::<f64>().ok())
-			.unwrap_or_else(|| panic!("{result} in {page}"))
+		common::sample(
+			&page,
+			"hypermesh_name_resolution_requests_total",
+			&[("result", result)],
+		)
+		.unwrap_or_else(|| panic!("{result} in {page}"))
 	};
 	assert_eq!(count("answered"), 3.0, "{page}");
 	assert_eq!(count("not_found"), 1.0, "{page}");

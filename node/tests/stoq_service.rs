@@ -16,7 +16,7 @@
 mod common;
 
 use common::{
-	dev_spec_with_genesis_ca, free_port, free_udp_port, load_ca, own_ipv6, rpc, spawn_node,
+	dev_spec_with_genesis_ca, free_port, free_udp_port, load_ca, own_ipv6, rpc, sample, spawn_node,
 	wait_for,
 };
 use std::{
@@ -33,27 +33,6 @@ use stoq::{
 	endpoint::StoqNode,
 	verify::{HybridTrust, InMemoryRevocation},
 };
-
-/// The value of the sample of `name` whose labels include each of `labels`, in a
-/// Prometheus text page (`name{label="value",...} value`; the node's registry adds a
-/// `chain` label to every sample).
-fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-	page.lines()
-		.filter(|line| !line.starts_with('#'))
-		.find_map(|line| {
-			let (series, value) = line.rsplit_once(' ')?;
-			let rest = series.strip_prefix(name)?;
-			let set = match rest {
-				"" => "",
-				labelled => labelled.strip_prefix('{')?.strip_suffix('}')?,
-			};
-			let matches = labels.iter().all(|(label, wanted)| {
-				set.split(',')
-					.any(|pair| pair == format!("{label}=\"{wanted}\""))
-			});
-			matches.then(|| value.parse().ok()).flatten()
-		})
-}
 
 /// A STOQ client with `identity`, trusting the chain's CA (read from its directory).
 fn client(identity: NodeIdentity, chain_ca: &HybridCa) -> StoqNode {

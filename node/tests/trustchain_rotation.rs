@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{free_port, metrics, rpc, wait_for, Node};
+use common::{free_port, rpc, sample, wait_for, Node};
 use std::{
 	path::{Path, PathBuf},
 	process::{Command, Stdio},
@@ -206,38 +206,42 @@ fn holder_gets_and_rotates_its_certificate() {
 
 	// The metrics tell the same story: two certificates issued by this CA and installed by
 	// this holder, one of them a renewal, the installed one valid for most of a day.
-	let page = metrics(prometheus_port).expect("the node serves /metrics");
-	let sample = |series: &str| {
-		*page
-			.get(series)
-			.unwrap_or_else(|| panic!("{series} is not on /metrics"))
+	let page = common::http_get(prometheus_port, "/metrics").expect("the node serves /metrics");
+	let value = |name: &str, labels: &[(&str, &str)]| {
+		sample(&page, name, labels)
+			.unwrap_or_else(|| panic!("{name} {labels:?} is not on /metrics"))
 	};
-	assert!(sample("hypermesh_ca_certificates_issued_total") >= 2.0);
-	assert!(sample("hypermesh_ca_submissions_total{result=\"submitted\"}") >= 2.0);
+	assert!(value("hypermesh_ca_certificates_issued_total", &[]) >= 2.0);
+	assert!(value("hypermesh_ca_submissions_total", &[("result", "submitted")]) >= 2.0);
 	assert_eq!(
-		sample("hypermesh_ca_submissions_total{result=\"not_issued\"}"),
+		value(
+			"hypermesh_ca_submissions_total",
+			&[("result", "not_issued")]
+		),
 		0.0
 	);
-	assert!(sample("hypermesh_ca_issuance_duration_seconds_count") >= 2.0);
-	assert!(sample("hypermesh_ca_issuance_duration_seconds_sum") > 0.0);
-	assert_eq!(sample("hypermesh_holder_certificates_installed_total"), 2.0);
-	assert_eq!(sample("hypermesh_holder_renewals_total"), 1.0);
-	assert!(sample("hypermesh_holder_requests_total") >= 2.0);
-	assert_eq!(sample("hypermesh_holder_has_certificate"), 1.0);
-	let expiry = sample("hypermesh_holder_certificate_expiry_seconds");
+	assert!(value("hypermesh_ca_issuance_duration_seconds_count", &[]) >= 2.0);
+	assert!(value("hypermesh_ca_issuance_duration_seconds_sum", &[]) > 0.0);
+	assert_eq!(
+		value("hypermesh_holder_certificates_installed_total", &[]),
+		2.0
+	);
+	assert_eq!(value("hypermesh_holder_renewals_total", &[]), 1.0);
+	assert!(value("hypermesh_holder_requests_total", &[]) >= 2.0);
+	assert_eq!(value("hypermesh_holder_has_certificate", &[]), 1.0);
+	let expiry = value("hypermesh_holder_certificate_expiry_seconds", &[]);
 	assert!(
 		(80_000.0..=86_400.0).contains(&expiry),
 		"expires in {expiry} s"
 	);
 	for service in ["trustchain-ca", "trustchain-holder"] {
 		assert!(
-			sample(&format!(
-				"hypermesh_service_finalized_blocks_total{{service=\"{service}\"}}"
-			)) > 0.0
+			value(
+				"hypermesh_service_finalized_blocks_total",
+				&[("service", service)]
+			) > 0.0
 		);
-		sample(&format!(
-			"hypermesh_service_failures_total{{service=\"{service}\"}}"
-		));
+		value("hypermesh_service_failures_total", &[("service", service)]);
 	}
 	let _ = std::fs::remove_dir_all(&dir);
 }

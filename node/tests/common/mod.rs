@@ -84,37 +84,25 @@ pub fn http_get(port: u16, path: &str) -> Option<String> {
 	head.starts_with("HTTP/1.1 200").then_some(body)
 }
 
-/// The samples of a node's Prometheus `/metrics` page, keyed as the page writes them
-/// without the `chain` label the node puts on every series (`name` or
-/// `name{label="value",...}`), or `None` if the port does not answer yet.
-pub fn metrics(port: u16) -> Option<std::collections::HashMap<String, f64>> {
-	let page = http_get(port, "/metrics")?;
-	Some(
-		page.lines()
-			.filter(|line| !line.starts_with('#'))
-			.filter_map(|line| {
-				let (series, value) = line.rsplit_once(' ')?;
-				Some((without_chain_label(series), value.parse().ok()?))
-			})
-			.collect(),
-	)
-}
-
-/// `series` without its `chain="..."` label (label values here never hold commas).
-fn without_chain_label(series: &str) -> String {
-	let Some((name, labels)) = series.split_once('{') else {
-		return series.to_string();
-	};
-	let labels: Vec<&str> = labels
-		.trim_end_matches('}')
-		.split(',')
-		.filter(|label| !label.starts_with("chain="))
-		.collect();
-	if labels.is_empty() {
-		name.to_string()
-	} else {
-		format!("{name}{{{}}}", labels.join(","))
-	}
+/// The value of the sample of `name` whose labels include each of `labels`, in a
+/// Prometheus text page (`name{label="value",...} value`; the node's registry adds a
+/// `chain` label to every sample).
+pub fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+	page.lines()
+		.filter(|line| !line.starts_with('#'))
+		.find_map(|line| {
+			let (series, value) = line.rsplit_once(' ')?;
+			let rest = series.strip_prefix(name)?;
+			let set = match rest {
+				"" => "",
+				labelled => labelled.strip_prefix('{')?.strip_suffix('}')?,
+			};
+			let matches = labels.iter().all(|(label, wanted)| {
+				set.split(',')
+					.any(|pair| pair == format!("{label}=\"{wanted}\""))
+			});
+			matches.then(|| value.parse().ok()).flatten()
+		})
 }
 
 /// Polls `f` every 2 s until it returns `Some`, failing the test after `timeout`.
